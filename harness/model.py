@@ -1,0 +1,114 @@
+"""Plain, frozen records shared by every module: responses, parsed feeds, violations, results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+Item = dict[str, Any]
+"""One parsed item: JSON-compatible plain data (str, int, float, bool, None, list, dict)."""
+
+
+class Severity(StrEnum):
+    """How a violation counts: errors fail a run, warnings are only reported."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One recorded HTTP response, as a parser sees it."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]  # names lower-cased, repeated values joined with ", "
+    body: bytes
+
+    @property
+    def content_type(self) -> str | None:
+        """The Content-Type header, if recorded."""
+        return self.headers.get("content-type")
+
+
+Fetch = Callable[[str], Response]
+"""What the runner hands a parser for extra pages: served from the same cassette on replay."""
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One failed expectation about one item (or the whole feed when item fields are None)."""
+
+    check: str  # invariant id, "schema", or a parser problem id such as "date-parseable"
+    message: str
+    field: str = ""  # JSON path inside the item, e.g. "dateline/time" or "paragraphs/3"
+    observed: str | None = None  # shortened, plain text
+    expected: str | None = None
+    item_index: int | None = None
+    item_id: str | None = None
+    item_url: str | None = None
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutput:
+    """What a parser returns: the envelope's metadata, the items and the problems met while parsing."""
+
+    dialect: str  # "rss2.0", "rss1.0", "rss0.9x", "atom1.0", "jsonfeed1.x", "itemdump"
+    feed: Mapping[str, Any]  # title, link, language, ...
+    items: list[Item]
+    problems: tuple[Violation, ...] = ()
+
+
+class Outcome(StrEnum):
+    """The status of one checked cassette or file."""
+
+    PASS = "pass"
+    FAIL = "fail"  # at least one error-level violation
+    BROKEN = "broken"  # the input could not be checked at all
+
+
+@dataclass(frozen=True, slots=True)
+class CassetteResult:
+    """The result of checking one cassette (or item file)."""
+
+    path: str  # as the user named it (relative to the working directory when possible)
+    feed: str | None  # configured feed name; None when no configured feed claims the URL
+    url: str | None
+    parser: str | None
+    schema: str | None
+    dialect: str | None = None
+    items: int = 0
+    checks: tuple[str, ...] = ()
+    violations: tuple[Violation, ...] = ()
+    error_kind: str | None = None  # "cassette", "parse", "transport", "config" when BROKEN
+    error: str | None = None  # one line
+    notes: tuple[str, ...] = ()  # e.g. "no configured feed claims this URL: checked with rss"
+
+    @property
+    def outcome(self) -> Outcome:
+        """BROKEN if unreadable, FAIL if any error-level violation, else PASS."""
+        if self.error is not None:
+            return Outcome.BROKEN
+        if any(v.severity is Severity.ERROR for v in self.violations):
+            return Outcome.FAIL
+        return Outcome.PASS
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The result of a whole run, in input order."""
+
+    cassettes: tuple[CassetteResult, ...] = field(default_factory=tuple)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all pass, 1 any error-level violation, 2 any input that could not be checked."""
+        outcomes = {c.outcome for c in self.cassettes}
+        if Outcome.BROKEN in outcomes:
+            return 2
+        if Outcome.FAIL in outcomes:
+            return 1
+        return 0
