@@ -1,0 +1,299 @@
+"""The built-in invariants. Each yields violations; the runner stamps id and severity."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from harness.invariants import CheckContext, invariant
+from harness.model import Item, Violation
+
+BUILTIN_BOILERPLATE: tuple[str, ...] = (
+    "获取更多RSS",  # feedx.net promo footer
+    "feedx.net", "feedx.xyz", "feedx.best", "feedx.run", "feedx.top",
+    "data-selfpromo", "o-self-promo",  # RFI self-promotion blocks
+    "share-button", "share-modal", "data-root-share",  # RFI share widget (2023-09 on)
+    "intent/tweet", "api.whatsapp.com",
+)
+
+
+def shorten(value: Any, width: int = 120) -> str:
+    """A one-line, bounded rendering of an observed value."""
+    text = value if isinstance(value, str) else repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def violation(item: Item, index: int, field: str, message: str, **kw: Any) -> Violation:
+    """A violation naming the item by index, id and URL."""
+    observed = kw.pop("observed", None)
+    return Violation(
+        check="",
+        message=message,
+        field=field,
+        observed=None if observed is None else shorten(observed),
+        item_index=index,
+        item_id=_str_or_none(item.get("id")),
+        item_url=_str_or_none(item.get("url")),
+        **kw,
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def text_fields(item: Item) -> Iterator[tuple[str, str]]:
+    """(path, text) of every plain-text field of an item or article record."""
+    for key in ("title", "lead", "author"):
+        value = item.get(key)
+        if isinstance(value, str):
+            yield key, value
+    dateline = item.get("dateline")
+    if isinstance(dateline, dict) and isinstance(dateline.get("text"), str):
+        yield "dateline/text", dateline["text"]
+    for i, para in enumerate(item.get("paragraphs") or ()):
+        if isinstance(para, str):
+            yield f"paragraphs/{i}", para
+
+
+def _parse_utc(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _minutes(delta: timedelta) -> str:
+    total = int(delta.total_seconds())
+    sign = "-" if total < 0 else "+"
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    return f"{sign}{hours}h{rest // 60:02d}m{rest % 60:02d}s" if hours else f"{sign}{rest // 60}m{rest % 60:02d}s"
+
+
+@invariant("timestamp-matches-dateline")
+def timestamp_matches_dateline(
+    items: Sequence[Item],
+    ctx: CheckContext,
+    *,
+    max_lead: timedelta = timedelta(minutes=5),
+    max_lag: timedelta = timedelta(minutes=90),
+) -> Iterator[Violation]:
+    """The item timestamp is at most max-lead before and max-lag after the body's date line."""
+    for i, item in enumerate(items):
+        stamp = _parse_utc(item.get("published"))
+        dateline = item.get("dateline")
+        if stamp is None:
+            yield violation(item, i, "published", "item has no usable timestamp to compare",
+                            observed=item.get("published_raw"), expected="a parseable timestamp")
+            continue
+        if not isinstance(dateline, dict):
+            yield violation(item, i, "dateline", "body has no date line",
+                            observed=None, expected="a date line like DD/MM/YYYY - HH:MM")
+            continue
+        line_time = _parse_utc(dateline.get("time"))
+        if line_time is None:
+            yield violation(item, i, "dateline/time", "date line does not parse",
+                            observed=dateline.get("text"), expected="DD/MM/YYYY - HH:MM")
+            continue
+        offset = stamp - line_time
+        if offset < -max_lead or offset > max_lag:
+            yield violation(
+                item, i, "published",
+                f"timestamp is {_minutes(offset)} from the date line "
+                f"{dateline.get('text')!r} ({line_time.astimezone(UTC):%Y-%m-%dT%H:%M}Z)",
+                observed=item.get("published"),
+                expected=f"between {_minutes(-max_lead)} and {_minutes(max_lag)} of the date line",
+            )
+
+
+_URL_DATE = re.compile(r"/(20\d{2})(\d{2})(\d{2})-")
+
+
+@invariant("url-date-matches-timestamp")
+def url_date_matches_timestamp(
+    items: Sequence[Item], ctx: CheckContext, *, tolerance_days: int = 1, required: bool = False
+) -> Iterator[Violation]:
+    """The YYYYMMDD in the item URL is within tolerance-days of the item timestamp."""
+    for i, item in enumerate(items):
+        url, stamp = item.get("url"), _parse_utc(item.get("published"))
+        match = _URL_DATE.search(unquote(url)) if isinstance(url, str) else None
+        if match is None:
+            if required:
+                yield violation(item, i, "url", "URL carries no /YYYYMMDD- date",
+                                observed=url, expected="/YYYYMMDD-")
+            continue
+        if stamp is None:
+            continue  # reported by timestamp checks
+        try:
+            url_day = datetime(*(int(g) for g in match.groups()), tzinfo=UTC)
+        except ValueError:
+            yield violation(item, i, "url", "URL date is not a calendar date",
+                            observed=match.group(0), expected="/YYYYMMDD-")
+            continue
+        days = (stamp.date() - url_day.date()).days
+        if abs(days) > tolerance_days:
+            yield violation(item, i, "url", f"URL date is {days:+d} days from the timestamp",
+                            observed=match.group(0).strip("/-"),
+                            expected=f"{stamp:%Y%m%d} ± {tolerance_days} day(s)")
+
+
+@invariant("paragraphs-nonempty")
+def paragraphs_nonempty(
+    items: Sequence[Item], ctx: CheckContext, *, min_paragraphs: int = 1
+) -> Iterator[Violation]:
+    """At least min-paragraphs paragraphs, none empty or whitespace-only."""
+    for i, item in enumerate(items):
+        paragraphs = item.get("paragraphs") or []
+        if len(paragraphs) < min_paragraphs:
+            yield violation(item, i, "paragraphs", f"{len(paragraphs)} paragraph(s)",
+                            observed=str(len(paragraphs)), expected=f">= {min_paragraphs}")
+        for j, para in enumerate(paragraphs):
+            if not isinstance(para, str) or not para.strip():
+                yield violation(item, i, f"paragraphs/{j}", "empty paragraph",
+                                observed=repr(para), expected="non-blank text")
+
+
+@invariant("boilerplate-stripped")
+def boilerplate_stripped(
+    items: Sequence[Item], ctx: CheckContext, *, markers: tuple[str, ...] = ()
+) -> Iterator[Violation]:
+    """No configured or built-in boilerplate marker appears in any text field."""
+    all_markers = tuple(dict.fromkeys((*ctx.boilerplate, *markers)))
+    folded = [(m, m.casefold()) for m in all_markers]
+    for i, item in enumerate(items):
+        for path, text in text_fields(item):
+            low = text.casefold()
+            for marker, key in folded:
+                at = low.find(key)
+                if at >= 0:
+                    yield violation(item, i, path, f"boilerplate marker {marker!r} in text",
+                                    observed=text[max(0, at - 30): at + len(marker) + 30],
+                                    expected="no boilerplate")
+                    break
+
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(\s[^<>]*)?/?>|<!--|-->")
+_ESCAPED_TAG = re.compile(r"&(?:amp;)*lt;\s*/?[A-Za-z]", re.IGNORECASE)
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+@invariant("no-markup-in-text")
+def no_markup_in_text(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violation]:
+    """No tags, escaped tags (&lt;p&gt;) or undecoded entities (&amp; &#160;) in text fields."""
+    for i, item in enumerate(items):
+        for path, text in text_fields(item):
+            for pattern, what in ((_TAG, "markup"), (_ESCAPED_TAG, "escaped markup"),
+                                  (_ENTITY, "an undecoded entity")):
+                found = pattern.search(text)
+                if found:
+                    yield violation(item, i, path, f"{what} in text",
+                                    observed=text[max(0, found.start() - 20): found.end() + 20],
+                                    expected="plain text")
+                    break
+
+
+@invariant("links-absolute")
+def links_absolute(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violation]:
+    """Item URL and images are absolute http(s) URLs on the feed's allowed hosts."""
+    hosts = tuple(h.lower().lstrip(".") for h in ctx.allowed_hosts)
+    for i, item in enumerate(items):
+        links: list[tuple[str, Any]] = [("url", item.get("url"))]
+        links += [(f"images/{j}", u) for j, u in enumerate(item.get("images") or ())]
+        for path, link in links:
+            if link is None and path == "url":
+                continue  # a feed item without a link is the schema's business
+            problem = _link_problem(link, hosts)
+            if problem:
+                yield violation(item, i, path, problem, observed=link,
+                                expected="absolute http(s) URL" + (f" on {', '.join(hosts)}" if hosts else ""))
+
+
+def _link_problem(link: Any, hosts: tuple[str, ...]) -> str | None:
+    if not isinstance(link, str):
+        return "link is not a string"
+    parts = urlsplit(link)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "relative or non-http link"
+    host = parts.hostname.lower()
+    if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
+        return f"link on host {host!r}, not an allowed host"
+    return None
+
+
+@invariant("unique-ids")
+def unique_ids(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violation]:
+    """No two items share an id (or, lacking ids, a URL)."""
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        key = item.get("id") or item.get("url")
+        if not isinstance(key, str):
+            continue
+        if key in seen:
+            yield violation(item, i, "id", f"same id as item {seen[key]}", observed=key,
+                            expected="a unique id")
+        else:
+            seen[key] = i
+
+
+@invariant("title-nonempty")
+def title_nonempty(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violation]:
+    """Every item has a non-blank title."""
+    for i, item in enumerate(items):
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip():
+            yield violation(item, i, "title", "empty title", observed=repr(title),
+                            expected="non-blank text")
+
+
+_SCRIPTS = {
+    "zh": ("CJK",), "ja": ("CJK", "HIRAGANA", "KATAKANA"), "ko": ("HANGUL", "CJK"),
+    "ru": ("CYRILLIC",), "uk": ("CYRILLIC",), "ar": ("ARABIC",), "he": ("HEBREW",),
+    "el": ("GREEK",),
+}
+
+
+def _script_share(text: str, scripts: tuple[str, ...]) -> tuple[float, int, int]:
+    """Share of letters in ``scripts`` (Latin when empty), letters counted, Latin-1 letters."""
+    letters = wanted = latin1 = 0
+    for char in text:
+        if not char.isalpha():
+            continue
+        letters += 1
+        name = unicodedata.name(char, "")
+        if "\u00c0" <= char <= "\u00ff":
+            latin1 += 1
+        if (any(name.startswith(s) for s in scripts) if scripts else name.startswith("LATIN")):
+            wanted += 1
+    return (wanted / letters if letters else 1.0), letters, latin1
+
+
+@invariant("script-matches-language")
+def script_matches_language(
+    items: Sequence[Item], ctx: CheckContext, *, language: str | None = None,
+    min_share: float = 0.5, max_latin1_share: float = 0.1, min_letters: int = 20,
+) -> Iterator[Violation]:
+    """Text is mostly in the feed language's script; many Latin-1 letters suggest mojibake."""
+    lang = (language or ctx.language or "").lower().split("-")[0]
+    if not lang:
+        return
+    scripts = _SCRIPTS.get(lang, ())
+    for i, item in enumerate(items):
+        text = " ".join(t for _, t in text_fields(item))
+        share, letters, latin1 = _script_share(text, scripts)
+        if letters < min_letters:
+            continue
+        if share < min_share or (scripts and latin1 / letters > max_latin1_share):
+            yield violation(
+                item, i, "paragraphs",
+                f"{share:.0%} of letters in the {lang!r} script, {latin1 / letters:.0%} Latin-1 "
+                "(mojibake?)", observed=text[:60],
+                expected=f">= {min_share:.0%} {lang!r} script, <= {max_latin1_share:.0%} Latin-1")

@@ -1,0 +1,249 @@
+"""Read ``harness.toml`` or ``[tool.harness]`` into a frozen :class:`HarnessConfig`.
+
+Precedence: an explicit ``--config FILE`` (CLI or ``--harness-config`` in pytest) wins; otherwise
+the nearest ``harness.toml`` walking up from the start directory, then the nearest
+``pyproject.toml`` that has a ``[tool.harness]`` table; otherwise the defaults (no feeds, cassettes
+in ``./cassettes``). Relative paths are relative to the configuration file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from harness.errors import ConfigError
+from harness.model import Severity
+
+_TOP_KEYS = {"cassettes", "schemas", "feeds"}
+_FEED_KEYS = {
+    "name", "url", "urls", "parser", "parser-options", "schema", "invariants", "severity",
+    "boilerplate", "allowed-hosts", "language", "timezone", "description",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class InvariantSetting:
+    """One invariant as configured for a feed: its parameters and its severity."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """One configured feed."""
+
+    name: str
+    urls: tuple[str, ...]
+    parser: str
+    parser_options: Mapping[str, Any] = field(default_factory=dict)
+    schema: str | None = None  # None: the parser's own schema
+    invariants: tuple[InvariantSetting, ...] | None = None  # None: the parser's defaults
+    invariants_replace: bool = False  # a list replaces the parser's defaults; a table amends them
+    disabled: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # check id -> severity
+    boilerplate: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    language: str | None = None
+    timezone: str | None = None
+
+    def claims(self, url: str) -> bool:
+        """True when ``url`` is one of this feed's URLs (scheme/host case and fragments ignored)."""
+        key = normalize_url(url)
+        return any(normalize_url(u) == key for u in self.urls)
+
+
+@dataclass(frozen=True, slots=True)
+class HarnessConfig:
+    """The whole configuration; ``source`` is the file it came from (None: defaults)."""
+
+    cassettes: Path
+    schemas: Path | None = None  # None: the schemas shipped with feedharness
+    feeds: tuple[FeedConfig, ...] = ()
+    source: Path | None = None
+
+    def feed_for_url(self, url: str) -> FeedConfig | None:
+        """The configured feed that claims ``url``, if any."""
+        return next((f for f in self.feeds if f.claims(url)), None)
+
+    def feed_named(self, name: str) -> FeedConfig:
+        """The feed called ``name``; ConfigError listing the names otherwise."""
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        known = ", ".join(f.name for f in self.feeds) or "none configured"
+        raise ConfigError(f"no feed named {name!r}; configured feeds: {known}")
+
+
+def normalize_url(url: str) -> str:
+    """Lower-case scheme and host, drop the fragment and a default port."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    netloc = f"{host}:{port}" if port else host
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest harness.toml, else the nearest pyproject.toml with [tool.harness]."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / "harness.toml"
+        if candidate.is_file():
+            return candidate
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "harness" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def load_config(path: Path | None = None, *, start: Path | None = None) -> HarnessConfig:
+    """Load the configuration from ``path`` or the nearest config file; defaults when none."""
+    if path is None:
+        path = find_config(start or Path.cwd())
+        if path is None:
+            return HarnessConfig(cassettes=(start or Path.cwd()) / "cassettes")
+    if not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found")
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("harness")
+        if data is None:
+            raise ConfigError(f"{path}: has no [tool.harness] table")
+    return parse_config(data, source=path)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+
+
+def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
+    """Validate raw TOML data; every problem is a ConfigError naming the file and the key."""
+    where = str(source)
+    _check_keys(data, _TOP_KEYS, where)
+    base = source.parent
+    cassettes = base / _expect(data.get("cassettes", "cassettes"), str, f"{where}: cassettes")
+    schemas_raw = data.get("schemas")
+    schemas = None if schemas_raw is None else base / _expect(schemas_raw, str, f"{where}: schemas")
+    raw_feeds = _expect(data.get("feeds", []), list, f"{where}: feeds")
+    feeds = tuple(_parse_feed(raw, f"{where}: feeds[{i}]") for i, raw in enumerate(raw_feeds))
+    names = [f.name for f in feeds]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{where}: feed names must be unique; repeated: {', '.join(dupes)}")
+    return HarnessConfig(cassettes=cassettes, schemas=schemas, feeds=feeds, source=source)
+
+
+def _parse_feed(raw: Any, where: str) -> FeedConfig:
+    raw = _expect(raw, dict, where)
+    _check_keys(raw, _FEED_KEYS, where)
+    for key in ("name", "parser"):
+        if key not in raw:
+            raise ConfigError(f"{where}: missing required key {key!r}")
+    name = _expect(raw["name"], str, f"{where}.name")
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ConfigError(f"{where}.name: {name!r} is not a valid feed name (no '/', '\\', leading '.')")
+    where = f"{where} ({name})"
+    urls = _urls(raw, where)
+    raw_invariants = raw.get("invariants")
+    invariants, disabled = _invariants(raw_invariants, f"{where}.invariants")
+    return FeedConfig(
+        name=name,
+        urls=urls,
+        parser=_expect(raw["parser"], str, f"{where}.parser"),
+        parser_options=_expect(raw.get("parser-options", {}), dict, f"{where}.parser-options"),
+        schema=_optional_str(raw.get("schema"), f"{where}.schema"),
+        invariants=invariants,
+        invariants_replace=isinstance(raw_invariants, list),
+        disabled=disabled,
+        severity=_severities(raw.get("severity", {}), f"{where}.severity"),
+        boilerplate=_str_tuple(raw.get("boilerplate", []), f"{where}.boilerplate"),
+        allowed_hosts=_str_tuple(raw.get("allowed-hosts", []), f"{where}.allowed-hosts"),
+        language=_optional_str(raw.get("language"), f"{where}.language"),
+        timezone=_optional_str(raw.get("timezone"), f"{where}.timezone"),
+    )
+
+
+def _urls(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    if "url" in raw and "urls" in raw:
+        raise ConfigError(f"{where}: give either 'url' or 'urls', not both")
+    value = raw.get("url", raw.get("urls"))
+    if value is None:
+        raise ConfigError(f"{where}: missing required key 'url'")
+    urls = (value,) if isinstance(value, str) else _str_tuple(value, f"{where}.url")
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"{where}.url: {url!r} is not an absolute http(s) URL")
+    return urls
+
+
+def _invariants(raw: Any, where: str) -> tuple[tuple[InvariantSetting, ...] | None, frozenset[str]]:
+    """``{id = {param = ..., severity = ...}}``, ``{id = true}`` or ``{id = false}`` (disable)."""
+    if raw is None:
+        return None, frozenset()
+    if isinstance(raw, list):
+        return tuple(InvariantSetting(_expect(n, str, where)) for n in raw), frozenset()
+    raw = _expect(raw, dict, where)
+    settings: list[InvariantSetting] = []
+    disabled: set[str] = set()
+    for name, value in raw.items():
+        if value is False:
+            disabled.add(name)
+            continue
+        params = {} if value is True else dict(_expect(value, dict, f"{where}.{name}"))
+        severity = _severity(params.pop("severity", "error"), f"{where}.{name}.severity")
+        settings.append(InvariantSetting(name, params, severity))
+    return tuple(settings), frozenset(disabled)
+
+
+def _severities(raw: Any, where: str) -> dict[str, Severity]:
+    raw = _expect(raw, dict, where)
+    return {check: _severity(value, f"{where}.{check}") for check, value in raw.items()}
+
+
+def _severity(value: Any, where: str) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        allowed = ", ".join(repr(s.value) for s in Severity)
+        raise ConfigError(f"{where}: {value!r} is not a severity; allowed: {allowed}") from None
+
+
+def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(allowed))}"
+        )
+
+
+def _expect(value: Any, kind: type, where: str) -> Any:
+    if not isinstance(value, kind):
+        raise ConfigError(f"{where}: expected {_KIND_NAMES[kind]}, got {type(value).__name__} {value!r}")
+    return value
+
+
+_KIND_NAMES = {str: "a string", list: "a list", dict: "a table", int: "an integer"}
+
+
+def _optional_str(value: Any, where: str) -> str | None:
+    return None if value is None else _expect(value, str, where)  # type: ignore[no-any-return]
+
+
+def _str_tuple(value: Any, where: str) -> tuple[str, ...]:
+    items = _expect(value, list, where)
+    for i, item in enumerate(items):
+        _expect(item, str, f"{where}[{i}]")
+    return tuple(items)

@@ -1,0 +1,204 @@
+"""The invariant contract, the ``@invariant`` registry (plus entry-point group ``harness.invariants``).
+
+An invariant is a generator function ``fn(items, ctx, **params)`` that yields
+:class:`~harness.model.Violation` for the items it finds wrong. Parameters are keyword-only with
+defaults; the configuration may override them (``[feeds.invariants.<id>]``), and a value of the
+wrong type or an unknown name is a ConfigError that lists what is allowed. The built-in invariants
+live in :mod:`harness.checks`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from importlib.metadata import entry_points
+from typing import Any
+
+from harness.errors import ConfigError, UnknownPluginError
+from harness.model import Item, Severity, Violation
+
+__all__ = [
+    "BoundInvariant",
+    "CheckContext",
+    "Invariant",
+    "available_invariants",
+    "get_invariant",
+    "invariant",
+    "parse_duration",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What an invariant may know about the feed besides its items."""
+
+    feed: str | None = None
+    timezone: str | None = None
+    boilerplate: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    language: str | None = None
+
+
+InvariantFn = Callable[..., Iterator[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Invariant:
+    """A registered invariant: id, function, parameter defaults and a one-line description."""
+
+    id: str
+    fn: InvariantFn
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    doc: str = ""
+
+    def bind(
+        self, params: Mapping[str, Any], *, severity: Severity = Severity.ERROR, where: str = ""
+    ) -> BoundInvariant:
+        """Validate ``params`` against the defaults and return a ready-to-run invariant."""
+        params = {k.replace("-", "_"): v for k, v in params.items()}  # TOML keys are kebab-case
+        unknown = sorted(set(params) - set(self.defaults))
+        if unknown:
+            allowed = ", ".join(sorted(_kebab(k) for k in (*self.defaults, "severity")))
+            raise ConfigError(
+                f"{where}invariant {self.id!r} has no parameter "
+                f"{', '.join(repr(_kebab(k)) for k in unknown)}; allowed: {allowed}"
+            )
+        coerced = {
+            k: _coerce(v, self.defaults[k], f"{where}{self.id}.{_kebab(k)}") for k, v in params.items()
+        }
+        return BoundInvariant(self, {**self.defaults, **coerced}, severity)
+
+
+@dataclass(frozen=True, slots=True)
+class BoundInvariant:
+    """An invariant with its parameters and severity fixed."""
+
+    invariant: Invariant
+    params: Mapping[str, Any]
+    severity: Severity = Severity.ERROR
+
+    @property
+    def id(self) -> str:
+        """The invariant id."""
+        return self.invariant.id
+
+    def iter_violations(self, items: Sequence[Item], ctx: CheckContext) -> Iterator[Violation]:
+        """Every violation, stamped with this invariant's id and severity."""
+        for violation in self.invariant.fn(items, ctx, **self.params):
+            yield replace(violation, check=self.id, severity=self.severity)
+
+    def holds(self, items: Sequence[Item], ctx: CheckContext) -> bool:
+        """True when no item violates the invariant."""
+        return next(iter(self.iter_violations(items, ctx)), None) is None
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+_REGISTRY: dict[str, Invariant] = {}
+_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def invariant(invariant_id: str) -> Callable[[InvariantFn], InvariantFn]:
+    """Register a generator function as an invariant under a kebab-case id."""
+
+    def register(fn: InvariantFn) -> InvariantFn:
+        _REGISTRY[invariant_id] = make_invariant(invariant_id, fn)
+        return fn
+
+    return register
+
+
+def make_invariant(invariant_id: str, fn: InvariantFn) -> Invariant:
+    """Wrap a function ``fn(items, ctx, *, param=default, ...)`` as an Invariant."""
+    if not _ID.match(invariant_id):
+        raise ConfigError(f"invariant id {invariant_id!r} is not kebab-case (like 'title-nonempty')")
+    defaults = {
+        name: p.default
+        for name, p in inspect.signature(fn).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    missing = [name for name, value in defaults.items() if value is inspect.Parameter.empty]
+    if missing:
+        raise ConfigError(f"invariant {invariant_id!r}: parameters need defaults: {missing}")
+    doc = (inspect.getdoc(fn) or "").strip().splitlines()
+    return Invariant(invariant_id, fn, defaults, doc[0] if doc else "")
+
+
+def _load_builtins() -> None:
+    import harness.checks  # noqa: F401  (registers the built-ins)
+
+
+def _entry_points() -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group="harness.invariants")}
+
+
+def available_invariants() -> list[str]:
+    """Ids of every registered invariant (built in, in code, or by entry point)."""
+    _load_builtins()
+    return sorted({*_REGISTRY, *_entry_points()})
+
+
+def get_invariant(name: str) -> Invariant:
+    """The invariant registered under ``name`` (or a dotted path ``pkg.mod:function``)."""
+    _load_builtins()
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    from harness.parsers import load_dotted
+
+    target = _entry_points().get(name)
+    if target is None and ":" in name:
+        target = name
+    if target is None:
+        raise UnknownPluginError(
+            f"no invariant {name!r}; available: {', '.join(available_invariants())}"
+        )
+    obj = load_dotted(target, what="invariant")
+    inv = obj if isinstance(obj, Invariant) else make_invariant(name.rpartition(":")[2], obj)
+    _REGISTRY[name] = inv
+    return inv
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
+
+
+def parse_duration(value: Any, where: str = "duration") -> timedelta:
+    """``"90m"``, ``"1h30m"``, ``"45s"`` or a number of seconds -> timedelta."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: expected a duration like '90m', got {value!r}")
+    if isinstance(value, int | float):
+        return timedelta(seconds=value)
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match or not any(match.groups()):
+        raise ConfigError(f"{where}: expected a duration like '90m', '1h30m' or seconds, got {value!r}")
+    hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _coerce(value: Any, default: Any, where: str) -> Any:
+    """Check a configured value against the type of the parameter's default."""
+    if isinstance(default, timedelta):
+        return parse_duration(value, where)
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif isinstance(default, tuple):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        value = tuple(value) if ok else value
+    elif default is None or isinstance(default, str):
+        ok = value is None or isinstance(value, str)
+    else:
+        ok = True
+    if not ok:
+        raise ConfigError(
+            f"{where}: expected {type(default).__name__} like {default!r}, got {value!r}"
+        )
+    return value

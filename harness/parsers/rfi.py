@@ -1,0 +1,483 @@
+"""RFI article bodies as feedx.net mirrors them: date line, lead, paragraphs, images and author.
+
+The body is an HTML fragment: a date line ``<div>DD/MM/YYYY - HH:MM</div>`` (Paris local time), an
+``<img>``, a bold lead ``<p><strong>…</strong></p>``, a wrapper ``<div>`` holding the ``<p>``
+paragraphs, then boilerplate that changed over the years (self-promo blocks, the ``作者：`` author
+block, a share widget, a "同一主题" related-articles block, the feedx ``获取更多RSS`` footer).
+:func:`parse_rfi_body` never raises on odd HTML: what looks wrong goes to ``BodyParse.problems``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, Protocol
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lxml import etree
+
+from harness.errors import ConfigError
+from harness.model import Item, Severity
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEZONE",
+    "BodyParse",
+    "BodyParser",
+    "BodyProblem",
+    "article_record",
+    "clean_title",
+    "load_zone",
+    "normalize_text",
+    "parse_body",
+    "parse_rfi_body",
+]
+
+DEFAULT_BASE_URL = "https://www.rfi.fr/"
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+_WS = re.compile(r"[\s\u3000\xa0]+")
+_DATELINE = re.compile(r"(\d{2})/(\d{2})/(\d{4}) - (\d{2}):(\d{2})")
+_DIGIT = re.compile(r"\d")
+_AUTHOR_LABEL = re.compile(r"作者\s*[：:]\s*")
+_SHARE_LABEL = re.compile(r"分享\s*[:：]?")
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*\d{4}\b.{0,40}", re.IGNORECASE)
+_TITLE_SUFFIX = re.compile(r"\s*[–—-]\s*法国国际广播电台\s*-\s*RFI\s*$")
+_SHARE_HREF = re.compile(
+    r"^(?:https?:)?//(?:[\w-]+\.)*(?:facebook\.com/(?:dialog/share|sharer)|(?:x|twitter)\.com/"
+    r"(?:intent/tweet|share)|(?:web|api)\.whatsapp\.com/send|linkedin\.com/share|t\.me/share)"
+    r"|^whatsapp://send",
+    re.IGNORECASE,
+)
+_FEEDX_HREF = re.compile(r"^(?:https?:)?//(?:www\.)?feedx\.[a-z]+(?:[/?#]|$)", re.IGNORECASE)
+_FEEDX_MARK = "获取更多RSS"
+_RELATED_MARK = "同一主题"
+
+_BLOCK_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dd", "dt"}
+)
+_CONTAINER_TAGS = frozenset(
+    {"div", "section", "article", "main", "figure", "ul", "ol", "dl", "table", "tbody", "thead",
+     "tr", "td", "th", "header", "footer", "center", "form", "body", "html"}
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "head"})
+_LEAD_TAGS = frozenset({"strong", "b"})
+_DATELINE_MAX = 64
+_AUTHOR_MAX = 40
+_OBSERVED_MAX = 80
+
+_PARSER = etree.HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyProblem:
+    """Something the body shows that is wrong (``field`` is a JSON path inside the record)."""
+
+    check: str  # "body-structure", "dateline-format", "dateline-ambiguous", ...
+    field: str
+    message: str
+    observed: str | None = None
+    expected: str | None = None
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class BodyParse:
+    """What one article body holds, as plain data."""
+
+    dateline: dict[str, str | None] | None = None
+    lead: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    author: str | None = None
+    copyright: str | None = None
+    problems: list[BodyProblem] = field(default_factory=list)
+
+
+class BodyParser(Protocol):
+    """A body extractor: HTML fragment in, :class:`BodyParse` out; never raises on odd HTML."""
+
+    def __call__(self, html: str, *, base_url: str, timezone: str = ...) -> BodyParse:
+        """Parse one body."""
+        ...
+
+
+@dataclass(slots=True)
+class _State:
+    """Mutable scratch space of one parse; frozen into a BodyParse at the end."""
+
+    zone_name: str
+    base_url: str
+    dateline: dict[str, str | None] | None = None
+    lead: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    author: str | None = None
+    copyright: str | None = None
+    problems: list[BodyProblem] = field(default_factory=list)
+    seen_top: bool = False  # a top-level element other than the date line was met
+
+    def freeze(self) -> BodyParse:
+        """The finished parse."""
+        return BodyParse(
+            self.dateline, self.lead, self.paragraphs, self.images, self.author,
+            self.copyright, self.problems,
+        )
+
+
+def normalize_text(text: str) -> str:
+    """Collapse runs of whitespace (ASCII, U+3000, no-break space) to one space and strip."""
+    return _WS.sub(" ", text).strip()
+
+
+def clean_title(title: str | None) -> str | None:
+    """A feed title without RFI's ``– 法国国际广播电台 - RFI`` suffix, whitespace normalised."""
+    if title is None:
+        return None
+    return normalize_text(_TITLE_SUFFIX.sub("", title))
+
+
+@lru_cache(maxsize=32)
+def load_zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; :class:`ConfigError` naming it when there is no such zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ConfigError(
+            f"unknown time zone {name!r}: expected an IANA name such as 'Europe/Paris'"
+        ) from None
+
+
+def parse_rfi_body(
+    html: str, *, base_url: str, timezone: str = DEFAULT_TIMEZONE
+) -> BodyParse:
+    """Extract date line, lead, paragraphs, images and author from one RFI body (never raises)."""
+    zone = load_zone(timezone)
+    state = _State(zone_name=timezone, base_url=base_url or DEFAULT_BASE_URL)
+    body = _parse_html(html)
+    if body is None:
+        state.problems.append(
+            BodyProblem("body-structure", "", "the body is not parseable HTML", _short(html))
+        )
+        return state.freeze()
+    for br in body.iter("br"):
+        br.tail = " " + (br.tail or "")
+    _walk_top(body, state, zone)
+    return state.freeze()
+
+
+parse_body: BodyParser = parse_rfi_body
+"""The name the itemdump parser's host registry uses."""
+
+
+def article_record(item: Item, body: BodyParse) -> Item:
+    """An article record: the feed item's fields plus the parsed body's (author falls back)."""
+    return {
+        "id": item.get("id"),
+        "url": item.get("url"),
+        "title": clean_title(item.get("title")),
+        "published": item.get("published"),
+        "published_raw": item.get("published_raw"),
+        "updated": item.get("updated"),
+        "summary": item.get("summary"),
+        "content": item.get("content"),
+        "categories": list(item.get("categories") or []),
+        "enclosures": list(item.get("enclosures") or []),
+        "dateline": dict(body.dateline) if body.dateline is not None else None,
+        "lead": body.lead,
+        "paragraphs": list(body.paragraphs),
+        "images": list(body.images),
+        "author": body.author or item.get("author"),
+    }
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def _parse_html(html: str) -> Any:
+    """The ``<body>`` element of the fragment, or None when lxml gives up."""
+    data = ("<html><body>" + html + "</body></html>").encode("utf-8", "replace")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except (etree.LxmlError, ValueError):
+        return None
+    if root is None:
+        return None
+    body = root.find("body")
+    return root if body is None else body
+
+
+def _walk_top(body: Any, state: _State, zone: ZoneInfo) -> None:
+    """Walk the top level: date line first, then images, lead, body wrapper, boilerplate."""
+    _stray(body.text, state)
+    first = True
+    for child in body:
+        if not isinstance(child.tag, str):
+            continue
+        if first and _is_dateline_candidate(child):
+            state.dateline = _read_dateline(_full_text(child), state, zone)
+        elif _is_footer_text(child.tail):
+            _visit(child, state, top=True)
+            return
+        else:
+            _visit(child, state, top=True)
+        first = False
+        _stray(child.tail, state)
+
+
+def _visit(el: Any, state: _State, *, top: bool) -> None:
+    """Handle one element: skip boilerplate, take images, text blocks, or walk into containers."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if not tag or _is_boilerplate(el, tag):
+        return
+    if _take_side_block(el, state):
+        return
+    if tag == "img":
+        _add_image(el, state)
+    elif tag in _BLOCK_TAGS or not _has_block_child(el):
+        _add_block(el, tag, state, top=top)
+    else:
+        _walk_container(el, state)
+    if top and tag not in ("br", "hr"):
+        state.seen_top = True
+
+
+def _walk_container(el: Any, state: _State) -> None:
+    """Walk a container's children; loose text in it is a structure problem."""
+    _loose(el.text, state)
+    for child in el:
+        _visit(child, state, top=False)
+        _loose(child.tail, state)
+
+
+def _add_block(el: Any, tag: str, state: _State, *, top: bool) -> None:
+    """A text block: the lead, a paragraph, or a copyright line; images in it are kept."""
+    for img in el.iter("img"):
+        _add_image(img, state)
+    text = normalize_text(_block_text(el))
+    if not text:
+        return
+    if _COPYRIGHT.fullmatch(text):
+        state.copyright = text
+    elif top and tag == "p" and state.lead is None and not state.paragraphs and _is_lead(el):
+        state.lead = text
+    else:
+        state.paragraphs.append(text)
+
+
+def _add_image(el: Any, state: _State) -> None:
+    """Resolve an ``<img>`` source against the base URL (``//host/x`` becomes https)."""
+    src = (el.get("src") or el.get("data-src") or "").strip()
+    if not src:
+        return
+    if src.startswith("//"):
+        state.images.append("https:" + src)
+        return
+    try:
+        state.images.append(urljoin(state.base_url, src))
+    except ValueError:
+        state.images.append(src)
+        state.problems.append(
+            BodyProblem("body-structure", "images", "image source is not a URL", _short(src),
+                        "an absolute or relative URL")
+        )
+
+
+def _take_side_block(el: Any, state: _State) -> bool:
+    """Take the author block and ``t-copyright`` lines out of the text; True when taken."""
+    if "t-copyright" in (el.get("class") or "").split():
+        state.copyright = normalize_text(_block_text(el)) or state.copyright
+        return True
+    author = _author_of(el)
+    if author is None:
+        return False
+    state.author = author or state.author
+    return True
+
+
+# --- recognisers -----------------------------------------------------------------------------
+
+
+def _is_boilerplate(el: Any, tag: str) -> bool:
+    """Self-promo, share widget, related articles, feedx footer, scripts: never text."""
+    if tag in _SKIP_TAGS or tag.startswith(("aside", "share-")) or "data-" in tag:
+        return True
+    for name, value in el.items():
+        if name.startswith(("data-selfpromo", "data-root-share", "data-article-")):
+            return True
+        if name == "class" and "o-self-promo" in value:
+            return True
+    if tag == "a":
+        href = (el.get("href") or "").strip()
+        return bool(_SHARE_HREF.search(href) or _FEEDX_HREF.search(href))
+    own = normalize_text(el.text or "")
+    if own.startswith(_FEEDX_MARK) or own == _RELATED_MARK or _is_share_label(el, own):
+        return True
+    return _opens_with_related_heading(el, own)
+
+
+def _opens_with_related_heading(el: Any, own: str) -> bool:
+    """A block whose first child is the "同一主题" heading (the related-articles list)."""
+    if own or not len(el) or not isinstance(el[0].tag, str):
+        return False
+    return normalize_text(_full_text(el[0])) == _RELATED_MARK
+
+
+def _is_share_label(el: Any, own: str) -> bool:
+    """The ``分享 :`` label of the share widget (a text-only element)."""
+    return len(el) == 0 and _SHARE_LABEL.fullmatch(own) is not None
+
+
+def _author_of(el: Any) -> str | None:
+    """The author named by a ``作者：`` block, "" for an empty one, None when ``el`` is not one."""
+    if el.tag not in ("div", "p", "span") or _has_block_child(el):
+        return None
+    own = normalize_text(el.text or "")
+    if not own:
+        if not len(el) or not isinstance(el[0].tag, str):
+            return None
+        if not _AUTHOR_LABEL.fullmatch(normalize_text(_full_text(el[0]))):
+            return None
+    elif _AUTHOR_LABEL.match(own) is None:
+        return None
+    text = normalize_text(_block_text(el))
+    label = _AUTHOR_LABEL.match(text)
+    name = text[label.end() :] if label else text
+    return name if len(name) <= _AUTHOR_MAX else None
+
+
+def _is_lead(p: Any) -> bool:
+    """True when all of a ``<p>``'s text sits in ``<strong>``/``<b>`` children."""
+    if normalize_text(p.text or ""):
+        return False
+    bold = ""
+    for child in p:
+        if child.tag not in _LEAD_TAGS and normalize_text(_full_text(child)):
+            return False
+        if normalize_text(child.tail or ""):
+            return False
+        bold += _full_text(child)
+    return bool(normalize_text(bold))
+
+
+def _is_dateline_candidate(el: Any) -> bool:
+    """The first element, text only and short: a date line (parseable or not)."""
+    if len(el) or not isinstance(el.tag, str):
+        return False
+    text = normalize_text(el.text or "")
+    if _DATELINE.fullmatch(text):
+        return True
+    return el.tag == "div" and 0 < len(text) <= _DATELINE_MAX and bool(_DIGIT.search(text))
+
+
+def _is_footer_text(text: str | None) -> bool:
+    """True when loose text opens the feedx footer (``<hr>获取更多RSS：…``)."""
+    return bool(text) and _FEEDX_MARK in str(text)
+
+
+def _has_block_child(el: Any) -> bool:
+    """True when some child is a block or container (so ``el`` is not a leaf block)."""
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and (tag in _BLOCK_TAGS or tag in _CONTAINER_TAGS or tag == "img"):
+            return True
+    return False
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def _full_text(el: Any) -> str:
+    """All text inside ``el`` (no tail)."""
+    return "".join(el.itertext())
+
+
+def _block_text(el: Any) -> str:
+    """The text of a block, leaving boilerplate descendants (share links, promo) out."""
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag and not _is_boilerplate(child, tag):
+            parts.append(_block_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _stray(text: str | None, state: _State) -> None:
+    """Loose top-level text: where the image belongs (``Array``) or between blocks."""
+    observed = normalize_text(text or "")
+    if not observed or _FEEDX_MARK in observed:
+        return
+    if state.dateline is not None and not state.seen_top and not state.images:
+        state.problems.append(
+            BodyProblem("body-structure", "images", "text where the image belongs",
+                        _short(observed), "an <img> element")
+        )
+        return
+    _loose(observed, state)
+
+
+def _loose(text: str | None, state: _State) -> None:
+    """Text outside any paragraph element: reported, kept out of the paragraphs."""
+    observed = normalize_text(text or "")
+    if observed and _FEEDX_MARK not in observed:
+        state.problems.append(
+            BodyProblem("body-structure", "paragraphs", "text outside any paragraph element",
+                        _short(observed), "text inside <p>")
+        )
+
+
+def _short(text: str) -> str:
+    """``text`` cut to a length that fits a report line."""
+    text = normalize_text(text)
+    return text if len(text) <= _OBSERVED_MAX else text[: _OBSERVED_MAX - 1] + "…"
+
+
+# --- date line -------------------------------------------------------------------------------
+
+
+def _read_dateline(text: str, state: _State, zone: ZoneInfo) -> dict[str, str | None]:
+    """The date line record; a problem when it does not parse, a warning on a DST edge."""
+    text = normalize_text(text)
+    local = _local_time(text)
+    if local is None:
+        state.problems.append(
+            BodyProblem("dateline-format", "dateline/time", "the date line does not parse",
+                        _short(text), "DD/MM/YYYY - HH:MM")
+        )
+        return {"text": text, "time": None, "timezone": state.zone_name}
+    aware = local.replace(tzinfo=zone, fold=0)
+    note = _dst_note(aware)
+    if note is not None:
+        state.problems.append(
+            BodyProblem(note, "dateline/time", f"{text} is {note.split('-')[1]} in "
+                        f"{state.zone_name}; read with fold=0", text, None, Severity.WARNING)
+        )
+    return {"text": text, "time": aware.isoformat(), "timezone": state.zone_name}
+
+
+def _local_time(text: str) -> datetime | None:
+    """``DD/MM/YYYY - HH:MM`` as a naive datetime, or None."""
+    match = _DATELINE.fullmatch(text)
+    if match is None:
+        return None
+    day, month, year, hour, minute = (int(g) for g in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+
+
+def _dst_note(aware: datetime) -> str | None:
+    """"dateline-ambiguous" (wall time occurs twice), "dateline-nonexistent" (skipped), or None."""
+    if aware.utcoffset() != aware.replace(fold=1).utcoffset():
+        round_trip = aware.astimezone(UTC).astimezone(aware.tzinfo).replace(tzinfo=None)
+        if round_trip != aware.replace(tzinfo=None):
+            return "dateline-nonexistent"
+        return "dateline-ambiguous"
+    return None

@@ -1,0 +1,137 @@
+"""The pytest plugin: configured cassettes become test items, one per cassette x check.
+
+Enabled in any project with a harness configuration (``harness.toml`` or ``[tool.harness]``):
+every cassette file under the configured cassettes folder that pytest walks into is collected
+(add the folder to ``testpaths`` or name it on the command line). Replay is offline. Options:
+``--harness-config FILE`` (wins over the nearest config file) and ``--harness-off``.
+Heavy imports happen only once a cassette is collected, so the plugin costs nothing elsewhere.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from harness.model import CassetteResult, Violation
+    from harness.runner import Runner
+
+_RUNNER = pytest.StashKey["Runner | None"]()
+
+
+class HarnessWarning(UserWarning):
+    """A warning-level violation found while replaying a cassette."""
+
+
+class HarnessCheckFailed(Exception):
+    """An error-level violation (or a broken cassette) found while replaying."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the --harness-* options."""
+    group = parser.getgroup("harness", "feedharness cassette replay")
+    group.addoption("--harness-config", dest="harness_config", type=Path, metavar="FILE",
+                    help="harness.toml or pyproject.toml to use (default: the nearest one)")
+    group.addoption("--harness-off", dest="harness_off", action="store_true",
+                    help="do not collect cassettes as tests")
+
+
+def _runner(config: pytest.Config) -> Runner | None:
+    if _RUNNER not in config.stash:
+        config.stash[_RUNNER] = _build_runner(config)
+    return config.stash[_RUNNER]
+
+
+def _build_runner(config: pytest.Config) -> Runner | None:
+    from harness.config import find_config, load_config
+    from harness.errors import HarnessError
+    from harness.runner import Runner
+
+    path = config.getoption("harness_config") or find_config(config.rootpath)
+    if path is None:
+        return None
+    try:
+        return Runner(load_config(path))
+    except HarnessError as err:
+        raise pytest.UsageError(f"feedharness: {err}") from None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Collect cassette files under the configured cassettes folder."""
+    if file_path.suffix not in (".yaml", ".yml") or parent.config.getoption("harness_off"):
+        return None
+    runner = _runner(parent.config)
+    if runner is None or not file_path.resolve().is_relative_to(runner.config.cassettes.resolve()):
+        return None
+    return CassetteFile.from_parent(parent, path=file_path)
+
+
+class CassetteFile(pytest.File):
+    """One cassette: replayed once, then one test item per check."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """Replay the cassette and yield an item per check (or one 'load' item if broken)."""
+        runner = _runner(self.config)
+        assert runner is not None
+        result = runner.check_file(self.path)
+        if result.error is not None:
+            yield CheckItem.from_parent(self, name="load", result=result, check="load")
+            return
+        for check in result.checks:
+            yield CheckItem.from_parent(self, name=check, result=result, check=check)
+
+
+class CheckItem(pytest.Item):
+    """One check of one cassette."""
+
+    def __init__(self, *, result: CassetteResult, check: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.result = result
+        self.check = check
+        self.user_properties.append(("feed", result.feed or "unclaimed"))
+
+    def runtest(self) -> None:
+        """Fail on error-level violations of this check; warn on warning-level ones."""
+        from harness.model import Severity
+
+        if self.result.error is not None:
+            raise HarnessCheckFailed(f"{self.result.error_kind}: {self.result.error}")
+        mine = [v for v in self.result.violations if v.check == self.check]
+        for v in mine:
+            if v.severity is Severity.WARNING:
+                warnings.warn(HarnessWarning(f"{self.result.path}: {_line(v)}"), stacklevel=1)
+        errors = [v for v in mine if v.severity is Severity.ERROR]
+        if errors:
+            lines = [_line(v) for v in errors[:20]]
+            if len(errors) > 20:
+                lines.append(f"... and {len(errors) - 20} more")
+            raise HarnessCheckFailed(f"{len(errors)} violation(s) of {self.check}:\n" + "\n".join(lines))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The violations, as the CLI shows them, without a traceback."""
+        if isinstance(excinfo.value, HarnessCheckFailed):
+            return f"{self.result.path} [{self.result.feed or 'unclaimed'}]: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Location shown in reports."""
+        return self.path, None, f"{self.result.path}::{self.check}"
+
+
+def _line(v: Violation) -> str:
+    from harness.textsafe import terminal_safe
+
+    who = f"item {v.item_index}" if v.item_index is not None else "feed"
+    if v.item_url or v.item_id:
+        who += f" ({terminal_safe(v.item_url or v.item_id or '')})"
+    field = f" {v.field}:" if v.field else ""
+    parts = [f"{who}{field} {terminal_safe(v.message)}"]
+    if v.observed is not None:
+        parts.append(f"observed {terminal_safe(v.observed)!r}")
+    if v.expected is not None:
+        parts.append(f"expected {terminal_safe(v.expected)}")
+    return "; ".join(parts)

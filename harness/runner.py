@@ -1,0 +1,272 @@
+"""The pipeline: input file -> response -> parser -> schema -> invariants -> CassetteResult."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from harness.cassettes import is_cassette_path, load_cassette
+from harness.checks import BUILTIN_BOILERPLATE
+from harness.config import FeedConfig, HarnessConfig, InvariantSetting
+from harness.errors import (
+    CassetteError,
+    ConfigError,
+    FetchError,
+    HarnessError,
+    ParseError,
+    TransportError,
+)
+from harness.invariants import BoundInvariant, CheckContext, get_invariant
+from harness.model import CassetteResult, FeedOutput, Response, Result, Severity, Violation
+from harness.parsers import get_parser
+from harness.schemas import default_schema_dir, item_violations, validator_for
+
+GENERIC_INVARIANTS = ("unique-ids", "title-nonempty", "links-absolute", "no-markup-in-text")
+PARSER_PROBLEMS = frozenset({"date-parseable", "date-format", "body-structure", "dateline-format"})
+_ITEM_HEAD_BYTES = 4096
+_MAX_ITEM_FILE = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSetup:
+    """Everything needed to check one feed's recordings, built once per run."""
+
+    name: str | None
+    parser_name: str
+    parser: Any
+    schema: str
+    invariants: tuple[BoundInvariant, ...]
+    context: CheckContext
+    severity: dict[str, Severity]
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        """Check ids this setup runs, in order: schema first, then invariants."""
+        return ("schema", *(inv.id for inv in self.invariants))
+
+
+class Runner:
+    """Checks files against a configuration; parsers and validators are built once."""
+
+    def __init__(self, config: HarnessConfig) -> None:
+        self.config = config
+        self.schema_dir = (config.schemas or default_schema_dir()).resolve()
+        self.setups = {feed.name: build_setup(feed, self.schema_dir) for feed in config.feeds}
+        self._generic: dict[str, FeedSetup] = {}
+
+    def generic(self, parser_name: str) -> FeedSetup:
+        """The setup for inputs no configured feed claims: default invariants of the parser."""
+        if parser_name not in self._generic:
+            feed = FeedConfig(name="", urls=(), parser=parser_name,
+                              invariants=tuple(InvariantSetting(n) for n in GENERIC_INVARIANTS))
+            self._generic[parser_name] = replace(build_setup(feed, self.schema_dir), name=None)
+        return self._generic[parser_name]
+
+    def check_paths(self, paths: Sequence[Path]) -> Result:
+        """Check every cassette or stored item under ``paths`` (default: the cassettes folder)."""
+        targets = list(discover(paths or [self.config.cassettes]))
+        return Result(tuple(self.check_file(p) for p in targets))
+
+    def check_file(self, path: Path) -> CassetteResult:
+        """Check one file; broken input becomes a BROKEN result, never an exception."""
+        shown = self.display(path)
+        try:
+            if is_cassette_path(path):
+                return self._check_cassette(path, shown)
+            return self._check_item_file(path, shown)
+        except TransportError as err:
+            return _broken(shown, "transport", err)
+        except CassetteError as err:
+            return _broken(shown, "cassette", err)
+        except (ParseError, FetchError) as err:
+            return _broken(shown, "parse", err)
+        except HarnessError as err:
+            return _broken(shown, "config", err)
+
+    def display(self, path: Path) -> str:
+        """The path as reports show it: relative to the project (config folder) when inside it."""
+        resolved = path.resolve()
+        for base in (self.config.source.parent if self.config.source else None, Path.cwd()):
+            if base is not None and resolved.is_relative_to(base.resolve()):
+                return resolved.relative_to(base.resolve()).as_posix()
+        return resolved.as_posix()
+
+    def _check_cassette(self, path: Path, shown: str) -> CassetteResult:
+        cassette = load_cassette(path)
+        feed = self.config.feed_for_url(cassette.url)
+        setup = self.setups[feed.name] if feed else self.generic("rss")
+        result = _base_result(shown, setup, cassette.url)
+        try:
+            response = cassette.fetch(cassette.url)
+        except FetchError as err:
+            raise CassetteError(str(err)) from None
+        output = _parse(setup, response, cassette.fetch, shown)
+        return self._evaluate(result, setup, output)
+
+    def _check_item_file(self, path: Path, shown: str) -> CassetteResult:
+        from harness.parsers.itemdump import looks_like_itemdump
+
+        data = _read_bounded(path)
+        if not looks_like_itemdump(data[:_ITEM_HEAD_BYTES]):
+            raise CassetteError(f"{shown}: neither a cassette (.yaml/.yml) nor a stored feed item")
+        probe = self.generic("itemdump")
+        response = Response(url=path.resolve().as_uri(), status=200, headers={}, body=data)
+        output = _parse(probe, response, _no_fetch(shown), shown)
+        url = output.items[0].get("url") if output.items else None
+        feed = self._feed_for_host(url)
+        setup = probe if feed is None else _with_parser(self.setups[feed.name], probe)
+        return self._evaluate(_base_result(shown, setup, url), setup, output)
+
+    def _feed_for_host(self, url: Any) -> FeedConfig | None:
+        host = (urlsplit(url).hostname or "") if isinstance(url, str) else ""
+        for feed in self.config.feeds:
+            if any(host == h or host.endswith("." + h) for h in feed.allowed_hosts):
+                return feed
+        return None
+
+    def _evaluate(self, result: CassetteResult, setup: FeedSetup, output: FeedOutput) -> CassetteResult:
+        context = setup.context
+        if context.language is None and isinstance(output.feed.get("language"), str):
+            context = replace(context, language=output.feed["language"])
+        validator = validator_for(self.schema_dir, setup.schema)
+        found: list[Violation] = list(output.problems)
+        for index, item in enumerate(output.items):
+            found.extend(item_violations(validator, item, index))
+        for inv in setup.invariants:
+            found.extend(inv.iter_violations(output.items, context))
+        violations = tuple(_apply_severity(found, setup.severity))
+        problem_checks = sorted({v.check for v in output.problems} - set(setup.checks))
+        return replace(result, dialect=output.dialect, items=len(output.items),
+                       checks=(*setup.checks, *problem_checks), violations=violations)
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and under folders: cassettes and files that may be stored items, sorted."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if is_cassette_path(child) or (child.suffix in (".md", ".txt") and _maybe_item(child)):
+                    yield child
+        else:
+            yield path
+
+
+def _maybe_item(path: Path) -> bool:
+    from harness.parsers.itemdump import looks_like_itemdump
+
+    try:
+        with path.open("rb") as handle:
+            return looks_like_itemdump(handle.read(_ITEM_HEAD_BYTES))
+    except OSError:
+        return False
+
+
+def _read_bounded(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_MAX_ITEM_FILE + 1)
+    except OSError as err:
+        raise CassetteError(f"{path}: cannot read: {err.strerror}") from None
+    if len(data) > _MAX_ITEM_FILE:
+        raise CassetteError(f"{path}: larger than {_MAX_ITEM_FILE} bytes")
+    return data
+
+
+def _no_fetch(shown: str) -> Any:
+    def fetch(url: str) -> Response:
+        raise FetchError(f"{shown}: a stored item has no recorded responses; cannot fetch {url}")
+
+    return fetch
+
+
+def _parse(setup: FeedSetup, response: Response, fetch: Any, shown: str) -> FeedOutput:
+    try:
+        output = setup.parser.parse(response, fetch=fetch)
+    except HarnessError as err:
+        raise type(err)(_prefixed(shown, err)) from None
+    except Exception as err:  # a third-party parser crashed: report it, keep checking the rest
+        raise ParseError(f"{shown}: parser {setup.parser_name!r} crashed: "
+                         f"{type(err).__name__}: {err}") from None
+    if not isinstance(output, FeedOutput):
+        raise ParseError(f"{shown}: parser {setup.parser_name!r} returned "
+                         f"{type(output).__name__}, expected FeedOutput")
+    return output
+
+
+def _prefixed(shown: str, err: Exception) -> str:
+    message = " ".join(str(err).split())
+    return message if message.startswith(shown) else f"{shown}: {message}"
+
+
+def _base_result(shown: str, setup: FeedSetup, url: Any) -> CassetteResult:
+    notes = () if setup.name else (
+        f"no configured feed claims this URL: checked with {setup.parser_name}, "
+        f"the {setup.schema} schema and the generic invariants",)
+    return CassetteResult(path=shown, feed=setup.name, url=url if isinstance(url, str) else None,
+                          parser=setup.parser_name, schema=setup.schema, notes=notes)
+
+
+def _broken(shown: str, kind: str, err: Exception) -> CassetteResult:
+    return CassetteResult(path=shown, feed=None, url=None, parser=None, schema=None,
+                          error_kind=kind, error=_prefixed(shown, err))
+
+
+def _apply_severity(found: Iterable[Violation], overrides: dict[str, Severity]) -> Iterator[Violation]:
+    for violation in found:
+        severity = overrides.get(violation.check)
+        yield violation if severity is None else replace(violation, severity=severity)
+
+
+def _with_parser(setup: FeedSetup, probe: FeedSetup) -> FeedSetup:
+    return replace(setup, parser=probe.parser, parser_name=probe.parser_name, schema=probe.schema)
+
+
+def build_setup(feed: FeedConfig, schema_dir: Path) -> FeedSetup:
+    """Resolve parser, schema and invariants of a feed; ConfigError on anything unknown."""
+    where = f"feed {feed.name!r}: " if feed.name else ""
+    cls = get_parser(feed.parser)
+    parser = _instantiate(cls, feed, where)
+    schema = feed.schema or cls.schema
+    validator_for(schema_dir, schema)  # fail early on an unknown schema
+    invariants = tuple(_bind(s, where) for s in _invariant_settings(feed, cls))
+    extra = tuple(getattr(cls, "boilerplate_markers", ()))
+    builtin = BUILTIN_BOILERPLATE if feed.parser in ("feedx-rfi", "itemdump") else ()
+    context = CheckContext(feed=feed.name or None, timezone=feed.timezone,
+                           boilerplate=tuple(dict.fromkeys((*feed.boilerplate, *builtin, *extra))),
+                           allowed_hosts=feed.allowed_hosts, language=feed.language)
+    known = {"schema", *PARSER_PROBLEMS, *(i.id for i in invariants),
+             *getattr(cls, "problem_checks", ())}
+    unknown = sorted(set(feed.severity) - known)
+    if unknown:
+        raise ConfigError(f"{where}severity for unknown check(s) {', '.join(map(repr, unknown))}; "
+                          f"known: {', '.join(sorted(known))}")
+    return FeedSetup(feed.name, feed.parser, parser, schema, invariants, context, dict(feed.severity))
+
+
+def _invariant_settings(feed: FeedConfig, cls: Any) -> list[InvariantSetting]:
+    defaults = [InvariantSetting(n) for n in getattr(cls, "default_invariants", GENERIC_INVARIANTS)]
+    if feed.invariants is None:
+        chosen = defaults
+    elif feed.invariants_replace:
+        chosen = list(feed.invariants)
+    else:
+        configured = {s.name: s for s in feed.invariants}
+        chosen = [configured.pop(s.name, s) for s in defaults] + list(configured.values())
+    return [s for s in chosen if s.name not in feed.disabled]
+
+
+def _bind(setting: InvariantSetting, where: str) -> BoundInvariant:
+    return get_invariant(setting.name).bind(setting.params, severity=setting.severity, where=where)
+
+
+def _instantiate(cls: Any, feed: FeedConfig, where: str) -> Any:
+    try:
+        return cls(**feed.parser_options)
+    except TypeError as err:
+        params = [p for p in inspect.signature(cls).parameters if p not in ("self", "args", "kwargs")]
+        raise ConfigError(f"{where}bad parser-options for {feed.parser!r} ({err}); "
+                          f"accepted: {', '.join(params) or 'none'}") from None

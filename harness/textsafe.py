@@ -1,0 +1,76 @@
+"""Make hostile feed text inert in a terminal, in Markdown and in XML: every report format uses these.
+
+Feed text may carry ANSI escape sequences, C0/C1 control characters, bidi overrides (the
+"Trojan Source" trick), line separators, lone surrogates and XML-forbidden code points.
+`terminal_safe` turns each of them into a visible escape (``\\x1b``, ``\\u202e``, ``\\n``), which
+also makes the text legal XML 1.0 character data; `md_code` puts text into a CommonMark code
+span that nothing inside it can close, so no Markdown, HTML, link or mention can come alive.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["md_code", "md_table_cell", "shorten", "terminal_safe", "xml_safe"]
+
+_UNSAFE = re.compile(
+    "["
+    "\x00-\x1f\x7f-\x9f"  # C0 controls (ESC starts ANSI sequences, newlines break lines), DEL, C1
+    "\u061c\u200e\u200f"  # bidi marks: ALM, LRM, RLM
+    "\u202a-\u202e\u2066-\u2069"  # bidi embeddings, overrides and isolates
+    "\u2028\u2029"  # line and paragraph separators
+    "\ud800-\udfff"  # lone surrogates (from surrogateescape decoding): unencodable as UTF-8
+    "\ufffe\uffff"  # non-characters that XML 1.0 forbids
+    "]"
+)
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BACKTICK_RUN = re.compile("`+")
+ELLIPSIS = "…"
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(s: str) -> str:
+    """Return s with controls, bidi overrides, separators and surrogates shown as visible escapes."""
+    return _UNSAFE.sub(_escape, s)
+
+
+def xml_safe(s: str) -> str:
+    """Return s as legal XML 1.0 character data (the same visible escapes as `terminal_safe`)."""
+    return terminal_safe(s)
+
+
+def shorten(s: str, width: int) -> str:
+    """Return s cut to at most width characters, ending with an ellipsis when cut."""
+    if width < 1:
+        raise ValueError(f"shorten() needs a width of at least 1; got {width}")
+    if len(s) <= width:
+        return s
+    return s[: width - 1] + ELLIPSIS
+
+
+def md_code(s: str) -> str:
+    """Return s as one inert CommonMark code span: fence longer than any backtick run inside."""
+    body = terminal_safe(s)  # no line ending may end the paragraph and free the rest of the text
+    if not body:
+        return "` `"  # "``" would be a bare backtick run that a later one could pair with
+    longest = max((len(run) for run in _BACKTICK_RUN.findall(body)), default=0)
+    fence = "`" * (longest + 1)
+    # CommonMark strips one space from each side when both are present (and the span is not
+    # all spaces): pad whenever the body touches a backtick or a space, so exactly our pad goes.
+    if body.strip(" ") and (body[0] in "` " or body[-1] in "` "):
+        body = f" {body} "
+    return f"{fence}{body}{fence}"
+
+
+def md_table_cell(s: str) -> str:
+    """Return s as a code span safe inside a GFM table cell (every ``|`` escaped)."""
+    # GFM splits rows on unescaped pipes before inline parsing, code spans included, and
+    # removes the backslash of each \| afterwards, so the span shows the original text.
+    return md_code(s).replace("|", "\\|")

@@ -1,0 +1,36 @@
+"""nox sessions: tests, lint, typing, check (the default set) — ``nox -l`` lists them."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "lint", "typing", "check"]
+
+
+@nox.session  # the interpreter running nox: a version list errors under CI=true when one is missing
+def tests(session: nox.Session) -> None:
+    """Run the test suite against the installed package."""
+    session.install(".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting of the package, tests and tools."""
+    session.install("ruff")
+    session.run("ruff", "check", "harness", "tests", "tools", "noxfile.py")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """mypy --strict on the package."""
+    session.install(".", "mypy", "types-PyYAML")
+    session.run("mypy", "harness")
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Replay the bundled cassettes through their parsers and check every item."""
+    session.install(".")
+    session.run("harness", "check", *session.posargs)
