@@ -1,4 +1,4 @@
-"""Result -> report text: a terminal summary, JSON, Markdown (report_markdown) and JUnit XML (report_junit).
+"""Result -> a terminal summary, JSON, Markdown (report_markdown) or JUnit XML (report_junit).
 
 Every format depends only on the `Result`: no clock, no host, no dict-order surprises. Feed
 text is hostile, so it always goes through `harness.textsafe` before it is written out.
@@ -7,14 +7,13 @@ text is hostile, so it always goes through `harness.textsafe` before it is writt
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from harness.errors import ConfigError
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
-from harness.textsafe import shorten, terminal_safe
+from harness.textsafe import json_safe, shorten, terminal_safe
 
 __all__ = [
     "ERROR_KINDS",
@@ -25,6 +24,7 @@ __all__ = [
     "render",
     "severity_counts",
     "summarize",
+    "summary_line",
     "to_json_data",
     "unclaimed_label",
     "violation_line",
@@ -39,8 +39,6 @@ ID_WIDTH, URL_WIDTH, VALUE_WIDTH, MESSAGE_WIDTH = 60, 100, 80, 200
 _MARKS = {Outcome.PASS: "PASS", Outcome.FAIL: "FAIL", Outcome.BROKEN: "BROKEN"}
 _COLORS = {Outcome.PASS: "32", Outcome.FAIL: "31", Outcome.BROKEN: "35"}
 _ERROR_COLOR, _WARNING_COLOR = "31", "33"
-# JSON escapes C0 controls itself; these pass through ensure_ascii=False and would reach a terminal.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 class Format(StrEnum):
@@ -66,7 +64,7 @@ class Summary:
 
 
 def render(result: Result, fmt: Format | str, *, color: bool = False) -> str:
-    """Render result in fmt; color adds ANSI colour to our own labels in TEXT, never to feed text."""
+    """Render result in fmt; color adds ANSI colour to our own TEXT labels, never to feed text."""
     try:
         fmt = Format(fmt)
     except ValueError:
@@ -131,7 +129,7 @@ def unclaimed_label(c: CassetteResult) -> str:
 
 
 def _quoted(value: str) -> str:
-    return '"' + shorten(terminal_safe(value), VALUE_WIDTH) + '"'
+    return '"' + terminal_safe(shorten(value, VALUE_WIDTH)) + '"'
 
 
 def _values(v: Violation) -> str:
@@ -147,9 +145,9 @@ def _values(v: Violation) -> str:
 def _item_label(v: Violation) -> str:
     parts = [] if v.item_index is None else [f"item {v.item_index}"]
     if v.item_id is not None:
-        parts.append("id=" + shorten(terminal_safe(v.item_id), ID_WIDTH))
+        parts.append("id=" + terminal_safe(shorten(v.item_id, ID_WIDTH)))
     if v.item_url is not None:
-        parts.append("url=" + shorten(terminal_safe(v.item_url), URL_WIDTH))
+        parts.append("url=" + terminal_safe(shorten(v.item_url, URL_WIDTH)))
     return " ".join(parts) or "feed"
 
 
@@ -157,8 +155,8 @@ def violation_line(v: Violation) -> str:
     """Return one terminal-safe line: item, field, observed → expected, message."""
     where = terminal_safe(v.field)
     values = _values(v)
-    detail = f"{where}: {values}" if where and values else where or values
-    parts = [_item_label(v), detail, shorten(terminal_safe(v.message), MESSAGE_WIDTH)]
+    detail = f"{where}: {values}" if where and values else values or (where and f"field {where}")
+    parts = [_item_label(v), detail, terminal_safe(shorten(v.message, MESSAGE_WIDTH))]
     line = " · ".join(p for p in parts if p)
     return line if v.severity is Severity.ERROR else f"{line} (warning)"
 
@@ -182,7 +180,12 @@ def to_json_data(result: Result) -> dict[str, Any]:
         "exit_code": result.exit_code,
     }
     cassettes = [_cassette_data(c) for c in result.cassettes]
-    return {"tool": "feedharness", "version": __version__, "summary": summary, "cassettes": cassettes}
+    return {
+        "tool": "feedharness",
+        "version": __version__,
+        "summary": summary,
+        "cassettes": cassettes,
+    }
 
 
 def _cassette_data(c: CassetteResult) -> dict[str, Any]:
@@ -219,9 +222,7 @@ def _violation_data(v: Violation) -> dict[str, Any]:
 
 
 def _render_json(result: Result) -> str:
-    text = json.dumps(to_json_data(result), ensure_ascii=False, indent=2)
-    # Outside strings the JSON is ASCII, so these code points sit inside strings: escape them there.
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return json_safe(json.dumps(to_json_data(result), ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- TEXT --------------------------------------------------------------------------------------

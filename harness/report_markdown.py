@@ -43,7 +43,7 @@ def render_markdown(result: Result) -> str:
 
 
 def _code(s: str, width: int | None = None) -> str:
-    return md_code(s if width is None else shorten(terminal_safe(s), width))
+    return md_code(s if width is None else shorten(s, width))
 
 
 def _title(result: Result) -> str:
@@ -53,10 +53,12 @@ def _title(result: Result) -> str:
         return "# feedharness: no cassettes checked"
     if s.failed == s.broken == 0:
         head = "1 cassette passed" if s.cassettes == 1 else f"all {s.cassettes} {noun} passed"
-        return f"# feedharness: {head}" + (f" ({plural(s.warnings, 'warning')})" if s.warnings else "")
+        tail = f" ({plural(s.warnings, 'warning')})" if s.warnings else ""
+        return f"# feedharness: {head}{tail}"
     parts = [f"{s.failed} of {s.cassettes} {noun} failed"] if s.failed else []
     if s.broken:
-        parts.append(f"{s.broken} broken" if s.failed else f"{s.broken} of {s.cassettes} {noun} broken")
+        of = "" if s.failed else f" of {s.cassettes} {noun}"
+        parts.append(f"{s.broken}{of} broken")
     counts = [plural(n, w) for n, w in ((s.errors, "error"), (s.warnings, "warning")) if n]
     return f"# feedharness: {', '.join(parts)}" + (f" ({', '.join(counts)})" if counts else "")
 
@@ -123,7 +125,7 @@ def _example(v: Violation) -> str:
         item.append(f"url {_code(v.item_url, URL_WIDTH)}")
     values = _values(v)
     where = _code(v.field) if v.field else ""
-    detail = f"{where}: {values}" if where and values else where or values
+    detail = f"{where}: {values}" if where and values else values or (where and f"field {where}")
     parts = [" ".join(item) or "feed", detail, _code(v.message, MESSAGE_WIDTH)]
     line = " · ".join(p for p in parts if p)
     return line if v.severity is Severity.ERROR else f"{line} _(warning)_"

@@ -1,4 +1,4 @@
-"""Make hostile feed text inert in a terminal, in Markdown and in XML: every report format uses these.
+"""Make hostile feed text inert in a terminal, in Markdown, JSON and XML: shared by every format.
 
 Feed text may carry ANSI escape sequences, C0/C1 control characters, bidi overrides (the
 "Trojan Source" trick), line separators, lone surrogates and XML-forbidden code points.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["md_code", "md_table_cell", "shorten", "terminal_safe", "xml_safe"]
+__all__ = ["json_safe", "md_code", "md_table_cell", "shorten", "terminal_safe", "xml_safe"]
 
 _UNSAFE = re.compile(
     "["
@@ -22,6 +22,10 @@ _UNSAFE = re.compile(
     "\ud800-\udfff"  # lone surrogates (from surrogateescape decoding): unencodable as UTF-8
     "\ufffe\uffff"  # non-characters that XML 1.0 forbids
     "]"
+)
+# json.dumps escapes C0 itself; with ensure_ascii=False these would reach a terminal raw.
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
 )
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _BACKTICK_RUN = re.compile("`+")
@@ -37,13 +41,19 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def terminal_safe(s: str) -> str:
-    """Return s with controls, bidi overrides, separators and surrogates shown as visible escapes."""
+    """Return s with controls, bidi overrides, separators and surrogates as visible escapes."""
     return _UNSAFE.sub(_escape, s)
 
 
 def xml_safe(s: str) -> str:
     """Return s as legal XML 1.0 character data (the same visible escapes as `terminal_safe`)."""
     return terminal_safe(s)
+
+
+def json_safe(text: str) -> str:
+    """Return JSON text with DEL, C1, bidi controls and surrogates as \\uXXXX escapes."""
+    # Outside strings json.dumps writes ASCII only, so every match lies inside a string.
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def shorten(s: str, width: int) -> str:

@@ -20,15 +20,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from harness.errors import ConfigError
-from harness.model import Item, Severity
+from harness.model import Item, Severity, Violation
 
 __all__ = [
+    "ARTICLE_INVARIANTS",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEZONE",
     "BodyParse",
     "BodyParser",
     "BodyProblem",
     "article_record",
+    "body_violations",
     "clean_title",
     "load_zone",
     "normalize_text",
@@ -38,6 +40,18 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://www.rfi.fr/"
 DEFAULT_TIMEZONE = "Europe/Paris"
+ARTICLE_INVARIANTS: tuple[str, ...] = (
+    "timestamp-matches-dateline",
+    "url-date-matches-timestamp",
+    "paragraphs-nonempty",
+    "boilerplate-stripped",
+    "no-markup-in-text",
+    "links-absolute",
+    "unique-ids",
+    "title-nonempty",
+    "script-matches-language",
+)
+"""The invariants run by default on article records (feedx-rfi and itemdump)."""
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _DATELINE = re.compile(r"(\d{2})/(\d{2})/(\d{4}) - (\d{2}):(\d{2})")
@@ -194,6 +208,18 @@ def article_record(item: Item, body: BodyParse) -> Item:
         "images": list(body.images),
         "author": body.author or item.get("author"),
     }
+
+
+def body_violations(body: BodyParse, *, index: int, item: Item) -> list[Violation]:
+    """The body's problems as violations of item ``index``."""
+    return [
+        Violation(
+            check=p.check, message=p.message, field=p.field, observed=p.observed,
+            expected=p.expected, item_index=index, item_id=item.get("id"),
+            item_url=item.get("url"), severity=p.severity,
+        )
+        for p in body.problems
+    ]
 
 
 # --- parsing ---------------------------------------------------------------------------------

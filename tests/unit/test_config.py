@@ -1,0 +1,113 @@
+"""Configuration: the minimal shape, pyproject/harness.toml discovery, and one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.config import find_config, load_config, normalize_url
+from harness.errors import ConfigError
+from harness.model import Severity
+
+MINIMAL = """
+cassettes = "recordings"
+
+[[feeds]]
+name = "rfi"
+url = "https://feedx.net/rss/rfi.xml"
+parser = "feedx-rfi"
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "harness.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_minimal_harness_toml_paths_relative_to_the_file(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, MINIMAL))
+    assert config.cassettes == tmp_path / "recordings"
+    assert config.schemas is None
+    (feed,) = config.feeds
+    assert (feed.name, feed.urls, feed.parser) == ("rfi", ("https://feedx.net/rss/rfi.xml",), "feedx-rfi")
+    assert feed.invariants is None
+
+
+def test_pyproject_tool_harness_is_found_from_a_subfolder(tmp_path: Path) -> None:
+    body = MINIMAL.replace('cassettes = "recordings"', '[tool.harness]\ncassettes = "recordings"')
+    body = body.replace("[[feeds]]", "[[tool.harness.feeds]]")
+    write(tmp_path, body, "pyproject.toml")
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    assert find_config(sub) == tmp_path / "pyproject.toml"
+    assert load_config(start=sub).feeds[0].name == "rfi"
+
+
+def test_harness_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    write(tmp_path, "[tool.harness]\ncassettes = 'x'\n", "pyproject.toml")
+    write(tmp_path, MINIMAL)
+    assert find_config(tmp_path) == tmp_path / "harness.toml"
+
+
+def test_no_config_gives_defaults(tmp_path: Path) -> None:
+    config = load_config(start=tmp_path)
+    assert config.feeds == ()
+    assert config.source is None
+
+
+def test_invariant_table_params_and_severity(tmp_path: Path) -> None:
+    text = MINIMAL + """
+[feeds.invariants]
+timestamp-matches-dateline = { max-lag = "60m", severity = "warning" }
+script-matches-language = false
+[feeds.severity]
+date-format = "warning"
+"""
+    (feed,) = load_config(write(tmp_path, text)).feeds
+    assert feed.invariants is not None
+    (setting,) = feed.invariants
+    assert setting.params == {"max-lag": "60m"}
+    assert setting.severity is Severity.WARNING
+    assert feed.disabled == {"script-matches-language"}
+    assert feed.severity == {"date-format": Severity.WARNING}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("cassete = 'x'\n", "unknown key(s) 'cassete'; allowed: cassettes, feeds, schemas"),
+        ("[[feeds]]\nname = 'a'\nurl = 'https://x.test/'\n", "missing required key 'parser'"),
+        ("[[feeds]]\nname = 'a'\nparser = 'rss'\n", "missing required key 'url'"),
+        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'feed.xml'\n", "is not an absolute http(s) URL"),
+        ("[[feeds]]\nname = '../x'\nparser = 'rss'\nurl = 'https://x.test/'\n", "not a valid feed name"),
+        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\ncolour = 1\n",
+         "unknown key(s) 'colour'"),
+        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\n"
+         "[feeds.severity]\nschema = 'fatal'\n", "'fatal' is not a severity; allowed: 'error', 'warning'"),
+        ("feeds = 3\n", "feeds: expected a list, got int 3"),
+        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\n"
+         "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://y.test/'\n", "repeated: a"),
+        ("cassettes = [\n", "invalid TOML"),
+    ],
+)
+def test_bad_configuration_is_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="configuration file not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_url_matching_ignores_case_fragment_and_default_port(tmp_path: Path) -> None:
+    (feed,) = load_config(write(tmp_path, MINIMAL)).feeds
+    assert feed.claims("HTTPS://FeedX.net:443/rss/rfi.xml#x")
+    assert not feed.claims("https://feedx.net/rss/dw.xml")
+    assert normalize_url("http://a.test") == "http://a.test/"
