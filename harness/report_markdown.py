@@ -20,7 +20,7 @@ from harness.report import (
     severity_counts,
     summarize,
 )
-from harness.textsafe import md_code, md_table_cell, shorten, terminal_safe
+from harness.textsafe import md_code, md_table_cell, shorten
 
 __all__ = ["render_markdown"]
 

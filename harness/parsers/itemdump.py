@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from harness.dates import to_utc_rfc3339
 from harness.errors import ParseError
-from harness.model import Fetch, FeedOutput, Item, Response, Violation
+from harness.model import FeedOutput, Fetch, Item, Response, Violation
 from harness.parsers.rfi import (
     ARTICLE_INVARIANTS,
     DEFAULT_BASE_URL,
@@ -40,7 +40,9 @@ BODY_PARSERS: dict[str, BodyParser] = {"rfi.fr": parse_body}
 
 _HEAD_BYTES = 2048
 _SNIPPET = 60
-_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?<!--\d{10,16}-->\r?\n\[[^\r\n]*\]\([^\r\n]*\)[ \t]*(?:\r?\n|\Z)")
+_HEAD = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?<!--\d{10,16}-->[ \t]*\r?\n\[[^\r\n]*\]\("
+)
 _EPOCH_LINE = re.compile(r"<!--(\d{10,16})-->")
 _LINK_LINE = re.compile(r"\[(.*)\]\((.*)\)")
 _RULE_LINE = re.compile(r"-{3,}")
