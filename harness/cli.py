@@ -79,6 +79,9 @@ def _check(args: argparse.Namespace, config: HarnessConfig, stdout: TextIO) -> i
     if missing:
         raise HarnessError(f"no such file or folder: {', '.join(missing)}")
     result = Runner(config).check_paths(args.paths)
+    if not result.cassettes:
+        where = ", ".join(map(str, args.paths)) or str(config.cassettes)
+        raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}")
     fmt = Format(args.format)
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout))

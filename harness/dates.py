@@ -1,4 +1,4 @@
-"""Feed dates: RFC 822/1123/2822 and RFC 3339/ISO 8601, read without the machine's zone or locale."""
+"""Feed dates: RFC 822/1123/2822 and RFC 3339/ISO 8601, read without the local zone or locale."""
 
 from __future__ import annotations
 
@@ -10,21 +10,57 @@ __all__ = ["ParsedDate", "format_rfc822", "parse_feed_date", "to_utc_rfc3339"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-_MONTH_NUMBERS = {name[:3]: i for i, name in enumerate(_MONTHS, 1)} | {
-    name: i for i, name in enumerate(_MONTHS, 1)
-} | {"sept": 9}
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_NUMBERS = (
+    {name[:3]: i for i, name in enumerate(_MONTHS, 1)}
+    | {name: i for i, name in enumerate(_MONTHS, 1)}
+    | {"sept": 9}
+)
 _WEEKDAY_NUMBERS = {name[:3]: i for i, name in enumerate(_WEEKDAYS)} | {
     name: i for i, name in enumerate(_WEEKDAYS)
 }
 # RFC 822 section 5.1 zones (hours east of UTC).
-_RFC_ZONES = {"gmt": 0, "ut": 0, "utc": 0, "z": 0, "est": -5, "edt": -4, "cst": -6,
-              "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}  # fmt: skip
+_RFC_ZONES = {
+    "gmt": 0,
+    "ut": 0,
+    "utc": 0,
+    "z": 0,
+    "est": -5,
+    "edt": -4,
+    "cst": -6,
+    "cdt": -5,
+    "mst": -7,
+    "mdt": -6,
+    "pst": -8,
+    "pdt": -7,
+}
 # Not RFC 822, but unambiguous and seen in feeds: accepted with a note.
-_OTHER_ZONES = {"cet": 1, "cest": 2, "eet": 2, "eest": 3, "wet": 0, "west": 1, "msk": 3,
-                "jst": 9, "kst": 9, "hkt": 8, "aest": 10, "aedt": 11}  # fmt: skip
+_OTHER_ZONES = {
+    "cet": 1,
+    "cest": 2,
+    "eet": 2,
+    "eest": 3,
+    "wet": 0,
+    "west": 1,
+    "msk": 3,
+    "jst": 9,
+    "kst": 9,
+    "hkt": 8,
+    "aest": 10,
+    "aedt": 11,
+}
 
 _RFC822 = re.compile(
     r"""
@@ -56,7 +92,7 @@ class ParsedDate:
 
 
 def parse_feed_date(text: str) -> ParsedDate:
-    """Parse an RFC 822 or RFC 3339 feed date; raise ValueError with a short reason if impossible."""
+    """Parse an RFC 822 or RFC 3339 feed date; raise ValueError with a short reason if it can't."""
     clean = " ".join(text.split())
     if not clean:
         raise ValueError("empty date")
@@ -80,7 +116,8 @@ def format_rfc822(dt: datetime) -> str:
     u = _as_utc(dt)
     weekday = _WEEKDAYS[u.weekday()][:3].title()
     month = _MONTHS[u.month - 1][:3].title()
-    return f"{weekday}, {u.day:02d} {month} {u.year:04d} {u.hour:02d}:{u.minute:02d}:{u.second:02d} GMT"
+    clock = f"{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
+    return f"{weekday}, {u.day:02d} {month} {u.year:04d} {clock} GMT"
 
 
 def _as_utc(dt: datetime) -> datetime:

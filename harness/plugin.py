@@ -4,7 +4,7 @@ Enabled in any project with a harness configuration (``harness.toml`` or ``[tool
 every cassette file under the configured cassettes folder that pytest walks into is collected
 (add the folder to ``testpaths`` or name it on the command line). Replay is offline. Options:
 ``--harness-config FILE`` (wins over the nearest config file) and ``--harness-off``.
-Heavy imports happen only once a cassette is collected, so the plugin costs nothing elsewhere.
+Heavy imports happen only in projects that have a harness configuration.
 """
 
 from __future__ import annotations
@@ -40,10 +40,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="do not collect cassettes as tests")
 
 
-def _runner(config: pytest.Config) -> Runner | None:
-    if _RUNNER not in config.stash:
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the harness configuration once; a bad one stops pytest with a usage error."""
+    if not config.getoption("harness_off"):
         config.stash[_RUNNER] = _build_runner(config)
-    return config.stash[_RUNNER]
+
+
+def _runner(config: pytest.Config) -> Runner | None:
+    return config.stash.get(_RUNNER, None)
 
 
 def _build_runner(config: pytest.Config) -> Runner | None:

@@ -6,17 +6,68 @@ from typing import ClassVar
 
 from harness.model import FeedOutput, Fetch, Item, Response, Violation
 from harness.parsers.rfi import (
-    ARTICLE_INVARIANTS,
     DEFAULT_BASE_URL,
     DEFAULT_TIMEZONE,
-    article_record,
-    body_violations,
+    BodyParse,
+    clean_title,
     load_zone,
     parse_rfi_body,
 )
 from harness.parsers.rss import RssParser
 
-__all__ = ["FeedxRfiParser"]
+__all__ = ["ARTICLE_INVARIANTS", "FeedxRfiParser", "article_record", "body_violations"]
+
+ARTICLE_INVARIANTS: tuple[str, ...] = (
+    "timestamp-matches-dateline",
+    "url-date-matches-timestamp",
+    "paragraphs-nonempty",
+    "boilerplate-stripped",
+    "no-markup-in-text",
+    "links-absolute",
+    "unique-ids",
+    "title-nonempty",
+    "script-matches-language",
+)
+"""The invariants run by default on article records (feedx-rfi and itemdump)."""
+
+
+def article_record(item: Item, body: BodyParse) -> Item:
+    """An article record: the feed item's fields plus the parsed body's (author falls back)."""
+    return {
+        "id": item.get("id"),
+        "url": item.get("url"),
+        "title": clean_title(item.get("title")),
+        "published": item.get("published"),
+        "published_raw": item.get("published_raw"),
+        "updated": item.get("updated"),
+        "summary": item.get("summary"),
+        "content": item.get("content"),
+        "categories": list(item.get("categories") or []),
+        "enclosures": list(item.get("enclosures") or []),
+        "dateline": dict(body.dateline) if body.dateline is not None else None,
+        "lead": body.lead,
+        "paragraphs": list(body.paragraphs),
+        "images": list(body.images),
+        "author": body.author or item.get("author"),
+    }
+
+
+def body_violations(body: BodyParse, *, index: int, item: Item) -> list[Violation]:
+    """The body's problems as violations of item ``index``."""
+    return [
+        Violation(
+            check=p.check,
+            message=p.message,
+            field=p.field,
+            observed=p.observed,
+            expected=p.expected,
+            item_index=index,
+            item_id=item.get("id"),
+            item_url=item.get("url"),
+            severity=p.severity,
+        )
+        for p in body.problems
+    ]
 
 
 class FeedxRfiParser:
@@ -40,8 +91,9 @@ class FeedxRfiParser:
             record, found = self._article(item, index)
             records.append(record)
             problems.extend(found)
-        return FeedOutput(dialect=envelope.dialect, feed=envelope.feed, items=records,
-                          problems=tuple(problems))
+        return FeedOutput(
+            dialect=envelope.dialect, feed=envelope.feed, items=records, problems=tuple(problems)
+        )
 
     def _article(self, item: Item, index: int) -> tuple[Item, list[Violation]]:
         """One feed item as an article record, with its body's problems."""

@@ -21,28 +21,29 @@ from urllib.parse import urlsplit
 from harness.dates import to_utc_rfc3339
 from harness.errors import ParseError
 from harness.model import FeedOutput, Fetch, Item, Response, Violation
+from harness.parsers.feedx import ARTICLE_INVARIANTS, article_record, body_violations
 from harness.parsers.rfi import (
-    ARTICLE_INVARIANTS,
     DEFAULT_BASE_URL,
     DEFAULT_TIMEZONE,
     BodyParser,
-    article_record,
-    body_violations,
     load_zone,
     parse_body,
 )
 
-__all__ = ["BODY_PARSERS", "ItemDumpParser", "body_parser_for", "looks_like_itemdump",
-           "parse_itemdump"]
+__all__ = [
+    "BODY_PARSERS",
+    "ItemDumpParser",
+    "body_parser_for",
+    "looks_like_itemdump",
+    "parse_itemdump",
+]
 
 BODY_PARSERS: dict[str, BodyParser] = {"rfi.fr": parse_body}
 """Host suffix -> body parser; ``rfi.fr`` matches ``www.rfi.fr`` too."""
 
 _HEAD_BYTES = 2048
 _SNIPPET = 60
-_HEAD = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?<!--\d{10,16}-->[ \t]*\r?\n\[[^\r\n]*\]\("
-)
+_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?<!--\d{10,16}-->[ \t]*\r?\n\[[^\r\n]*\]\(")
 _EPOCH_LINE = re.compile(r"<!--(\d{10,16})-->")
 _LINK_LINE = re.compile(r"\[(.*)\]\((.*)\)")
 _RULE_LINE = re.compile(r"-{3,}")
@@ -113,12 +114,14 @@ class ItemDumpParser:
         source = response.url
         item = parse_itemdump(response.body, source=source)
         body_parser = body_parser_for(item["url"], source=source)
-        body = body_parser(item["summary"], base_url=item["url"] or DEFAULT_BASE_URL,
-                           timezone=self.timezone)
+        body = body_parser(
+            item["summary"], base_url=item["url"] or DEFAULT_BASE_URL, timezone=self.timezone
+        )
         problems: tuple[Violation, ...] = tuple(body_violations(body, index=0, item=item))
-        feed: dict[str, Any] = {"title": None, "link": None, "source": source}
-        return FeedOutput(dialect="itemdump", feed=feed, items=[article_record(item, body)],
-                          problems=problems)
+        feed: dict[str, Any] = {"title": None, "link": None, "language": None, "source": source}
+        return FeedOutput(
+            dialect="itemdump", feed=feed, items=[article_record(item, body)], problems=problems
+        )
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -149,9 +152,7 @@ def _read_link(line: str | None, source: str) -> tuple[str, str]:
     title, url = match.group(1), match.group(2).strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ParseError(
-            f"{source}: line 2: link {_snip(url)!r} is not an absolute http(s) URL"
-        )
+        raise ParseError(f"{source}: line 2: link {_snip(url)!r} is not an absolute http(s) URL")
     return title.strip(), url
 
 

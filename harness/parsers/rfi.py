@@ -20,17 +20,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from harness.errors import ConfigError
-from harness.model import Item, Severity, Violation
+from harness.model import Severity
 
 __all__ = [
-    "ARTICLE_INVARIANTS",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEZONE",
     "BodyParse",
     "BodyParser",
     "BodyProblem",
-    "article_record",
-    "body_violations",
     "clean_title",
     "load_zone",
     "normalize_text",
@@ -40,18 +37,6 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://www.rfi.fr/"
 DEFAULT_TIMEZONE = "Europe/Paris"
-ARTICLE_INVARIANTS: tuple[str, ...] = (
-    "timestamp-matches-dateline",
-    "url-date-matches-timestamp",
-    "paragraphs-nonempty",
-    "boilerplate-stripped",
-    "no-markup-in-text",
-    "links-absolute",
-    "unique-ids",
-    "title-nonempty",
-    "script-matches-language",
-)
-"""The invariants run by default on article records (feedx-rfi and itemdump)."""
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _DATELINE = re.compile(r"(\d{2})/(\d{2})/(\d{4}) - (\d{2}):(\d{2})")
@@ -69,16 +54,21 @@ _SHARE_HREF = re.compile(
 _FEEDX_HREF = re.compile(r"^(?:https?:)?//(?:www\.)?feedx\.[a-z]+(?:[/?#]|$)", re.IGNORECASE)
 _FEEDX_MARK = "获取更多RSS"
 _RELATED_MARK = "同一主题"
+_SHARE_WORD = "分享"
+_AUTHOR_WORD = "作者"
 
 _BLOCK_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dd", "dt"}
 )
-_CONTAINER_TAGS = frozenset(
-    {"div", "section", "article", "main", "figure", "ul", "ol", "dl", "table", "tbody", "thead",
-     "tr", "td", "th", "header", "footer", "center", "form", "body", "html"}
-)
+_CONTAINER_TAGS = frozenset({
+    "div", "section", "article", "main", "figure", "ul", "ol", "dl", "table", "tbody", "thead",
+    "tr", "td", "th", "header", "footer", "center", "form", "body", "html",
+})  # fmt: skip
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "head"})
 _LEAD_TAGS = frozenset({"strong", "b"})
+_INLINE_TAGS = frozenset(
+    {"span", "a", "strong", "b", "em", "i", "u", "small", "font", "sup", "sub"}
+)
 _DATELINE_MAX = 64
 _AUTHOR_MAX = 40
 _OBSERVED_MAX = 80
@@ -136,12 +126,14 @@ class _State:
     problems: list[BodyProblem] = field(default_factory=list)
     seen_top: bool = False  # a top-level element other than the date line was met
 
+    def report(self, check: str, path: str, message: str, observed: str, expected: str) -> None:
+        """Note a problem (``observed`` is shortened to fit a report line)."""
+        self.problems.append(BodyProblem(check, path, message, _short(observed), expected))
+
     def freeze(self) -> BodyParse:
         """The finished parse."""
-        return BodyParse(
-            self.dateline, self.lead, self.paragraphs, self.images, self.author,
-            self.copyright, self.problems,
-        )
+        fields = (self.dateline, self.lead, self.paragraphs, self.images, self.author)
+        return BodyParse(*fields, self.copyright, self.problems)
 
 
 def normalize_text(text: str) -> str:
@@ -167,59 +159,20 @@ def load_zone(name: str) -> ZoneInfo:
         ) from None
 
 
-def parse_rfi_body(
-    html: str, *, base_url: str, timezone: str = DEFAULT_TIMEZONE
-) -> BodyParse:
+def parse_rfi_body(html: str, *, base_url: str, timezone: str = DEFAULT_TIMEZONE) -> BodyParse:
     """Extract date line, lead, paragraphs, images and author from one RFI body (never raises)."""
     zone = load_zone(timezone)
     state = _State(zone_name=timezone, base_url=base_url or DEFAULT_BASE_URL)
     body = _parse_html(html)
     if body is None:
-        state.problems.append(
-            BodyProblem("body-structure", "", "the body is not parseable HTML", _short(html))
-        )
+        state.report("body-structure", "", "the body is not parseable HTML", html, "HTML")
         return state.freeze()
-    for br in body.iter("br"):
-        br.tail = " " + (br.tail or "")
     _walk_top(body, state, zone)
     return state.freeze()
 
 
 parse_body: BodyParser = parse_rfi_body
 """The name the itemdump parser's host registry uses."""
-
-
-def article_record(item: Item, body: BodyParse) -> Item:
-    """An article record: the feed item's fields plus the parsed body's (author falls back)."""
-    return {
-        "id": item.get("id"),
-        "url": item.get("url"),
-        "title": clean_title(item.get("title")),
-        "published": item.get("published"),
-        "published_raw": item.get("published_raw"),
-        "updated": item.get("updated"),
-        "summary": item.get("summary"),
-        "content": item.get("content"),
-        "categories": list(item.get("categories") or []),
-        "enclosures": list(item.get("enclosures") or []),
-        "dateline": dict(body.dateline) if body.dateline is not None else None,
-        "lead": body.lead,
-        "paragraphs": list(body.paragraphs),
-        "images": list(body.images),
-        "author": body.author or item.get("author"),
-    }
-
-
-def body_violations(body: BodyParse, *, index: int, item: Item) -> list[Violation]:
-    """The body's problems as violations of item ``index``."""
-    return [
-        Violation(
-            check=p.check, message=p.message, field=p.field, observed=p.observed,
-            expected=p.expected, item_index=index, item_id=item.get("id"),
-            item_url=item.get("url"), severity=p.severity,
-        )
-        for p in body.problems
-    ]
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -283,9 +236,10 @@ def _walk_container(el: Any, state: _State) -> None:
 
 def _add_block(el: Any, tag: str, state: _State, *, top: bool) -> None:
     """A text block: the lead, a paragraph, or a copyright line; images in it are kept."""
-    for img in el.iter("img"):
+    images: list[Any] = []
+    text = normalize_text(_block_text(el, images))
+    for img in images:
         _add_image(img, state)
-    text = normalize_text(_block_text(el))
     if not text:
         return
     if _COPYRIGHT.fullmatch(text):
@@ -308,10 +262,7 @@ def _add_image(el: Any, state: _State) -> None:
         state.images.append(urljoin(state.base_url, src))
     except ValueError:
         state.images.append(src)
-        state.problems.append(
-            BodyProblem("body-structure", "images", "image source is not a URL", _short(src),
-                        "an absolute or relative URL")
-        )
+        state.report("body-structure", "images", "image source is not a URL", src, "a URL")
 
 
 def _take_side_block(el: Any, state: _State) -> bool:
@@ -333,25 +284,45 @@ def _is_boilerplate(el: Any, tag: str) -> bool:
     """Self-promo, share widget, related articles, feedx footer, scripts: never text."""
     if tag in _SKIP_TAGS or tag.startswith(("aside", "share-")) or "data-" in tag:
         return True
+    if _has_boilerplate_attribute(el, tag):
+        return True
+    text = el.text
+    if text and not text.isspace():
+        return _is_boilerplate_text(el, text)
+    return tag not in _INLINE_TAGS and len(el) > 1 and _opens_with_related_heading(el)
+
+
+def _is_boilerplate_text(el: Any, text: str) -> bool:
+    """The feedx footer, the related-articles heading, the share label (cheap tests first)."""
+    if _FEEDX_MARK in text:
+        return True
+    if _RELATED_MARK not in text and _SHARE_WORD not in text:
+        return False
+    own = normalize_text(text)
+    return own == _RELATED_MARK or _is_share_label(el, own)
+
+
+def _has_boilerplate_attribute(el: Any, tag: str) -> bool:
+    """Self-promo and share markers, related-list markers, share and feedx links."""
     for name, value in el.items():
         if name.startswith(("data-selfpromo", "data-root-share", "data-article-")):
             return True
         if name == "class" and "o-self-promo" in value:
             return True
-    if tag == "a":
-        href = (el.get("href") or "").strip()
-        return bool(_SHARE_HREF.search(href) or _FEEDX_HREF.search(href))
-    own = normalize_text(el.text or "")
-    if own.startswith(_FEEDX_MARK) or own == _RELATED_MARK or _is_share_label(el, own):
-        return True
-    return _opens_with_related_heading(el, own)
+        if name == "href" and tag == "a":
+            href = value.strip()
+            if _SHARE_HREF.search(href) or _FEEDX_HREF.search(href):
+                return True
+    return False
 
 
-def _opens_with_related_heading(el: Any, own: str) -> bool:
+def _opens_with_related_heading(el: Any) -> bool:
     """A block whose first child is the "同一主题" heading (the related-articles list)."""
-    if own or not len(el) or not isinstance(el[0].tag, str):
+    first = el[0]
+    if not isinstance(first.tag, str):
         return False
-    return normalize_text(_full_text(el[0])) == _RELATED_MARK
+    text = _full_text(first)
+    return _RELATED_MARK in text and normalize_text(text) == _RELATED_MARK
 
 
 def _is_share_label(el: Any, own: str) -> bool:
@@ -361,20 +332,25 @@ def _is_share_label(el: Any, own: str) -> bool:
 
 def _author_of(el: Any) -> str | None:
     """The author named by a ``作者：`` block, "" for an empty one, None when ``el`` is not one."""
-    if el.tag not in ("div", "p", "span") or _has_block_child(el):
+    if el.tag not in ("div", "p", "span") or not _opens_with_author_label(el):
         return None
-    own = normalize_text(el.text or "")
-    if not own:
-        if not len(el) or not isinstance(el[0].tag, str):
-            return None
-        if not _AUTHOR_LABEL.fullmatch(normalize_text(_full_text(el[0]))):
-            return None
-    elif _AUTHOR_LABEL.match(own) is None:
+    if _has_block_child(el):
         return None
     text = normalize_text(_block_text(el))
     label = _AUTHOR_LABEL.match(text)
     name = text[label.end() :] if label else text
     return name if len(name) <= _AUTHOR_MAX else None
+
+
+def _opens_with_author_label(el: Any) -> bool:
+    """True when the element's own text, or its first child's, opens with ``作者：``."""
+    text = el.text
+    if text and not text.isspace():
+        return _AUTHOR_WORD in text and _AUTHOR_LABEL.match(normalize_text(text)) is not None
+    if not len(el) or not isinstance(el[0].tag, str):
+        return False
+    first = _full_text(el[0])
+    return _AUTHOR_WORD in first and _AUTHOR_LABEL.fullmatch(normalize_text(first)) is not None
 
 
 def _is_lead(p: Any) -> bool:
@@ -423,15 +399,22 @@ def _full_text(el: Any) -> str:
     return "".join(el.itertext())
 
 
-def _block_text(el: Any) -> str:
-    """The text of a block, leaving boilerplate descendants (share links, promo) out."""
+def _block_text(el: Any, images: list[Any] | None = None) -> str:
+    """The text of a block, leaving boilerplate descendants (share links, promo) out.
+
+    ``<img>`` elements met on the way are appended to ``images`` when it is given.
+    """
     parts = [el.text or ""]
     for child in el:
         tag = child.tag.lower() if isinstance(child.tag, str) else ""
-        if tag and not _is_boilerplate(child, tag):
-            parts.append(_block_text(child))
+        if tag == "br":
+            parts.append(" ")
+        elif tag == "img" and images is not None:
+            images.append(child)
+        elif tag and not _is_boilerplate(child, tag):
+            parts.append(_block_text(child, images))
         parts.append(child.tail or "")
-    return "".join(parts)
+    return "".join(parts).partition(_FEEDX_MARK)[0]
 
 
 def _stray(text: str | None, state: _State) -> None:
@@ -440,10 +423,8 @@ def _stray(text: str | None, state: _State) -> None:
     if not observed or _FEEDX_MARK in observed:
         return
     if state.dateline is not None and not state.seen_top and not state.images:
-        state.problems.append(
-            BodyProblem("body-structure", "images", "text where the image belongs",
-                        _short(observed), "an <img> element")
-        )
+        message = "text where the image belongs"
+        state.report("body-structure", "images", message, observed, "an <img> element")
         return
     _loose(observed, state)
 
@@ -452,10 +433,8 @@ def _loose(text: str | None, state: _State) -> None:
     """Text outside any paragraph element: reported, kept out of the paragraphs."""
     observed = normalize_text(text or "")
     if observed and _FEEDX_MARK not in observed:
-        state.problems.append(
-            BodyProblem("body-structure", "paragraphs", "text outside any paragraph element",
-                        _short(observed), "text inside <p>")
-        )
+        message = "text outside any paragraph element"
+        state.report("body-structure", "paragraphs", message, observed, "text inside <p>")
 
 
 def _short(text: str) -> str:
@@ -472,17 +451,21 @@ def _read_dateline(text: str, state: _State, zone: ZoneInfo) -> dict[str, str | 
     text = normalize_text(text)
     local = _local_time(text)
     if local is None:
-        state.problems.append(
-            BodyProblem("dateline-format", "dateline/time", "the date line does not parse",
-                        _short(text), "DD/MM/YYYY - HH:MM")
-        )
+        message = "the date line does not parse"
+        state.report("dateline-format", "dateline/time", message, text, "DD/MM/YYYY - HH:MM")
         return {"text": text, "time": None, "timezone": state.zone_name}
     aware = local.replace(tzinfo=zone, fold=0)
     note = _dst_note(aware)
     if note is not None:
         state.problems.append(
-            BodyProblem(note, "dateline/time", f"{text} is {note.split('-')[1]} in "
-                        f"{state.zone_name}; read with fold=0", text, None, Severity.WARNING)
+            BodyProblem(
+                note,
+                "dateline/time",
+                f"{text} is {note.split('-')[1]} in {state.zone_name}; read with fold=0",
+                text,
+                None,
+                Severity.WARNING,
+            )
         )
     return {"text": text, "time": aware.isoformat(), "timezone": state.zone_name}
 
@@ -500,7 +483,7 @@ def _local_time(text: str) -> datetime | None:
 
 
 def _dst_note(aware: datetime) -> str | None:
-    """"dateline-ambiguous" (wall time occurs twice), "dateline-nonexistent" (skipped), or None."""
+    """The DST note: dateline-ambiguous (time occurs twice), dateline-nonexistent, or None."""
     if aware.utcoffset() != aware.replace(fold=1).utcoffset():
         round_trip = aware.astimezone(UTC).astimezone(aware.tzinfo).replace(tzinfo=None)
         if round_trip != aware.replace(tzinfo=None):

@@ -1,0 +1,49 @@
+"""Small builders shared by the integration tests: hand-written vcrpy cassettes and configs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RSS_ITEM = """<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>
+<pubDate>{date}</pubDate><description><![CDATA[{body}]]></description></item>"""
+
+
+def rss(items: list[dict[str, str]], *, title: str = "Test feed", language: str = "en") -> str:
+    """An RSS 2.0 document with the given items (keys: title, link, guid, date, body)."""
+    rendered = "\n".join(
+        RSS_ITEM.format(title=i.get("title", "t"), link=i.get("link", "https://example.test/a"),
+                        guid=i.get("guid", i.get("link", "https://example.test/a")),
+                        date=i.get("date", "Wed, 06 Dec 2023 15:45:03 GMT"), body=i.get("body", "b"))
+        for i in items
+    )
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{title}</title>'
+            f"<link>https://example.test/</link><language>{language}</language>\n{rendered}\n"
+            "</channel></rss>\n")
+
+
+def cassette_yaml(url: str, body: str, *, status: int = 200,
+                  content_type: str = "application/rss+xml; charset=utf-8") -> str:
+    """A one-interaction cassette in vcrpy's YAML format (body as a JSON-quoted YAML string)."""
+    return (
+        "interactions:\n"
+        "- request:\n"
+        "    body: null\n"
+        "    headers: {}\n"
+        "    method: GET\n"
+        f"    uri: {url}\n"
+        "  response:\n"
+        "    body:\n"
+        f"      string: {json.dumps(body, ensure_ascii=False)}\n"
+        f"    headers:\n      Content-Type:\n      - {content_type}\n"
+        f"    status:\n      code: {status}\n      message: OK\n"
+        "version: 1\n"
+    )
+
+
+def write_cassette(folder: Path, name: str, url: str, body: str, **kw: object) -> Path:
+    """Write a hand-made cassette and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(cassette_yaml(url, body, **kw), encoding="utf-8")  # type: ignore[arg-type]
+    return path

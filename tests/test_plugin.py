@@ -1,0 +1,94 @@
+"""The pytest plugin, run through pytester: cassettes become one test per cassette x check."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import cassette_yaml, rss
+
+CONFIG = """
+cassettes = "cassettes"
+
+[[feeds]]
+name = "example"
+url = "https://example.test/feed.xml"
+parser = "rss"
+allowed-hosts = ["example.test"]
+"""
+GOOD = [{"title": "One", "link": "https://example.test/1"}]
+BAD = [{"title": "One", "link": "https://example.test/1"}, {"title": " ", "link": "https://example.test/2"}]
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makefile(".toml", harness=CONFIG)
+    pytester.mkdir("cassettes")
+    pytester.path.joinpath("cassettes", "good.yaml").write_text(
+        cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8")
+    return pytester
+
+
+def test_cassette_checks_are_collected_with_readable_ids(project: pytest.Pytester) -> None:
+    result = project.runpytest("--collect-only", "-q", "cassettes")
+    result.stdout.fnmatch_lines([
+        "cassettes/good.yaml::schema",
+        "cassettes/good.yaml::unique-ids",
+        "cassettes/good.yaml::title-nonempty",
+        "cassettes/good.yaml::links-absolute",
+        "cassettes/good.yaml::no-markup-in-text",
+    ])
+
+
+def test_passing_cassette(project: pytest.Pytester) -> None:
+    project.runpytest("cassettes").assert_outcomes(passed=5)
+
+
+def test_failure_shows_the_cli_message(project: pytest.Pytester) -> None:
+    project.path.joinpath("cassettes", "bad.yaml").write_text(
+        cassette_yaml("https://example.test/feed.xml", rss(BAD)), encoding="utf-8")
+    result = project.runpytest("cassettes")
+    result.assert_outcomes(passed=9, failed=1)
+    result.stdout.fnmatch_lines([
+        "*cassettes/bad.yaml::title-nonempty*",
+        "*1 violation(s) of title-nonempty*",
+        "*item 1 (https://example.test/2)*title*empty title*",
+    ])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_broken_cassette_is_one_failing_load_item(project: pytest.Pytester) -> None:
+    project.path.joinpath("cassettes", "broken.yaml").write_text("{{{\n", encoding="utf-8")
+    result = project.runpytest("cassettes")
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines(["*broken.yaml::load*", "*cassette: *broken.yaml*invalid YAML*"])
+
+
+def test_yaml_outside_the_cassettes_folder_is_ignored(project: pytest.Pytester) -> None:
+    project.mkdir("other")
+    project.path.joinpath("other", "x.yaml").write_text("{{{\n", encoding="utf-8")
+    project.runpytest("other", "cassettes").assert_outcomes(passed=5)
+
+
+def test_harness_off(project: pytest.Pytester) -> None:
+    result = project.runpytest("--harness-off", "cassettes")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_bad_configuration_is_a_usage_error(project: pytest.Pytester) -> None:
+    project.makefile(".toml", harness=CONFIG.replace('parser = "rss"', 'parser = "nope"'))
+    result = project.runpytest("cassettes")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*feedharness: no parser 'nope'; available:*"])
+
+
+def test_harness_config_option(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".toml", custom=CONFIG.replace('"cassettes"', '"recs"', 1))
+    pytester.mkdir("recs")
+    pytester.path.joinpath("recs", "good.yaml").write_text(
+        cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8")
+    pytester.runpytest("--harness-config", "custom.toml", "recs").assert_outcomes(passed=5)
+
+
+def test_no_configuration_means_no_cassette_items(pytester: pytest.Pytester) -> None:
+    pytester.mkdir("cassettes")
+    pytester.path.joinpath("cassettes", "good.yaml").write_text("x: 1\n", encoding="utf-8")
+    assert pytester.runpytest("cassettes").ret == pytest.ExitCode.NO_TESTS_COLLECTED
