@@ -35,8 +35,11 @@ except ImportError:  # PyYAML built without libyaml
 
 __all__ = [
     "CASSETTE_VERSION",
+    "DEFAULT_MAX_BYTES",
     "MAX_REDIRECTS",
+    "REDIRECT_STATUSES",
     "Cassette",
+    "HeadersIn",
     "Interaction",
     "dump_cassette",
     "is_cassette_path",
@@ -348,12 +351,15 @@ def _body(raw: Any, loc: str) -> bytes:
             return value.encode("utf-8")
         except UnicodeEncodeError as err:
             raise _Problem(f"{loc}.string has a lone surrogate at index {err.start}") from None
-    if "base64_string" in body and isinstance(body["base64_string"], str):
-        try:
-            return base64.b64decode(body["base64_string"], validate=True)
-        except binascii.Error as err:
-            raise _Problem(f"{loc}.base64_string is not valid base64: {err}") from None
-    raise _Problem(f"{loc} has no 'string'")
+    if "base64_string" not in body:
+        raise _Problem(f"{loc} has no 'string'")
+    encoded = body["base64_string"]
+    if not isinstance(encoded, str):
+        raise _Problem(f"{loc}.base64_string is {_kind(encoded)}, expected a string")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except binascii.Error as err:
+        raise _Problem(f"{loc}.base64_string is not valid base64: {err}") from None
 
 
 def _mapping(raw: Any, loc: str, expected: str = "") -> dict[Any, Any]:

@@ -14,10 +14,18 @@ from harness.model import Item, Violation
 
 BUILTIN_BOILERPLATE: tuple[str, ...] = (
     "获取更多RSS",  # feedx.net promo footer
-    "feedx.net", "feedx.xyz", "feedx.best", "feedx.run", "feedx.top",
-    "data-selfpromo", "o-self-promo",  # RFI self-promotion blocks
-    "share-button", "share-modal", "data-root-share",  # RFI share widget (2023-09 on)
-    "intent/tweet", "api.whatsapp.com",
+    "feedx.net",
+    "feedx.xyz",
+    "feedx.best",
+    "feedx.run",
+    "feedx.top",
+    "data-selfpromo",
+    "o-self-promo",  # RFI self-promotion blocks
+    "share-button",
+    "share-modal",
+    "data-root-share",  # RFI share widget (2023-09 on)
+    "intent/tweet",
+    "api.whatsapp.com",
 )
 
 
@@ -76,7 +84,11 @@ def _minutes(delta: timedelta) -> str:
     sign = "-" if total < 0 else "+"
     total = abs(total)
     hours, rest = divmod(total, 3600)
-    return f"{sign}{hours}h{rest // 60:02d}m{rest % 60:02d}s" if hours else f"{sign}{rest // 60}m{rest % 60:02d}s"
+    return (
+        f"{sign}{hours}h{rest // 60:02d}m{rest % 60:02d}s"
+        if hours
+        else f"{sign}{rest // 60}m{rest % 60:02d}s"
+    )
 
 
 @invariant("timestamp-matches-dateline")
@@ -92,22 +104,42 @@ def timestamp_matches_dateline(
         stamp = _parse_utc(item.get("published"))
         dateline = item.get("dateline")
         if stamp is None:
-            yield violation(item, i, "published", "item has no usable timestamp to compare",
-                            observed=item.get("published_raw"), expected="a parseable timestamp")
+            yield violation(
+                item,
+                i,
+                "published",
+                "item has no usable timestamp to compare",
+                observed=item.get("published_raw"),
+                expected="a parseable timestamp",
+            )
             continue
         if not isinstance(dateline, dict):
-            yield violation(item, i, "dateline", "body has no date line",
-                            observed=None, expected="a date line like DD/MM/YYYY - HH:MM")
+            yield violation(
+                item,
+                i,
+                "dateline",
+                "body has no date line",
+                observed=None,
+                expected="a date line like DD/MM/YYYY - HH:MM",
+            )
             continue
         line_time = _parse_utc(dateline.get("time"))
         if line_time is None:
-            yield violation(item, i, "dateline/time", "date line does not parse",
-                            observed=dateline.get("text"), expected="DD/MM/YYYY - HH:MM")
+            yield violation(
+                item,
+                i,
+                "dateline/time",
+                "date line does not parse",
+                observed=dateline.get("text"),
+                expected="DD/MM/YYYY - HH:MM",
+            )
             continue
         offset = stamp - line_time
         if offset < -max_lead or offset > max_lag:
             yield violation(
-                item, i, "published",
+                item,
+                i,
+                "published",
                 f"timestamp is {_minutes(offset)} from the date line "
                 f"{dateline.get('text')!r} ({line_time.astimezone(UTC):%Y-%m-%dT%H:%M}Z)",
                 observed=item.get("published"),
@@ -128,22 +160,40 @@ def url_date_matches_timestamp(
         match = _URL_DATE.search(unquote(url)) if isinstance(url, str) else None
         if match is None:
             if required:
-                yield violation(item, i, "url", "URL carries no /YYYYMMDD- date",
-                                observed=url, expected="/YYYYMMDD-")
+                yield violation(
+                    item,
+                    i,
+                    "url",
+                    "URL carries no /YYYYMMDD- date",
+                    observed=url,
+                    expected="/YYYYMMDD-",
+                )
             continue
         if stamp is None:
             continue  # reported by timestamp checks
         try:
-            url_day = datetime(*(int(g) for g in match.groups()), tzinfo=UTC)
+            year, month, day = (int(g) for g in match.groups())
+            url_day = datetime(year, month, day, tzinfo=UTC)
         except ValueError:
-            yield violation(item, i, "url", "URL date is not a calendar date",
-                            observed=match.group(0), expected="/YYYYMMDD-")
+            yield violation(
+                item,
+                i,
+                "url",
+                "URL date is not a calendar date",
+                observed=match.group(0),
+                expected="/YYYYMMDD-",
+            )
             continue
         days = (stamp.date() - url_day.date()).days
         if abs(days) > tolerance_days:
-            yield violation(item, i, "url", f"URL date is {days:+d} days from the timestamp",
-                            observed=match.group(0).strip("/-"),
-                            expected=f"{stamp:%Y%m%d} ± {tolerance_days} day(s)")
+            yield violation(
+                item,
+                i,
+                "url",
+                f"URL date is {days:+d} days from the timestamp",
+                observed=match.group(0).strip("/-"),
+                expected=f"{stamp:%Y%m%d} ± {tolerance_days} day(s)",
+            )
 
 
 @invariant("paragraphs-nonempty")
@@ -154,12 +204,24 @@ def paragraphs_nonempty(
     for i, item in enumerate(items):
         paragraphs = item.get("paragraphs") or []
         if len(paragraphs) < min_paragraphs:
-            yield violation(item, i, "paragraphs", f"{len(paragraphs)} paragraph(s)",
-                            observed=str(len(paragraphs)), expected=f">= {min_paragraphs}")
+            yield violation(
+                item,
+                i,
+                "paragraphs",
+                f"{len(paragraphs)} paragraph(s)",
+                observed=str(len(paragraphs)),
+                expected=f">= {min_paragraphs}",
+            )
         for j, para in enumerate(paragraphs):
             if not isinstance(para, str) or not para.strip():
-                yield violation(item, i, f"paragraphs/{j}", "empty paragraph",
-                                observed=repr(para), expected="non-blank text")
+                yield violation(
+                    item,
+                    i,
+                    f"paragraphs/{j}",
+                    "empty paragraph",
+                    observed=repr(para),
+                    expected="non-blank text",
+                )
 
 
 @invariant("boilerplate-stripped")
@@ -175,9 +237,14 @@ def boilerplate_stripped(
             for marker, key in folded:
                 at = low.find(key)
                 if at >= 0:
-                    yield violation(item, i, path, f"boilerplate marker {marker!r} in text",
-                                    observed=text[max(0, at - 30): at + len(marker) + 30],
-                                    expected="no boilerplate")
+                    yield violation(
+                        item,
+                        i,
+                        path,
+                        f"boilerplate marker {marker!r} in text",
+                        observed=text[max(0, at - 30) : at + len(marker) + 30],
+                        expected="no boilerplate",
+                    )
                     break
 
 
@@ -191,13 +258,21 @@ def no_markup_in_text(items: Sequence[Item], ctx: CheckContext) -> Iterator[Viol
     """No tags, escaped tags (&lt;p&gt;) or undecoded entities (&amp; &#160;) in text fields."""
     for i, item in enumerate(items):
         for path, text in text_fields(item):
-            for pattern, what in ((_TAG, "markup"), (_ESCAPED_TAG, "escaped markup"),
-                                  (_ENTITY, "an undecoded entity")):
+            for pattern, what in (
+                (_TAG, "markup"),
+                (_ESCAPED_TAG, "escaped markup"),
+                (_ENTITY, "an undecoded entity"),
+            ):
                 found = pattern.search(text)
                 if found:
-                    yield violation(item, i, path, f"{what} in text",
-                                    observed=text[max(0, found.start() - 20): found.end() + 20],
-                                    expected="plain text")
+                    yield violation(
+                        item,
+                        i,
+                        path,
+                        f"{what} in text",
+                        observed=text[max(0, found.start() - 20) : found.end() + 20],
+                        expected="plain text",
+                    )
                     break
 
 
@@ -213,8 +288,14 @@ def links_absolute(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violati
                 continue  # a feed item without a link is the schema's business
             problem = _link_problem(link, hosts)
             if problem:
-                yield violation(item, i, path, problem, observed=link,
-                                expected="absolute http(s) URL" + (f" on {', '.join(hosts)}" if hosts else ""))
+                yield violation(
+                    item,
+                    i,
+                    path,
+                    problem,
+                    observed=link,
+                    expected="absolute http(s) URL" + (f" on {', '.join(hosts)}" if hosts else ""),
+                )
 
 
 def _link_problem(link: Any, hosts: tuple[str, ...]) -> str | None:
@@ -238,8 +319,9 @@ def unique_ids(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violation]:
         if not isinstance(key, str):
             continue
         if key in seen:
-            yield violation(item, i, "id", f"same id as item {seen[key]}", observed=key,
-                            expected="a unique id")
+            yield violation(
+                item, i, "id", f"same id as item {seen[key]}", observed=key, expected="a unique id"
+            )
         else:
             seen[key] = i
 
@@ -250,13 +332,19 @@ def title_nonempty(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violati
     for i, item in enumerate(items):
         title = item.get("title")
         if not isinstance(title, str) or not title.strip():
-            yield violation(item, i, "title", "empty title", observed=repr(title),
-                            expected="non-blank text")
+            yield violation(
+                item, i, "title", "empty title", observed=repr(title), expected="non-blank text"
+            )
 
 
 _SCRIPTS = {
-    "zh": ("CJK",), "ja": ("CJK", "HIRAGANA", "KATAKANA"), "ko": ("HANGUL", "CJK"),
-    "ru": ("CYRILLIC",), "uk": ("CYRILLIC",), "ar": ("ARABIC",), "he": ("HEBREW",),
+    "zh": ("CJK",),
+    "ja": ("CJK", "HIRAGANA", "KATAKANA"),
+    "ko": ("HANGUL", "CJK"),
+    "ru": ("CYRILLIC",),
+    "uk": ("CYRILLIC",),
+    "ar": ("ARABIC",),
+    "he": ("HEBREW",),
     "el": ("GREEK",),
 }
 
@@ -271,15 +359,20 @@ def _script_share(text: str, scripts: tuple[str, ...]) -> tuple[float, int, int]
         name = unicodedata.name(char, "")
         if "\u00c0" <= char <= "\u00ff":
             latin1 += 1
-        if (any(name.startswith(s) for s in scripts) if scripts else name.startswith("LATIN")):
+        if any(name.startswith(s) for s in scripts) if scripts else name.startswith("LATIN"):
             wanted += 1
     return (wanted / letters if letters else 1.0), letters, latin1
 
 
 @invariant("script-matches-language")
 def script_matches_language(
-    items: Sequence[Item], ctx: CheckContext, *, language: str | None = None,
-    min_share: float = 0.5, max_latin1_share: float = 0.1, min_letters: int = 20,
+    items: Sequence[Item],
+    ctx: CheckContext,
+    *,
+    language: str | None = None,
+    min_share: float = 0.5,
+    max_latin1_share: float = 0.1,
+    min_letters: int = 20,
 ) -> Iterator[Violation]:
     """Text is mostly in the feed language's script; many Latin-1 letters suggest mojibake."""
     lang = (language or ctx.language or "").lower().split("-")[0]
@@ -293,7 +386,11 @@ def script_matches_language(
             continue
         if share < min_share or (scripts and latin1 / letters > max_latin1_share):
             yield violation(
-                item, i, "paragraphs",
+                item,
+                i,
+                "paragraphs",
                 f"{share:.0%} of letters in the {lang!r} script, {latin1 / letters:.0%} Latin-1 "
-                "(mojibake?)", observed=text[:60],
-                expected=f">= {min_share:.0%} {lang!r} script, <= {max_latin1_share:.0%} Latin-1")
+                "(mojibake?)",
+                observed=text[:60],
+                expected=f">= {min_share:.0%} {lang!r} script, <= {max_latin1_share:.0%} Latin-1",
+            )

@@ -1,4 +1,4 @@
-"""The command line: ``harness check`` and ``harness list``; ``main()`` is ``sys.exit(run(argv))``."""
+"""The command line: ``harness check`` and ``harness list``; ``main()`` exits with ``run(argv)``."""
 
 from __future__ import annotations
 
@@ -31,26 +31,43 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = _Parser(prog="harness", description="Replay recorded feeds and check every item.")
     parser.add_argument("--version", action="version", version=f"feedharness {__version__}")
-    parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="harness.toml or pyproject.toml to use (default: the nearest one)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="harness.toml or pyproject.toml to use (default: the nearest one)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser("check", help="replay cassettes and check their items")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                       help="cassette files, stored items or folders (default: the configured cassettes)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="cassette files, stored items or folders (default: the configured cassettes)",
+    )
     check.add_argument("--format", choices=["text", "json", "markdown", "junit"], default="text")
-    check.add_argument("--output", "-o", type=Path, metavar="FILE",
-                       help="write the report to FILE (atomically) instead of standard output")
+    check.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE (atomically) instead of standard output",
+    )
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
-    check.add_argument("--config", type=Path, metavar="FILE", dest="sub_config",
-                       help=argparse.SUPPRESS)
+    check.add_argument(
+        "--config", type=Path, metavar="FILE", dest="sub_config", help=argparse.SUPPRESS
+    )
     lister = sub.add_parser("list", help="list configured feeds, parsers and invariants")
-    lister.add_argument("--config", type=Path, metavar="FILE", dest="sub_config",
-                        help=argparse.SUPPRESS)
+    lister.add_argument(
+        "--config", type=Path, metavar="FILE", dest="sub_config", help=argparse.SUPPRESS
+    )
     return parser
 
 
-def run(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-        stderr: TextIO | None = None) -> int:
+def run(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run a command; return its exit code (0 pass, 1 violations, 2 usage/config/input errors)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -84,7 +101,8 @@ def _check(args: argparse.Namespace, config: HarnessConfig, stdout: TextIO) -> i
         raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}")
     fmt = Format(args.format)
     color = args.color == "always" or (
-        args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout))
+        args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
+    )
     text = render(result, fmt, color=color)
     if args.output is None:
         stdout.write(text if text.endswith("\n") else text + "\n")
@@ -125,4 +143,7 @@ def _list(config: HarnessConfig, stdout: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets escapes, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     sys.exit(run(argv))

@@ -20,8 +20,19 @@ from harness.model import Severity
 
 _TOP_KEYS = {"cassettes", "schemas", "feeds"}
 _FEED_KEYS = {
-    "name", "url", "urls", "parser", "parser-options", "schema", "invariants", "severity",
-    "boilerplate", "allowed-hosts", "language", "timezone", "description",
+    "name",
+    "url",
+    "urls",
+    "parser",
+    "parser-options",
+    "schema",
+    "invariants",
+    "severity",
+    "boilerplate",
+    "allowed-hosts",
+    "language",
+    "timezone",
+    "description",
 }
 
 
@@ -153,7 +164,9 @@ def _parse_feed(raw: Any, where: str) -> FeedConfig:
             raise ConfigError(f"{where}: missing required key {key!r}")
     name = _expect(raw["name"], str, f"{where}.name")
     if not name or "/" in name or "\\" in name or name.startswith("."):
-        raise ConfigError(f"{where}.name: {name!r} is not a valid feed name (no '/', '\\', leading '.')")
+        raise ConfigError(
+            f"{where}.name: {name!r} is not a valid feed name (no '/', '\\', leading '.')"
+        )
     where = f"{where} ({name})"
     urls = _urls(raw, where)
     raw_invariants = raw.get("invariants")
@@ -224,14 +237,15 @@ def _severity(value: Any, where: str) -> Severity:
 def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(allowed))}"
-        )
+        names = ", ".join(map(repr, unknown))
+        raise ConfigError(f"{where}: unknown key(s) {names}; allowed: {', '.join(sorted(allowed))}")
 
 
 def _expect(value: Any, kind: type, where: str) -> Any:
     if not isinstance(value, kind):
-        raise ConfigError(f"{where}: expected {_KIND_NAMES[kind]}, got {type(value).__name__} {value!r}")
+        raise ConfigError(
+            f"{where}: expected {_KIND_NAMES[kind]}, got {type(value).__name__} {value!r}"
+        )
     return value
 
 
@@ -239,7 +253,7 @@ _KIND_NAMES = {str: "a string", list: "a list", dict: "a table", int: "an intege
 
 
 def _optional_str(value: Any, where: str) -> str | None:
-    return None if value is None else _expect(value, str, where)  # type: ignore[no-any-return]
+    return None if value is None else str(_expect(value, str, where))
 
 
 def _str_tuple(value: Any, where: str) -> tuple[str, ...]:

@@ -80,6 +80,7 @@ _RFC3339 = re.compile(
     """,
     re.VERBOSE | re.ASCII | re.IGNORECASE,
 )
+_MAX_LENGTH = 200  # the longest real form is ~70 characters; this bounds the regex work
 _NUMERIC_ZONE = re.compile(r"(?:gmt|utc)?([+-])(\d{2}):?(\d{2})?", re.ASCII | re.IGNORECASE)
 
 
@@ -96,6 +97,8 @@ def parse_feed_date(text: str) -> ParsedDate:
     clean = " ".join(text.split())
     if not clean:
         raise ValueError("empty date")
+    if len(clean) > _MAX_LENGTH:
+        raise ValueError(f"{len(clean)} characters is too long for a date: {_shorten(clean)!r}")
     match = _RFC3339.fullmatch(clean)
     if match:
         return _from_rfc3339(match)

@@ -20,7 +20,7 @@ class ParseError(HarnessError):
 
 
 class TransportError(ParseError):
-    """The recording shows a transport problem (HTTP error, empty or corrupted body), not format drift."""
+    """The recording shows a transport problem (HTTP error, empty or corrupt body), not drift."""
 
 
 class FetchError(HarnessError):

@@ -1,4 +1,4 @@
-"""The invariant contract, the ``@invariant`` registry (plus entry-point group ``harness.invariants``).
+"""The invariant contract and the ``@invariant`` registry (entry points: ``harness.invariants``).
 
 An invariant is a generator function ``fn(items, ctx, **params)`` that yields
 :class:`~harness.model.Violation` for the items it finds wrong. Parameters are keyword-only with
@@ -67,7 +67,8 @@ class Invariant:
                 f"{', '.join(repr(_kebab(k)) for k in unknown)}; allowed: {allowed}"
             )
         coerced = {
-            k: _coerce(v, self.defaults[k], f"{where}{self.id}.{_kebab(k)}") for k, v in params.items()
+            k: _coerce(v, self.defaults[k], f"{where}{self.id}.{_kebab(k)}")
+            for k, v in params.items()
         }
         return BoundInvariant(self, {**self.defaults, **coerced}, severity)
 
@@ -116,7 +117,9 @@ def invariant(invariant_id: str) -> Callable[[InvariantFn], InvariantFn]:
 def make_invariant(invariant_id: str, fn: InvariantFn) -> Invariant:
     """Wrap a function ``fn(items, ctx, *, param=default, ...)`` as an Invariant."""
     if not _ID.match(invariant_id):
-        raise ConfigError(f"invariant id {invariant_id!r} is not kebab-case (like 'title-nonempty')")
+        raise ConfigError(
+            f"invariant id {invariant_id!r} is not kebab-case (like 'title-nonempty')"
+        )
     defaults = {
         name: p.default
         for name, p in inspect.signature(fn).parameters.items()
@@ -174,7 +177,9 @@ def parse_duration(value: Any, where: str = "duration") -> timedelta:
         return timedelta(seconds=value)
     match = _DURATION.match(value) if isinstance(value, str) else None
     if not match or not any(match.groups()):
-        raise ConfigError(f"{where}: expected a duration like '90m', '1h30m' or seconds, got {value!r}")
+        raise ConfigError(
+            f"{where}: expected a duration like '90m', '1h30m' or seconds, got {value!r}"
+        )
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
 

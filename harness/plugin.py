@@ -34,10 +34,19 @@ class HarnessCheckFailed(Exception):
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Register the --harness-* options."""
     group = parser.getgroup("harness", "feedharness cassette replay")
-    group.addoption("--harness-config", dest="harness_config", type=Path, metavar="FILE",
-                    help="harness.toml or pyproject.toml to use (default: the nearest one)")
-    group.addoption("--harness-off", dest="harness_off", action="store_true",
-                    help="do not collect cassettes as tests")
+    group.addoption(
+        "--harness-config",
+        dest="harness_config",
+        type=Path,
+        metavar="FILE",
+        help="harness.toml or pyproject.toml to use (default: the nearest one)",
+    )
+    group.addoption(
+        "--harness-off",
+        dest="harness_off",
+        action="store_true",
+        help="do not collect cassettes as tests",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -113,7 +122,9 @@ class CheckItem(pytest.Item):
             lines = [_line(v) for v in errors[:20]]
             if len(errors) > 20:
                 lines.append(f"... and {len(errors) - 20} more")
-            raise HarnessCheckFailed(f"{len(errors)} violation(s) of {self.check}:\n" + "\n".join(lines))
+            raise HarnessCheckFailed(
+                f"{len(errors)} violation(s) of {self.check}:\n" + "\n".join(lines)
+            )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The violations, as the CLI shows them, without a traceback."""
@@ -127,15 +138,6 @@ class CheckItem(pytest.Item):
 
 
 def _line(v: Violation) -> str:
-    from harness.textsafe import terminal_safe
+    from harness.report import violation_line
 
-    who = f"item {v.item_index}" if v.item_index is not None else "feed"
-    if v.item_url or v.item_id:
-        who += f" ({terminal_safe(v.item_url or v.item_id or '')})"
-    field = f" {v.field}:" if v.field else ""
-    parts = [f"{who}{field} {terminal_safe(v.message)}"]
-    if v.observed is not None:
-        parts.append(f"observed {terminal_safe(v.observed)!r}")
-    if v.expected is not None:
-        parts.append(f"expected {terminal_safe(v.expected)}")
-    return "; ".join(parts)
+    return violation_line(v)

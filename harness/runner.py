@@ -61,8 +61,12 @@ class Runner:
     def generic(self, parser_name: str) -> FeedSetup:
         """The setup for inputs no configured feed claims: default invariants of the parser."""
         if parser_name not in self._generic:
-            feed = FeedConfig(name="", urls=(), parser=parser_name,
-                              invariants=tuple(InvariantSetting(n) for n in GENERIC_INVARIANTS))
+            feed = FeedConfig(
+                name="",
+                urls=(),
+                parser=parser_name,
+                invariants=tuple(InvariantSetting(n) for n in GENERIC_INVARIANTS),
+            )
             self._generic[parser_name] = replace(build_setup(feed, self.schema_dir), name=None)
         return self._generic[parser_name]
 
@@ -114,7 +118,7 @@ class Runner:
         if not looks_like_itemdump(data[:_ITEM_HEAD_BYTES]):
             raise CassetteError(f"{shown}: neither a cassette (.yaml/.yml) nor a stored feed item")
         probe = self.generic("itemdump")
-        response = Response(url=path.resolve().as_uri(), status=200, headers={}, body=data)
+        response = Response(url=shown, status=200, headers={}, body=data)
         output = _parse(probe, response, _no_fetch(shown), shown)
         url = output.items[0].get("url") if output.items else None
         feed = self._feed_for_host(url)
@@ -128,7 +132,9 @@ class Runner:
                 return feed
         return None
 
-    def _evaluate(self, result: CassetteResult, setup: FeedSetup, output: FeedOutput) -> CassetteResult:
+    def _evaluate(
+        self, result: CassetteResult, setup: FeedSetup, output: FeedOutput
+    ) -> CassetteResult:
         context = setup.context
         if context.language is None and isinstance(output.feed.get("language"), str):
             context = replace(context, language=output.feed["language"])
@@ -140,8 +146,13 @@ class Runner:
             found.extend(inv.iter_violations(output.items, context))
         violations = tuple(_apply_severity(found, setup.severity))
         problem_checks = sorted({v.check for v in output.problems} - set(setup.checks))
-        return replace(result, dialect=output.dialect, items=len(output.items),
-                       checks=(*setup.checks, *problem_checks), violations=violations)
+        return replace(
+            result,
+            dialect=output.dialect,
+            items=len(output.items),
+            checks=(*setup.checks, *problem_checks),
+            violations=violations,
+        )
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
@@ -149,7 +160,9 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if is_cassette_path(child) or (child.suffix in (".md", ".txt") and _maybe_item(child)):
+                if is_cassette_path(child) or (
+                    child.suffix in (".md", ".txt") and _maybe_item(child)
+                ):
                     yield child
         else:
             yield path
@@ -189,11 +202,14 @@ def _parse(setup: FeedSetup, response: Response, fetch: Any, shown: str) -> Feed
     except HarnessError as err:
         raise type(err)(_prefixed(shown, err)) from None
     except Exception as err:  # a third-party parser crashed: report it, keep checking the rest
-        raise ParseError(f"{shown}: parser {setup.parser_name!r} crashed: "
-                         f"{type(err).__name__}: {err}") from None
+        raise ParseError(
+            f"{shown}: parser {setup.parser_name!r} crashed: {type(err).__name__}: {err}"
+        ) from None
     if not isinstance(output, FeedOutput):
-        raise ParseError(f"{shown}: parser {setup.parser_name!r} returned "
-                         f"{type(output).__name__}, expected FeedOutput")
+        raise ParseError(
+            f"{shown}: parser {setup.parser_name!r} returned "
+            f"{type(output).__name__}, expected FeedOutput"
+        )
     return output
 
 
@@ -203,19 +219,39 @@ def _prefixed(shown: str, err: Exception) -> str:
 
 
 def _base_result(shown: str, setup: FeedSetup, url: Any) -> CassetteResult:
-    notes = () if setup.name else (
-        f"no configured feed claims this URL: checked with {setup.parser_name}, "
-        f"the {setup.schema} schema and the generic invariants",)
-    return CassetteResult(path=shown, feed=setup.name, url=url if isinstance(url, str) else None,
-                          parser=setup.parser_name, schema=setup.schema, notes=notes)
+    notes = (
+        ()
+        if setup.name
+        else (
+            f"no configured feed claims this URL: checked with {setup.parser_name}, "
+            f"the {setup.schema} schema and the generic invariants",
+        )
+    )
+    return CassetteResult(
+        path=shown,
+        feed=setup.name,
+        url=url if isinstance(url, str) else None,
+        parser=setup.parser_name,
+        schema=setup.schema,
+        notes=notes,
+    )
 
 
 def _broken(shown: str, kind: str, err: Exception) -> CassetteResult:
-    return CassetteResult(path=shown, feed=None, url=None, parser=None, schema=None,
-                          error_kind=kind, error=_prefixed(shown, err))
+    return CassetteResult(
+        path=shown,
+        feed=None,
+        url=None,
+        parser=None,
+        schema=None,
+        error_kind=kind,
+        error=_prefixed(shown, err),
+    )
 
 
-def _apply_severity(found: Iterable[Violation], overrides: dict[str, Severity]) -> Iterator[Violation]:
+def _apply_severity(
+    found: Iterable[Violation], overrides: dict[str, Severity]
+) -> Iterator[Violation]:
     for violation in found:
         severity = overrides.get(violation.check)
         yield violation if severity is None else replace(violation, severity=severity)
@@ -235,16 +271,28 @@ def build_setup(feed: FeedConfig, schema_dir: Path) -> FeedSetup:
     invariants = tuple(_bind(s, where) for s in _invariant_settings(feed, cls))
     extra = tuple(getattr(cls, "boilerplate_markers", ()))
     builtin = BUILTIN_BOILERPLATE if feed.parser in ("feedx-rfi", "itemdump") else ()
-    context = CheckContext(feed=feed.name or None, timezone=feed.timezone,
-                           boilerplate=tuple(dict.fromkeys((*feed.boilerplate, *builtin, *extra))),
-                           allowed_hosts=feed.allowed_hosts, language=feed.language)
-    known = {"schema", *PARSER_PROBLEMS, *(i.id for i in invariants),
-             *getattr(cls, "problem_checks", ())}
+    context = CheckContext(
+        feed=feed.name or None,
+        timezone=feed.timezone,
+        boilerplate=tuple(dict.fromkeys((*feed.boilerplate, *builtin, *extra))),
+        allowed_hosts=feed.allowed_hosts,
+        language=feed.language,
+    )
+    known = {
+        "schema",
+        *PARSER_PROBLEMS,
+        *(i.id for i in invariants),
+        *getattr(cls, "problem_checks", ()),
+    }
     unknown = sorted(set(feed.severity) - known)
     if unknown:
-        raise ConfigError(f"{where}severity for unknown check(s) {', '.join(map(repr, unknown))}; "
-                          f"known: {', '.join(sorted(known))}")
-    return FeedSetup(feed.name, feed.parser, parser, schema, invariants, context, dict(feed.severity))
+        raise ConfigError(
+            f"{where}severity for unknown check(s) {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(sorted(known))}"
+        )
+    return FeedSetup(
+        feed.name, feed.parser, parser, schema, invariants, context, dict(feed.severity)
+    )
 
 
 def _invariant_settings(feed: FeedConfig, cls: Any) -> list[InvariantSetting]:
@@ -267,6 +315,10 @@ def _instantiate(cls: Any, feed: FeedConfig, where: str) -> Any:
     try:
         return cls(**feed.parser_options)
     except TypeError as err:
-        params = [p for p in inspect.signature(cls).parameters if p not in ("self", "args", "kwargs")]
-        raise ConfigError(f"{where}bad parser-options for {feed.parser!r} ({err}); "
-                          f"accepted: {', '.join(params) or 'none'}") from None
+        params = [
+            p for p in inspect.signature(cls).parameters if p not in ("self", "args", "kwargs")
+        ]
+        raise ConfigError(
+            f"{where}bad parser-options for {feed.parser!r} ({err}); "
+            f"accepted: {', '.join(params) or 'none'}"
+        ) from None

@@ -49,9 +49,15 @@ def validator_for(folder: Path, name: str) -> Draft202012Validator:
     """The validator for schema ``name`` in ``folder``, built once and reused."""
     schemas = load_schemas(folder)
     if name not in schemas:
-        raise ConfigError(f"no schema {name!r} in {folder}; available: {', '.join(sorted(schemas))}")
-    resources = [(f"{n}{SUFFIX}", Resource.from_contents(s, DRAFT202012)) for n, s in schemas.items()]
-    resources += [(s["$id"], Resource.from_contents(s, DRAFT202012)) for s in schemas.values() if "$id" in s]
+        raise ConfigError(
+            f"no schema {name!r} in {folder}; available: {', '.join(sorted(schemas))}"
+        )
+    resources = [
+        (f"{n}{SUFFIX}", Resource.from_contents(s, DRAFT202012)) for n, s in schemas.items()
+    ]
+    resources += [
+        (s["$id"], Resource.from_contents(s, DRAFT202012)) for s in schemas.values() if "$id" in s
+    ]
     registry: Registry[Any] = Registry().with_resources(resources)
     return Draft202012Validator(schemas[name], registry=registry)
 
@@ -61,7 +67,7 @@ def item_violations(validator: Draft202012Validator, item: Item, index: int) -> 
     for error in sorted(validator.iter_errors(item), key=_error_key):
         yield Violation(
             check="schema",
-            message=f"schema: {error.message if len(error.message) < 200 else shorten(error.message, 200)}",
+            message=f"schema: {shorten(error.message, 200)}",
             field="/".join(str(p) for p in error.absolute_path),
             observed=shorten(error.instance),
             expected=f"{error.validator} {shorten(error.validator_value, 80)}",

@@ -12,18 +12,29 @@ RSS_ITEM = """<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>
 def rss(items: list[dict[str, str]], *, title: str = "Test feed", language: str = "en") -> str:
     """An RSS 2.0 document with the given items (keys: title, link, guid, date, body)."""
     rendered = "\n".join(
-        RSS_ITEM.format(title=i.get("title", "t"), link=i.get("link", "https://example.test/a"),
-                        guid=i.get("guid", i.get("link", "https://example.test/a")),
-                        date=i.get("date", "Wed, 06 Dec 2023 15:45:03 GMT"), body=i.get("body", "b"))
+        RSS_ITEM.format(
+            title=i.get("title", "t"),
+            link=i.get("link", "https://example.test/a"),
+            guid=i.get("guid", i.get("link", "https://example.test/a")),
+            date=i.get("date", "Wed, 06 Dec 2023 15:45:03 GMT"),
+            body=i.get("body", "b"),
+        )
         for i in items
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{title}</title>'
-            f"<link>https://example.test/</link><language>{language}</language>\n{rendered}\n"
-            "</channel></rss>\n")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://example.test/</link><language>{language}</language>\n{rendered}\n"
+        "</channel></rss>\n"
+    )
 
 
-def cassette_yaml(url: str, body: str, *, status: int = 200,
-                  content_type: str = "application/rss+xml; charset=utf-8") -> str:
+def cassette_yaml(
+    url: str,
+    body: str,
+    *,
+    status: int = 200,
+    content_type: str = "application/rss+xml; charset=utf-8",
+) -> str:
     """A one-interaction cassette in vcrpy's YAML format (body as a JSON-quoted YAML string)."""
     return (
         "interactions:\n"

@@ -22,8 +22,10 @@ url = "https://example.test/feed.xml"
 parser = "rss"
 allowed-hosts = ["example.test"]
 """
-GOOD = [{"title": "One", "link": "https://example.test/1"},
-        {"title": "Two", "link": "https://example.test/2"}]
+GOOD = [
+    {"title": "One", "link": "https://example.test/1"},
+    {"title": "Two", "link": "https://example.test/2"},
+]
 
 
 def cli(*args: str) -> tuple[int, str, str]:
@@ -35,7 +37,9 @@ def cli(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "harness.toml").write_text(CONFIG, encoding="utf-8")
-    write_cassette(tmp_path / "cassettes", "example.yaml", "https://example.test/feed.xml", rss(GOOD))
+    write_cassette(
+        tmp_path / "cassettes", "example.yaml", "https://example.test/feed.xml", rss(GOOD)
+    )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -87,8 +91,14 @@ def test_truncated_xml_is_broken_not_a_crash(project: Path) -> None:
 
 
 def test_http_error_status_is_a_transport_problem(project: Path) -> None:
-    write_cassette(project / "cassettes", "example.yaml", "https://example.test/feed.xml",
-                   "<html><title>Forbidden</title></html>", status=403, content_type="text/html")
+    write_cassette(
+        project / "cassettes",
+        "example.yaml",
+        "https://example.test/feed.xml",
+        "<html><title>Forbidden</title></html>",
+        status=403,
+        content_type="text/html",
+    )
     code, out, _ = cli("check", "--format", "json")
     (result,) = json.loads(out)["cassettes"]
     assert (code, result["error"]["kind"]) == (2, "transport")
@@ -113,18 +123,34 @@ def test_json_report_validates_against_the_report_schema(project: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'atom-ish'\n",
-         "no parser 'atom-ish'; available: feedx-rfi, itemdump, rss"),
-        ("[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\n"
-         "[feeds.invariants]\ntitle-present = true\n", "no invariant 'title-present'"),
-        ("[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\n"
-         "[feeds.parser-options]\nspeed = 3\n", "bad parser-options for 'rss'"),
-        ("[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\n"
-         "[feeds.invariants]\nunique-ids = { strict = true }\n", "has no parameter 'strict'"),
-        ("[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\nschema = 'nope'\n",
-         "no schema 'nope'"),
-        ("[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\n"
-         "[feeds.severity]\nlinks-absolut = 'warning'\n", "severity for unknown check(s) 'links-absolut'"),
+        (
+            "[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'atom-ish'\n",
+            "no parser 'atom-ish'; available: feedx-rfi, itemdump, rss",
+        ),
+        (
+            "[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\n"
+            "[feeds.invariants]\ntitle-present = true\n",
+            "no invariant 'title-present'",
+        ),
+        (
+            "[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\n"
+            "[feeds.parser-options]\nspeed = 3\n",
+            "bad parser-options for 'rss'",
+        ),
+        (
+            "[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\n"
+            "[feeds.invariants]\nunique-ids = { strict = true }\n",
+            "has no parameter 'strict'",
+        ),
+        (
+            "[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\nschema = 'nope'\n",
+            "no schema 'nope'",
+        ),
+        (
+            "[[feeds]]\nname = 'x'\nurl = 'https://x.test/'\nparser = 'rss'\n"
+            "[feeds.severity]\nlinks-absolut = 'warning'\n",
+            "severity for unknown check(s) 'links-absolut'",
+        ),
     ],
 )
 def test_config_errors_exit_2_with_one_line(tmp_path: Path, config: str, message: str) -> None:

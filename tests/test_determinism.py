@@ -19,9 +19,23 @@ def check(cwd: Path, fmt: str, **env: str) -> str:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "TZ", "LANG"))}
     full_env.update(env, PYTHONPATH=IMPORT_ROOT, NO_COLOR="1")
     done = subprocess.run(
-        [sys.executable, "-m", "harness", "--config", str(ROOT / "harness.toml"), "check",
-         str(ROOT / "cassettes"), "--format", fmt],
-        cwd=cwd, env=full_env, capture_output=True, text=True, encoding="utf-8", timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "--config",
+            str(ROOT / "harness.toml"),
+            "check",
+            str(ROOT / "cassettes"),
+            "--format",
+            fmt,
+        ],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stderr

@@ -15,7 +15,10 @@ parser = "rss"
 allowed-hosts = ["example.test"]
 """
 GOOD = [{"title": "One", "link": "https://example.test/1"}]
-BAD = [{"title": "One", "link": "https://example.test/1"}, {"title": " ", "link": "https://example.test/2"}]
+BAD = [
+    {"title": "One", "link": "https://example.test/1"},
+    {"title": " ", "link": "https://example.test/2"},
+]
 
 
 @pytest.fixture
@@ -23,19 +26,22 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makefile(".toml", harness=CONFIG)
     pytester.mkdir("cassettes")
     pytester.path.joinpath("cassettes", "good.yaml").write_text(
-        cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8")
+        cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8"
+    )
     return pytester
 
 
 def test_cassette_checks_are_collected_with_readable_ids(project: pytest.Pytester) -> None:
     result = project.runpytest("--collect-only", "-q", "cassettes")
-    result.stdout.fnmatch_lines([
-        "cassettes/good.yaml::schema",
-        "cassettes/good.yaml::unique-ids",
-        "cassettes/good.yaml::title-nonempty",
-        "cassettes/good.yaml::links-absolute",
-        "cassettes/good.yaml::no-markup-in-text",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "cassettes/good.yaml::schema",
+            "cassettes/good.yaml::unique-ids",
+            "cassettes/good.yaml::title-nonempty",
+            "cassettes/good.yaml::links-absolute",
+            "cassettes/good.yaml::no-markup-in-text",
+        ]
+    )
 
 
 def test_passing_cassette(project: pytest.Pytester) -> None:
@@ -44,14 +50,17 @@ def test_passing_cassette(project: pytest.Pytester) -> None:
 
 def test_failure_shows_the_cli_message(project: pytest.Pytester) -> None:
     project.path.joinpath("cassettes", "bad.yaml").write_text(
-        cassette_yaml("https://example.test/feed.xml", rss(BAD)), encoding="utf-8")
+        cassette_yaml("https://example.test/feed.xml", rss(BAD)), encoding="utf-8"
+    )
     result = project.runpytest("cassettes")
     result.assert_outcomes(passed=9, failed=1)
-    result.stdout.fnmatch_lines([
-        "*cassettes/bad.yaml::title-nonempty*",
-        "*1 violation(s) of title-nonempty*",
-        "*item 1 (https://example.test/2)*title*empty title*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*cassettes/bad.yaml::title-nonempty*",
+            "*1 violation(s) of title-nonempty*",
+            "*item 1*https://example.test/2*title*empty title*",
+        ]
+    )
     assert "Traceback" not in result.stdout.str()
 
 
@@ -84,7 +93,8 @@ def test_harness_config_option(pytester: pytest.Pytester) -> None:
     pytester.makefile(".toml", custom=CONFIG.replace('"cassettes"', '"recs"', 1))
     pytester.mkdir("recs")
     pytester.path.joinpath("recs", "good.yaml").write_text(
-        cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8")
+        cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8"
+    )
     pytester.runpytest("--harness-config", "custom.toml", "recs").assert_outcomes(passed=5)
 
 

@@ -50,11 +50,11 @@ DAPENTI_SOURCE = {
     "path": "rss.xml",
     "licence": "no licence stated; feed text © dapenti.com; used as test data only",
 }
-RSS_ARCH_SOURCE = {
-    "repo": "orx365/rss-arch",
-    "licence": "repository MIT (its README says CC BY-NC 4.0); feed text © the publisher; "
-    "used as test data only",
-}
+RSS_ARCH_SOURCE = {"repo": "orx365/rss-arch"}
+RSS_ARCH_LICENCE = (
+    "repository MIT (its README says CC BY-NC 4.0); feed text © {owner}; used as test data only"
+)
+RSS_ARCH_OWNERS = {"ft-home": "The Financial Times", "nyt_econ": "The New York Times"}
 DW_SOURCE = {
     "repo": "kieker-monitoring-docker/netflix-RSS-rss",
     "path": "rss/dw.xml",
@@ -275,6 +275,7 @@ def raw_origin(file: str, body: bytes) -> tuple[str, str, dict[str, str], str]:
         **RSS_ARCH_SOURCE,
         "path": f"output/{feed}.xml",
         "commit": match.group(2),
+        "licence": RSS_ARCH_LICENCE.format(owner=RSS_ARCH_OWNERS[feed]),
     }
     return RSS_ARCH_URL.format(feed=feed), "application/xml", source, recorded
 
@@ -302,7 +303,7 @@ def bundled_sources_md(b: Builder) -> str:
     for period, files in RFI_PERIODS.items():
         cells = "<br>".join(f"`{f}` ({_upstream(b, f)})" for f in files)
         rows.append(
-            f"| `feedx-rfi_{period}.yaml` | rebuilt | {cells} | RFI; archived by "
+            f"| `feedx-rfi_{period}.yaml` | rebuilt | {cells} | {RFI_LICENCE}; archived by "
             "duty-machine/news |"
         )
     for name, file in BUNDLED_RAW:

@@ -1,4 +1,4 @@
-"""The parser contract, the name-keyed registry and entry-point loading (group ``harness.parsers``)."""
+"""The parser contract, the name-keyed registry and entry points (group ``harness.parsers``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from harness.errors import ConfigError, UnknownPluginError
-from harness.model import Fetch, FeedOutput, Response
+from harness.model import FeedOutput, Fetch, Response
 
 __all__ = ["Parser", "available_parsers", "get_parser", "load_dotted", "register_parser"]
 
@@ -81,7 +81,7 @@ def get_parser(name: str) -> type[Any]:
             f"no parser {name!r}; available: {', '.join(available_parsers())} "
             "(or a dotted path 'package.module:Class')"
         )
-    cls = load_dotted(target, what="parser")
+    cls: type[Any] = load_dotted(target, what="parser")
     for attr in ("name", "schema", "parse"):
         if not hasattr(cls, attr):
             raise ConfigError(f"parser {name!r} ({target}) has no {attr!r}: not a harness parser")

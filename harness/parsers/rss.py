@@ -80,12 +80,13 @@ _NUL_RUN = re.compile(rb"\x00+")
 _STATUS_LINE = re.compile(
     rb"HTTP/\d(?:\.\d)? [1-5]\d\d(?: [^\r\n]{0,60})?\r?\n[A-Za-z][\w-]{0,40}:"
 )
-_HTML_START = re.compile(
-    rb"\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!doctype[^>]*>)\s*)*<(?:html|head|body)[\s>]",
-    re.IGNORECASE | re.DOTALL,
+# Prolog parts are skipped one at a time (a single regex with nested repeats backtracks badly).
+_PROLOG_PART = re.compile(
+    rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!doctype[^<>]*>)", re.IGNORECASE | re.DOTALL
 )
-_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_HTML_ROOT = re.compile(rb"\s*<(?:html|head|body)[\s>]", re.IGNORECASE)
+_HTML_TITLE = re.compile(rb"<title[^<>]{0,200}>(.{0,300}?)</title", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^<>]*>")  # [^<>]: linear even on a run of unclosed "<"
 _XML_POSITION = re.compile(r", line \d+, column \d+$")
 _LENGTH = re.compile(r"\d{1,18}", re.ASCII)
 
@@ -142,8 +143,16 @@ def _check_body(response: Response) -> None:
     splice = _find_splice(body, certain_only=True)
     if splice is not None:
         raise TransportError(splice)
-    if _HTML_START.match(body.removeprefix(codecs.BOM_UTF8)[:4096]):
+    if _looks_like_html(body):
         raise TransportError(f"HTML page, not a feed: title {_html_title(body, response)!r}")
+
+
+def _looks_like_html(body: bytes) -> bool:
+    """Whether the body's first element, after the prolog, is <html>, <head> or <body>."""
+    head, position = body.removeprefix(codecs.BOM_UTF8)[:4096], 0
+    while part := _PROLOG_PART.match(head, position):
+        position = part.end()
+    return _HTML_ROOT.match(head, position) is not None
 
 
 def _status_phrase(status: int) -> str:

@@ -738,6 +738,10 @@ STATUS = "  response:\n    status: {code: 200, message: OK}\n"
             "interactions:\n" + REQUEST + STATUS + "    body: {base64_string: '%%%'}\n",
             "interactions[0].response.body.base64_string is not valid base64",
         ),
+        (
+            "interactions:\n" + REQUEST + STATUS + "    body: {base64_string: 12}\n",
+            "interactions[0].response.body.base64_string is a number, expected a string",
+        ),
         ("interactions:\n" + REQUEST + STATUS + "  - nested: [\n", "invalid YAML at line"),
         (
             "a: 1\n---\nb: 2\n",

@@ -31,7 +31,11 @@ def test_minimal_harness_toml_paths_relative_to_the_file(tmp_path: Path) -> None
     assert config.cassettes == tmp_path / "recordings"
     assert config.schemas is None
     (feed,) = config.feeds
-    assert (feed.name, feed.urls, feed.parser) == ("rfi", ("https://feedx.net/rss/rfi.xml",), "feedx-rfi")
+    assert (feed.name, feed.urls, feed.parser) == (
+        "rfi",
+        ("https://feedx.net/rss/rfi.xml",),
+        "feedx-rfi",
+    )
     assert feed.invariants is None
 
 
@@ -58,13 +62,16 @@ def test_no_config_gives_defaults(tmp_path: Path) -> None:
 
 
 def test_invariant_table_params_and_severity(tmp_path: Path) -> None:
-    text = MINIMAL + """
+    text = (
+        MINIMAL
+        + """
 [feeds.invariants]
 timestamp-matches-dateline = { max-lag = "60m", severity = "warning" }
 script-matches-language = false
 [feeds.severity]
 date-format = "warning"
 """
+    )
     (feed,) = load_config(write(tmp_path, text)).feeds
     assert feed.invariants is not None
     (setting,) = feed.invariants
@@ -80,15 +87,29 @@ date-format = "warning"
         ("cassete = 'x'\n", "unknown key(s) 'cassete'; allowed: cassettes, feeds, schemas"),
         ("[[feeds]]\nname = 'a'\nurl = 'https://x.test/'\n", "missing required key 'parser'"),
         ("[[feeds]]\nname = 'a'\nparser = 'rss'\n", "missing required key 'url'"),
-        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'feed.xml'\n", "is not an absolute http(s) URL"),
-        ("[[feeds]]\nname = '../x'\nparser = 'rss'\nurl = 'https://x.test/'\n", "not a valid feed name"),
-        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\ncolour = 1\n",
-         "unknown key(s) 'colour'"),
-        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\n"
-         "[feeds.severity]\nschema = 'fatal'\n", "'fatal' is not a severity; allowed: 'error', 'warning'"),
+        (
+            "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'feed.xml'\n",
+            "is not an absolute http(s) URL",
+        ),
+        (
+            "[[feeds]]\nname = '../x'\nparser = 'rss'\nurl = 'https://x.test/'\n",
+            "not a valid feed name",
+        ),
+        (
+            "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\ncolour = 1\n",
+            "unknown key(s) 'colour'",
+        ),
+        (
+            "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\n"
+            "[feeds.severity]\nschema = 'fatal'\n",
+            "'fatal' is not a severity; allowed: 'error', 'warning'",
+        ),
         ("feeds = 3\n", "feeds: expected a list, got int 3"),
-        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\n"
-         "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://y.test/'\n", "repeated: a"),
+        (
+            "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\n"
+            "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://y.test/'\n",
+            "repeated: a",
+        ),
         ("cassettes = [\n", "invalid TOML"),
     ],
 )

@@ -107,6 +107,7 @@ GARBAGE = [
     ("Wed, 06 Dec 2023 15:45:03 +2500", "time zone offset '+2500' is out of range"),
     ("0001-01-01T00:00:00+08:00", "out of range in UTC"),
     ("٢٠٢٣-١٢-٠٦T15:45:03Z", "not an RFC 822 or RFC 3339 date"),  # Arabic-Indic digits
+    ("Wed, " * 50, "249 characters is too long for a date"),
 ]
 
 

@@ -182,7 +182,7 @@ BROKEN cassettes/down.yaml · voa-zh · parser rss
   transport error: HTTP 503 Service Unavailable
 
 3 cassettes: 1 passed, 1 failed, 1 broken · 15 items · 2 errors, 1 warning
-"""  # noqa: E501
+"""
 
 
 def test_text_exact() -> None:
@@ -385,7 +385,7 @@ Feed `rfi-zh` · parser `feedx-rfi` · URL `https://www.rfi.fr/cn/rss` · 12 ite
 Feed `voa-zh` · parser `rss` · URL `https://www.voachinese.com/rss`
 
 **`transport` error:** `HTTP 503 Service Unavailable`
-"""  # noqa: E501
+"""
 
 
 def test_markdown_exact() -> None:

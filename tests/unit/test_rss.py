@@ -405,7 +405,7 @@ def test_xml_base_applies_to_enclosures_and_atom_links() -> None:
 
 
 def test_unparseable_date_is_a_problem_not_a_crash() -> None:
-    garbage = "06/12/2023 - 16:42 " + "x" * 200
+    garbage = "06/12/2023 - 16:42 " + "x" * 130
     body = rss(
         f"<item><title>x</title><link>https://e.com/1</link><guid>g1</guid><pubDate>{garbage}</pubDate></item>"
     )
@@ -496,6 +496,43 @@ def test_transport_damage(body: bytes, status: int, message: str) -> None:
     with pytest.raises(TransportError) as info:
         parse(body, status=status)
     assert str(info.value) == message
+
+
+def test_html_doctype_on_a_feed_is_not_an_html_page() -> None:
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html PUBLIC '
+        b'"-//W3C//DTD XHTML 1.0 Transitional//EN" "http://site.invalid/">\n'
+        b"<!-- feedparser-tests/illformed/always_strip_doctype.xml -->\n"
+        b"<rss><channel><title>found</title></channel></rss>"
+    )
+    assert parse(body).feed["title"] == "found"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"<!---->" * 600 + b"<!--" * 400, id="comments then unclosed comments"),
+        pytest.param(b"<html><title" * 9000, id="unclosed titles"),
+        pytest.param(b"HTTP/1.1 200 " + b"x" * 10**6, id="status line without end"),
+        pytest.param(
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="html">'
+            + b"&lt;" * 200_000
+            + b"</title></entry></feed>",
+            id="unclosed tags in an html title",
+        ),
+        pytest.param(
+            b"<rss><channel><item><pubDate>"
+            + b"Wed, " * 200_000
+            + b"</pubDate></item></channel></rss>",
+            id="huge date",
+        ),
+    ],
+)
+def test_pathological_bodies_stay_fast(body: bytes) -> None:
+    start = time.monotonic()
+    with contextlib.suppress(ParseError):
+        parse(body)
+    assert time.monotonic() - start < 2
 
 
 def test_splice_without_header_context_is_found_when_the_xml_breaks() -> None:

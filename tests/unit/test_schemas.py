@@ -26,10 +26,21 @@ def test_validators_are_built_once() -> None:
 
 
 def test_article_schema_includes_the_feed_item_schema_and_reports_paths() -> None:
-    item = {"id": "x", "url": "https://x.test/", "title": "t", "published": "2023-12-06 15:45",
-            "author": None, "summary": None, "content": None, "categories": [], "enclosures": [],
-            "dateline": {"text": "06/12/2023 - 16:42", "time": "16:42"}, "lead": None,
-            "paragraphs": ["a", 3], "images": []}
+    item = {
+        "id": "x",
+        "url": "https://x.test/",
+        "title": "t",
+        "published": "2023-12-06 15:45",
+        "author": None,
+        "summary": None,
+        "content": None,
+        "categories": [],
+        "enclosures": [],
+        "dateline": {"text": "06/12/2023 - 16:42", "time": "16:42"},
+        "lead": None,
+        "paragraphs": ["a", 3],
+        "images": [],
+    }
     found = {v.field: v for v in item_violations(validator_for(SCHEMAS, "article"), item, 4)}
     assert set(found) == {"published", "dateline/time", "paragraphs/1"}
     assert found["paragraphs/1"].observed == "3"
@@ -39,9 +50,9 @@ def test_article_schema_includes_the_feed_item_schema_and_reports_paths() -> Non
 
 def test_invalid_schema_file_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "bad.schema.json").write_text('{"type": 12}', encoding="utf-8")
-    with pytest.raises(ConfigError, match="bad.schema.json: not a valid Draft 2020-12 schema"):
+    with pytest.raises(ConfigError, match=r"bad\.schema\.json: not a valid Draft 2020-12 schema"):
         load_schemas(tmp_path)
     (tmp_path / "bad.schema.json").write_text("{", encoding="utf-8")
     load_schemas.cache_clear()
-    with pytest.raises(ConfigError, match="invalid JSON"):
+    with pytest.raises(ConfigError, match=r"invalid JSON"):
         load_schemas(tmp_path)
