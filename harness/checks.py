@@ -394,3 +394,18 @@ def script_matches_language(
                 observed=text[:60],
                 expected=f">= {min_share:.0%} {lang!r} script, <= {max_latin1_share:.0%} Latin-1",
             )
+
+
+@invariant("items-present")
+def items_present(
+    items: Sequence[Item], ctx: CheckContext, *, min_items: int = 1
+) -> Iterator[Violation]:
+    """The recording holds at least min-items items (an empty feed is reported, not accepted)."""
+    if len(items) < min_items:
+        yield Violation(
+            check="",
+            message=f"the feed has {len(items)} item(s)",
+            field="items",
+            observed=str(len(items)),
+            expected=f">= {min_items} item(s)",
+        )

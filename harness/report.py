@@ -125,7 +125,9 @@ def group_by_check(violations: tuple[Violation, ...]) -> list[tuple[str, list[Vi
 
 def unclaimed_label(c: CassetteResult) -> str:
     """Return the feed label of a cassette no configured feed claims (raw text, not escaped)."""
-    return f"(unclaimed: checked with {c.parser or 'no parser'} + generic checks)"
+    if c.parser is None:
+        return "(feed unknown: the input could not be read)"
+    return f"(unclaimed: checked with {c.parser} + generic checks)"
 
 
 def _quoted(value: str) -> str:

@@ -25,8 +25,23 @@ from harness.model import CassetteResult, FeedOutput, Response, Result, Severity
 from harness.parsers import get_parser
 from harness.schemas import default_schema_dir, item_violations, validator_for
 
-GENERIC_INVARIANTS = ("unique-ids", "title-nonempty", "links-absolute", "no-markup-in-text")
-PARSER_PROBLEMS = frozenset({"date-parseable", "date-format", "body-structure", "dateline-format"})
+GENERIC_INVARIANTS = (
+    "items-present",
+    "unique-ids",
+    "title-nonempty",
+    "links-absolute",
+    "no-markup-in-text",
+)
+PARSER_PROBLEMS = frozenset(
+    {
+        "date-parseable",
+        "date-format",
+        "body-structure",
+        "dateline-format",
+        "dateline-ambiguous",
+        "dateline-nonexistent",
+    }
+)
 _ITEM_HEAD_BYTES = 4096
 _MAX_ITEM_FILE = 16 * 1024 * 1024
 
@@ -107,8 +122,13 @@ class Runner:
         try:
             response = cassette.fetch(cassette.url)
         except FetchError as err:
-            raise CassetteError(str(err)) from None
-        output = _parse(setup, response, cassette.fetch, shown)
+            return _broken(shown, "cassette", err, result)
+        try:
+            output = _parse(setup, response, cassette.fetch, shown)
+        except TransportError as err:
+            return _broken(shown, "transport", err, result)
+        except (ParseError, FetchError) as err:
+            return _broken(shown, "parse", err, result)
         return self._evaluate(result, setup, output)
 
     def _check_item_file(self, path: Path, shown: str) -> CassetteResult:
@@ -237,7 +257,11 @@ def _base_result(shown: str, setup: FeedSetup, url: Any) -> CassetteResult:
     )
 
 
-def _broken(shown: str, kind: str, err: Exception) -> CassetteResult:
+def _broken(
+    shown: str, kind: str, err: Exception, known: CassetteResult | None = None
+) -> CassetteResult:
+    if known is not None:  # the feed is known: keep feed, URL and parser in the report
+        return replace(known, error_kind=kind, error=_prefixed(shown, err))
     return CassetteResult(
         path=shown,
         feed=None,

@@ -18,6 +18,7 @@ from harness.parsers.rss import RssParser
 __all__ = ["ARTICLE_INVARIANTS", "FeedxRfiParser", "article_record", "body_violations"]
 
 ARTICLE_INVARIANTS: tuple[str, ...] = (
+    "items-present",
     "timestamp-matches-dateline",
     "url-date-matches-timestamp",
     "paragraphs-nonempty",
