@@ -66,7 +66,8 @@ def test_the_timestamp_message_gives_the_offset(runner: Runner) -> None:
     result = runner.check_file(FIXTURES / "variants" / "timestamp-before-dateline.yaml")
     (found,) = result.violations
     assert "-10m00s from the date line '06/12/2023 - 16:42'" in found.message
-    assert found.item_url is not None and "20231206" in found.item_url
+    assert found.item_url is not None
+    assert "20231206" in found.item_url
 
 
 def _seed_variant(tmp_path: Path, old: str, new: str) -> Path:
