@@ -40,6 +40,8 @@ PARSER_PROBLEMS = frozenset(
         "dateline-format",
         "dateline-ambiguous",
         "dateline-nonexistent",
+        "encoding",
+        "xml-entities",
     }
 )
 _ITEM_HEAD_BYTES = 4096

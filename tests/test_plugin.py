@@ -45,7 +45,7 @@ def test_cassette_checks_are_collected_with_readable_ids(project: pytest.Pyteste
 
 
 def test_passing_cassette(project: pytest.Pytester) -> None:
-    project.runpytest("cassettes").assert_outcomes(passed=5)
+    project.runpytest("cassettes").assert_outcomes(passed=6)
 
 
 def test_failure_shows_the_cli_message(project: pytest.Pytester) -> None:
@@ -53,7 +53,7 @@ def test_failure_shows_the_cli_message(project: pytest.Pytester) -> None:
         cassette_yaml("https://example.test/feed.xml", rss(BAD)), encoding="utf-8"
     )
     result = project.runpytest("cassettes")
-    result.assert_outcomes(passed=9, failed=1)
+    result.assert_outcomes(passed=11, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*cassettes/bad.yaml::title-nonempty*",
@@ -67,14 +67,14 @@ def test_failure_shows_the_cli_message(project: pytest.Pytester) -> None:
 def test_broken_cassette_is_one_failing_load_item(project: pytest.Pytester) -> None:
     project.path.joinpath("cassettes", "broken.yaml").write_text("{{{\n", encoding="utf-8")
     result = project.runpytest("cassettes")
-    result.assert_outcomes(passed=5, failed=1)
+    result.assert_outcomes(passed=6, failed=1)
     result.stdout.fnmatch_lines(["*broken.yaml::load*", "*cassette: *broken.yaml*invalid YAML*"])
 
 
 def test_yaml_outside_the_cassettes_folder_is_ignored(project: pytest.Pytester) -> None:
     project.mkdir("other")
     project.path.joinpath("other", "x.yaml").write_text("{{{\n", encoding="utf-8")
-    project.runpytest("other", "cassettes").assert_outcomes(passed=5)
+    project.runpytest("other", "cassettes").assert_outcomes(passed=6)
 
 
 def test_harness_off(project: pytest.Pytester) -> None:
@@ -95,7 +95,7 @@ def test_harness_config_option(pytester: pytest.Pytester) -> None:
     pytester.path.joinpath("recs", "good.yaml").write_text(
         cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8"
     )
-    pytester.runpytest("--harness-config", "custom.toml", "recs").assert_outcomes(passed=5)
+    pytester.runpytest("--harness-config", "custom.toml", "recs").assert_outcomes(passed=6)
 
 
 def test_no_configuration_means_no_cassette_items(pytester: pytest.Pytester) -> None:

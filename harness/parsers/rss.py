@@ -97,6 +97,7 @@ class RssParser:
     name: ClassVar[str] = "rss"
     schema: ClassVar[str] = "feed-item"
     default_invariants: ClassVar[tuple[str, ...]] = (
+        "items-present",
         "unique-ids",
         "title-nonempty",
         "links-absolute",

@@ -67,6 +67,7 @@ def test_rss_parser_is_a_registered_parser() -> None:
     assert isinstance(parser, Parser)
     assert (parser.name, parser.schema) == ("rss", "feed-item")
     assert parser.default_invariants == (
+        "items-present",
         "unique-ids",
         "title-nonempty",
         "links-absolute",
