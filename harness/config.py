@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -18,8 +19,10 @@ from urllib.parse import urlsplit, urlunsplit
 from harness.errors import ConfigError
 from harness.model import Severity
 
-_TOP_KEYS = {"cassettes", "schemas", "feeds"}
+_TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age"}
+_RECORD_KEYS = {"user-agent", "timeout", "retries", "scrub-headers", "scrub-query-params"}
 _FEED_KEYS = {
+    "cassette",
     "name",
     "url",
     "urls",
@@ -62,11 +65,23 @@ class FeedConfig:
     allowed_hosts: tuple[str, ...] = ()
     language: str | None = None
     timezone: str | None = None
+    cassette: str = ""  # file name under the cassettes folder that `harness record` writes
 
     def claims(self, url: str) -> bool:
         """True when ``url`` is one of this feed's URLs (scheme/host case and fragments ignored)."""
         key = normalize_url(url)
         return any(normalize_url(u) == key for u in self.urls)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSettings:
+    """How `harness record` talks to the live feeds and what it scrubs before writing."""
+
+    user_agent: str = "feedharness/0.1 (+https://pypi.org/project/feedharness/)"
+    timeout: float = 30.0  # seconds per request
+    retries: int = 3  # on connection errors, 429 and 5xx, with exponential backoff
+    scrub_headers: tuple[str, ...] = ()  # on top of the built-in list
+    scrub_query_params: tuple[str, ...] = ()  # on top of the built-in list
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +92,12 @@ class HarnessConfig:
     schemas: Path | None = None  # None: the schemas shipped with feedharness
     feeds: tuple[FeedConfig, ...] = ()
     source: Path | None = None
+    record: RecordSettings = field(default_factory=RecordSettings)
+    max_age: timedelta | None = None  # `harness check` warns about older cassettes
+
+    def cassette_path(self, feed: FeedConfig) -> Path:
+        """Where `harness record` keeps this feed's current recording (always inside cassettes)."""
+        return self.cassettes / feed.cassette
 
     def feed_for_url(self, url: str) -> FeedConfig | None:
         """The configured feed that claims ``url``, if any."""
@@ -149,11 +170,65 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
     schemas = None if schemas_raw is None else base / _expect(schemas_raw, str, f"{where}: schemas")
     raw_feeds = _expect(data.get("feeds", []), list, f"{where}: feeds")
     feeds = tuple(_parse_feed(raw, f"{where}: feeds[{i}]") for i, raw in enumerate(raw_feeds))
+    record = _parse_record(data.get("record", {}), f"{where}: record")
+    max_age = None
+    if "max-age" in data:
+        from harness.invariants import parse_duration
+
+        max_age = parse_duration(data["max-age"], f"{where}: max-age")
     names = [f.name for f in feeds]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{where}: feed names must be unique; repeated: {', '.join(dupes)}")
-    return HarnessConfig(cassettes=cassettes, schemas=schemas, feeds=feeds, source=source)
+    return HarnessConfig(
+        cassettes=cassettes,
+        schemas=schemas,
+        feeds=feeds,
+        source=source,
+        record=record,
+        max_age=max_age,
+    )
+
+
+def _parse_record(raw: Any, where: str) -> RecordSettings:
+    raw = _expect(raw, dict, where)
+    _check_keys(raw, _RECORD_KEYS, where)
+    defaults = RecordSettings()
+    timeout = raw.get("timeout", defaults.timeout)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(
+            f"{where}.timeout: expected a positive number of seconds, got {timeout!r}"
+        )
+    retries = _expect(raw.get("retries", defaults.retries), int, f"{where}.retries")
+    if isinstance(retries, bool) or not 0 <= retries <= 10:
+        raise ConfigError(f"{where}.retries: expected an integer from 0 to 10, got {retries!r}")
+    return RecordSettings(
+        user_agent=_expect(raw.get("user-agent", defaults.user_agent), str, f"{where}.user-agent"),
+        timeout=float(timeout),
+        retries=retries,
+        scrub_headers=_str_tuple(raw.get("scrub-headers", []), f"{where}.scrub-headers"),
+        scrub_query_params=_str_tuple(
+            raw.get("scrub-query-params", []), f"{where}.scrub-query-params"
+        ),
+    )
+
+
+def _cassette_name(raw: Mapping[str, Any], name: str, where: str) -> str:
+    """The recording's file name: relative, inside the cassettes folder, .yaml/.yml."""
+    value = _expect(raw.get("cassette", f"{name}.yaml"), str, f"{where}.cassette")
+    parts = Path(value).parts
+    if (
+        not value
+        or Path(value).is_absolute()
+        or ".." in parts
+        or "\\" in value
+        or not value.endswith((".yaml", ".yml"))
+    ):
+        raise ConfigError(
+            f"{where}.cassette: {value!r} must be a relative .yaml/.yml path inside the "
+            "cassettes folder (no '..', not absolute)"
+        )
+    return value
 
 
 def _parse_feed(raw: Any, where: str) -> FeedConfig:
@@ -185,6 +260,7 @@ def _parse_feed(raw: Any, where: str) -> FeedConfig:
         allowed_hosts=_str_tuple(raw.get("allowed-hosts", []), f"{where}.allowed-hosts"),
         language=_optional_str(raw.get("language"), f"{where}.language"),
         timezone=_optional_str(raw.get("timezone"), f"{where}.timezone"),
+        cassette=_cassette_name(raw, name, where),
     )
 
 

@@ -166,11 +166,11 @@ def get_invariant(name: str) -> Invariant:
     return inv
 
 
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
 
 
 def parse_duration(value: Any, where: str = "duration") -> timedelta:
-    """``"90m"``, ``"1h30m"``, ``"45s"`` or a number of seconds -> timedelta."""
+    """``"7d"``, ``"90m"``, ``"1h30m"``, ``"45s"`` or a number of seconds -> timedelta."""
     if isinstance(value, bool):
         raise ConfigError(f"{where}: expected a duration like '90m', got {value!r}")
     if isinstance(value, int | float):
@@ -180,8 +180,8 @@ def parse_duration(value: Any, where: str = "duration") -> timedelta:
         raise ConfigError(
             f"{where}: expected a duration like '90m', '1h30m' or seconds, got {value!r}"
         )
-    hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
 def _coerce(value: Any, default: Any, where: str) -> Any:

@@ -240,7 +240,7 @@ def test_unknown_invariant_lists_available() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "seconds"), [("90m", 5400), ("1h30m", 5400), ("45s", 45), (60, 60)]
+    ("text", "seconds"), [("90m", 5400), ("1h30m", 5400), ("45s", 45), (60, 60), ("7d", 604800)]
 )
 def test_parse_duration(text: Any, seconds: int) -> None:
     assert parse_duration(text).total_seconds() == seconds
