@@ -84,15 +84,22 @@ date-format = "warning"
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("cassete = 'x'\n", "unknown key(s) 'cassete'; allowed: cassettes, feeds, max-age, record, schemas"),
+        (
+            "cassete = 'x'\n",
+            "unknown key(s) 'cassete'; allowed: cassettes, feeds, max-age, record, schemas",
+        ),
         ("[record]\ntimeout = 0\n", "record.timeout: expected a positive number of seconds"),
         ("[record]\nretries = 99\n", "record.retries: expected an integer from 0 to 10"),
         ("[record]\nproxy = 'x'\n", "unknown key(s) 'proxy'; allowed: retries, scrub-headers"),
         ("max-age = 'a week'\n", "max-age: expected a duration"),
-        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\ncassette = '../../etc/x.yaml'\n",
-         "must be a relative .yaml/.yml path inside the cassettes folder"),
-        ("[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\ncassette = '/tmp/x.yaml'\n",
-         "must be a relative .yaml/.yml path"),
+        (
+            "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\ncassette = '../../etc/x.yaml'\n",
+            "must be a relative .yaml/.yml path inside the cassettes folder",
+        ),
+        (
+            "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\ncassette = '/tmp/x.yaml'\n",
+            "must be a relative .yaml/.yml path",
+        ),
         ("[[feeds]]\nname = 'a'\nurl = 'https://x.test/'\n", "missing required key 'parser'"),
         ("[[feeds]]\nname = 'a'\nparser = 'rss'\n", "missing required key 'url'"),
         (
@@ -143,12 +150,16 @@ def test_url_matching_ignores_case_fragment_and_default_port(tmp_path: Path) -> 
 
 
 def test_record_settings_cassette_names_and_max_age(tmp_path: Path) -> None:
-    text = MINIMAL + "cassette = 'rfi/current.yaml'\n" + """
+    text = (
+        MINIMAL
+        + "cassette = 'rfi/current.yaml'\n"
+        + """
 [[feeds]]
 name = "dw"
 url = "https://rss.dw.com/rdf/rss-chi-all"
 parser = "rss"
 """
+    )
     text = text.replace('cassettes = "recordings"', 'cassettes = "recordings"\nmax-age = "48h"')
     text += "[record]\nuser-agent = 'my-bot/1'\ntimeout = 5\nscrub-headers = ['X-Api-Key']\n"
     config = load_config(write(tmp_path, text))
