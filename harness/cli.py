@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from harness import __version__
 from harness.config import HarnessConfig, load_config
@@ -59,10 +59,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, metavar="FILE", dest="sub_config", help=argparse.SUPPRESS
     )
     lister = sub.add_parser("list", help="list configured feeds, parsers and invariants")
-    lister.add_argument(
+    add_config_option(lister)
+    for module in _command_modules():
+        add_config_option(module.add_parser(sub))
+    return parser
+
+
+# Further sub-commands live in their own modules; each has
+#   add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser   (sets COMMAND name)
+#   run(args, config, *, stdout, stderr) -> int
+_COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _command_modules() -> list[Any]:
+    import importlib
+
+    return [importlib.import_module(name) for name in _COMMAND_MODULES]
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """Accept --config after the sub-command too (it wins over the one before it)."""
+    parser.add_argument(
         "--config", type=Path, metavar="FILE", dest="sub_config", help=argparse.SUPPRESS
     )
-    return parser
 
 
 def run(
@@ -76,7 +95,12 @@ def run(
         config = load_config(args.sub_config or args.config)
         if args.command == "list":
             return _list(config, stdout)
-        return _check(args, config, stdout)
+        if args.command == "check":
+            return _check(args, config, stdout)
+        for module in _command_modules():
+            if args.command == module.COMMAND:
+                return int(module.run(args, config, stdout=stdout, stderr=stderr))
+        raise _UsageError(f"harness: unknown command {args.command!r}")
     except _UsageError as err:
         print(f"{err} (see 'harness --help')", file=stderr)
         return EXIT_USAGE
