@@ -228,7 +228,7 @@ def _cassette_name(raw: Mapping[str, Any], name: str, where: str) -> str:
             f"{where}.cassette: {value!r} must be a relative .yaml/.yml path inside the "
             "cassettes folder (no '..', not absolute)"
         )
-    return value
+    return str(value)
 
 
 def _parse_feed(raw: Any, where: str) -> FeedConfig:
