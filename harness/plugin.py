@@ -84,39 +84,72 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 class CassetteFile(pytest.File):
-    """One cassette: replayed once, then one test item per check."""
+    """One cassette: a 'load' item, then one item per check; replayed once, on first use.
+
+    Collection only reads the cassette to learn its feed and checks, so ``pytest -n N``
+    (pytest-xdist) spreads the replay work over workers instead of repeating it in each.
+    """
 
     def collect(self) -> Iterator[pytest.Item]:
-        """Replay the cassette and yield an item per check (or one 'load' item if broken)."""
+        """Yield 'load', one item per configured check, and 'parser' for parse-time problems."""
+        from harness.errors import HarnessError
+
         runner = _runner(self.config)
         assert runner is not None
-        result = runner.check_file(self.path)
-        if result.error is not None:
-            yield CheckItem.from_parent(self, name="load", result=result, check="load")
+        try:
+            feed, checks = runner.plan(self.path)
+        except HarnessError as err:
+            yield CheckItem.from_parent(self, name="load", check="load", feed=None, error=str(err))
             return
-        for check in result.checks:
-            yield CheckItem.from_parent(self, name=check, result=result, check=check)
+        for check in ("load", *checks, "parser"):
+            yield CheckItem.from_parent(self, name=check, check=check, feed=feed, planned=checks)
+
+
+_RESULTS = pytest.StashKey["dict[Path, CassetteResult]"]()
 
 
 class CheckItem(pytest.Item):
     """One check of one cassette."""
 
-    def __init__(self, *, result: CassetteResult, check: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        check: str,
+        feed: str | None,
+        error: str | None = None,
+        planned: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
-        self.result = result
         self.check = check
-        self.user_properties.append(("feed", result.feed or "unclaimed"))
+        self.planned = planned
+        self.load_error = error
+        self.shown = str(self.path)
+        self.user_properties.append(("feed", feed or "unclaimed"))
+
+    def _result(self) -> CassetteResult:
+        cache = self.config.stash.setdefault(_RESULTS, {})
+        if self.path not in cache:
+            runner = _runner(self.config)
+            assert runner is not None
+            cache[self.path] = runner.check_file(self.path)
+        return cache[self.path]
 
     def runtest(self) -> None:
         """Fail on error-level violations of this check; warn on warning-level ones."""
         from harness.model import Severity
 
-        if self.result.error is not None:
-            raise HarnessCheckFailed(f"{self.result.error_kind}: {self.result.error}")
-        mine = [v for v in self.result.violations if v.check == self.check]
+        if self.load_error is not None:
+            raise HarnessCheckFailed(f"cassette: {self.load_error}")
+        result = self._result()
+        self.shown = result.path
+        if result.error is not None:
+            prefix = "" if self.check == "load" else "not checked: "
+            raise HarnessCheckFailed(f"{prefix}{result.error_kind}: {result.error}")
+        mine = [v for v in result.violations if self._owns(v.check, self.planned)]
         for v in mine:
             if v.severity is Severity.WARNING:
-                warnings.warn(HarnessWarning(f"{self.result.path}: {_line(v)}"), stacklevel=1)
+                warnings.warn(HarnessWarning(f"{result.path}: {_line(v)}"), stacklevel=1)
         errors = [v for v in mine if v.severity is Severity.ERROR]
         if errors:
             lines = [_line(v) for v in errors[:20]]
@@ -126,15 +159,22 @@ class CheckItem(pytest.Item):
                 f"{len(errors)} violation(s) of {self.check}:\n" + "\n".join(lines)
             )
 
+    def _owns(self, check: str, planned: tuple[str, ...]) -> bool:
+        """The 'parser' item owns the problems parsers report (date-format, body-structure...)."""
+        if self.check == "parser":
+            return check not in planned
+        return check == self.check
+
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The violations, as the CLI shows them, without a traceback."""
         if isinstance(excinfo.value, HarnessCheckFailed):
-            return f"{self.result.path} [{self.result.feed or 'unclaimed'}]: {excinfo.value}"
+            feed = dict(self.user_properties).get("feed", "unclaimed")
+            return f"{self.shown} [{feed}]: {excinfo.value}"
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Location shown in reports."""
-        return self.path, None, f"{self.result.path}::{self.check}"
+        return self.path, None, f"{self.shown}::{self.check}"
 
 
 def _line(v: Violation) -> str:

@@ -23,7 +23,7 @@ from harness.errors import (
 from harness.invariants import BoundInvariant, CheckContext, get_invariant
 from harness.model import CassetteResult, FeedOutput, Response, Result, Severity, Violation
 from harness.parsers import get_parser
-from harness.schemas import default_schema_dir, item_violations, validator_for
+from harness.schemas import default_schema_dir, validate_item, validator_for
 
 GENERIC_INVARIANTS = (
     "items-present",
@@ -108,6 +108,13 @@ class Runner:
         except HarnessError as err:
             return _broken(shown, "config", err)
 
+    def plan(self, path: Path) -> tuple[str | None, tuple[str, ...]]:
+        """Feed and checks a cassette will get, without parsing it; CassetteError if unreadable."""
+        cassette = load_cassette(path)
+        feed = self.config.feed_for_url(cassette.url)
+        setup = self.setups[feed.name] if feed else self.generic("rss")
+        return setup.name, setup.checks
+
     def display(self, path: Path) -> str:
         """The path as reports show it: relative to the project (config folder) when inside it."""
         resolved = path.resolve()
@@ -160,10 +167,9 @@ class Runner:
         context = setup.context
         if context.language is None and isinstance(output.feed.get("language"), str):
             context = replace(context, language=output.feed["language"])
-        validator = validator_for(self.schema_dir, setup.schema)
         found: list[Violation] = list(output.problems)
         for index, item in enumerate(output.items):
-            found.extend(item_violations(validator, item, index))
+            found.extend(validate_item(self.schema_dir, setup.schema, item, index))
         for inv in setup.invariants:
             found.extend(inv.iter_violations(output.items, context))
         violations = tuple(_apply_severity(found, setup.severity))

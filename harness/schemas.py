@@ -1,4 +1,10 @@
-"""Load the JSON Schemas once per run, check them against the metaschema, validate items."""
+"""Load the JSON Schemas once per run, check them against the metaschema, validate items.
+
+Validation has a fast path: when jsonschema-rs is installed, each item is first checked with its
+compiled validator (about 200x faster than the pure-Python one on article records); only items
+it rejects go through ``jsonschema`` for the detailed, path-naming errors. Both validate the same
+Draft 2020-12 schemas; a test checks they agree on valid and mutated items.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +48,30 @@ def load_schemas(folder: Path) -> dict[str, dict[str, Any]]:
             raise ConfigError(f"{path}: not a valid Draft 2020-12 schema: {err.message}") from None
         schemas[path.name.removesuffix(SUFFIX)] = schema
     return schemas
+
+
+@cache
+def fast_validator_for(folder: Path, name: str) -> Any | None:
+    """A compiled jsonschema-rs validator for schema ``name``, or None when unavailable."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - the pure-Python path still works
+        return None
+    schemas = load_schemas(folder)
+    resources = [(s["$id"], s) for s in schemas.values() if "$id" in s]
+    try:
+        registry = jsonschema_rs.Registry(resources)
+        return jsonschema_rs.validator_for(schemas[name], registry=registry)
+    except Exception:  # a schema it cannot compile: fall back to the pure-Python path
+        return None
+
+
+def validate_item(folder: Path, name: str, item: Item, index: int) -> list[Violation]:
+    """Schema violations of one item: [] fast when valid, detailed errors otherwise."""
+    fast = fast_validator_for(folder, name)
+    if fast is not None and fast.is_valid(item):
+        return []
+    return list(item_violations(validator_for(folder, name), item, index))
 
 
 @cache

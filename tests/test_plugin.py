@@ -45,7 +45,7 @@ def test_cassette_checks_are_collected_with_readable_ids(project: pytest.Pyteste
 
 
 def test_passing_cassette(project: pytest.Pytester) -> None:
-    project.runpytest("cassettes").assert_outcomes(passed=6)
+    project.runpytest("cassettes").assert_outcomes(passed=8)
 
 
 def test_failure_shows_the_cli_message(project: pytest.Pytester) -> None:
@@ -53,7 +53,7 @@ def test_failure_shows_the_cli_message(project: pytest.Pytester) -> None:
         cassette_yaml("https://example.test/feed.xml", rss(BAD)), encoding="utf-8"
     )
     result = project.runpytest("cassettes")
-    result.assert_outcomes(passed=11, failed=1)
+    result.assert_outcomes(passed=15, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*cassettes/bad.yaml::title-nonempty*",
@@ -67,14 +67,14 @@ def test_failure_shows_the_cli_message(project: pytest.Pytester) -> None:
 def test_broken_cassette_is_one_failing_load_item(project: pytest.Pytester) -> None:
     project.path.joinpath("cassettes", "broken.yaml").write_text("{{{\n", encoding="utf-8")
     result = project.runpytest("cassettes")
-    result.assert_outcomes(passed=6, failed=1)
+    result.assert_outcomes(passed=8, failed=1)
     result.stdout.fnmatch_lines(["*broken.yaml::load*", "*cassette: *broken.yaml*invalid YAML*"])
 
 
 def test_yaml_outside_the_cassettes_folder_is_ignored(project: pytest.Pytester) -> None:
     project.mkdir("other")
     project.path.joinpath("other", "x.yaml").write_text("{{{\n", encoding="utf-8")
-    project.runpytest("other", "cassettes").assert_outcomes(passed=6)
+    project.runpytest("other", "cassettes").assert_outcomes(passed=8)
 
 
 def test_harness_off(project: pytest.Pytester) -> None:
@@ -95,10 +95,42 @@ def test_harness_config_option(pytester: pytest.Pytester) -> None:
     pytester.path.joinpath("recs", "good.yaml").write_text(
         cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8"
     )
-    pytester.runpytest("--harness-config", "custom.toml", "recs").assert_outcomes(passed=6)
+    pytester.runpytest("--harness-config", "custom.toml", "recs").assert_outcomes(passed=8)
 
 
 def test_no_configuration_means_no_cassette_items(pytester: pytest.Pytester) -> None:
     pytester.mkdir("cassettes")
     pytester.path.joinpath("cassettes", "good.yaml").write_text("x: 1\n", encoding="utf-8")
     assert pytester.runpytest("cassettes").ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_transport_failure_fails_load_and_marks_the_rest_not_checked(
+    project: pytest.Pytester,
+) -> None:
+    project.path.joinpath("cassettes", "down.yaml").write_text(
+        cassette_yaml("https://example.test/feed.xml", "", status=503), encoding="utf-8"
+    )
+    result = project.runpytest("cassettes/down.yaml")
+    result.assert_outcomes(failed=8)
+    result.stdout.fnmatch_lines(["*down.yaml::load*", "*transport: *HTTP 503*"])
+    result.stdout.fnmatch_lines(["*down.yaml::schema*", "*not checked: transport*"])
+
+
+def test_parser_problems_have_their_own_item(project: pytest.Pytester) -> None:
+    bad_date = [{"title": "One", "link": "https://example.test/1", "date": "sometime soon"}]
+    project.path.joinpath("cassettes", "date.yaml").write_text(
+        cassette_yaml("https://example.test/feed.xml", rss(bad_date)), encoding="utf-8"
+    )
+    result = project.runpytest("cassettes/date.yaml")
+    result.assert_outcomes(passed=7, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*date.yaml::parser*", "*violation(s) of parser*", "*sometime soon*"]
+    )
+
+
+def test_runs_in_parallel_with_xdist(project: pytest.Pytester) -> None:
+    for n in range(4):
+        project.path.joinpath("cassettes", f"c{n}.yaml").write_text(
+            cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8"
+        )
+    project.runpytest("-n", "2", "cassettes").assert_outcomes(passed=40)

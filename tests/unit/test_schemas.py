@@ -6,10 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from harness.errors import ConfigError
-from harness.schemas import item_violations, load_schemas, validator_for
+from harness.schemas import (
+    fast_validator_for,
+    item_violations,
+    load_schemas,
+    validate_item,
+    validator_for,
+)
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -56,3 +64,44 @@ def test_invalid_schema_file_is_a_config_error(tmp_path: Path) -> None:
     load_schemas.cache_clear()
     with pytest.raises(ConfigError, match=r"invalid JSON"):
         load_schemas(tmp_path)
+
+
+def _article() -> dict[str, object]:
+    return {
+        "id": "x",
+        "url": "https://x.test/",
+        "title": "t",
+        "published": "2023-12-06T15:45:03Z",
+        "author": None,
+        "summary": None,
+        "content": None,
+        "categories": [],
+        "enclosures": [],
+        "dateline": {"text": "06/12/2023 - 16:42", "time": "2023-12-06T16:42:00+01:00"},
+        "lead": None,
+        "paragraphs": ["a"],
+        "images": [],
+    }
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(key=st.sampled_from(sorted(_article())), value=JSONISH, drop=st.booleans())
+def test_fast_path_agrees_with_jsonschema(key: str, value: object, drop: bool) -> None:
+    """jsonschema-rs (fast path) and jsonschema accept and reject the same article records."""
+    item = _article()
+    if drop:
+        del item[key]
+    else:
+        item[key] = value
+    fast = fast_validator_for(SCHEMAS, "article")
+    assert fast is not None
+    assert fast.is_valid(item) == validator_for(SCHEMAS, "article").is_valid(item)
+    assert (validate_item(SCHEMAS, "article", item, 0) == []) == fast.is_valid(item)
