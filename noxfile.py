@@ -34,3 +34,10 @@ def check(session: nox.Session) -> None:
     """Replay the bundled cassettes through their parsers and check every item."""
     session.install(".")
     session.run("harness", "check", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark against feedparser (not part of the default sessions; see bench/README.md)."""
+    session.install(".", "feedparser")
+    session.run("python", "bench/bench.py", *session.posargs)

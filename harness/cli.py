@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     check.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="check files in N worker processes (0: one per CPU); same report as -j 1",
+    )
+    check.add_argument(
         "--config", type=Path, metavar="FILE", dest="sub_config", help=argparse.SUPPRESS
     )
     lister = sub.add_parser("list", help="list configured feeds, parsers and invariants")
@@ -119,7 +127,7 @@ def _check(args: argparse.Namespace, config: HarnessConfig, stdout: TextIO) -> i
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise HarnessError(f"no such file or folder: {', '.join(missing)}")
-    result = Runner(config).check_paths(args.paths)
+    result = Runner(config).check_paths(args.paths, jobs=args.jobs)
     if not result.cassettes:
         where = ", ".join(map(str, args.paths)) or str(config.cassettes)
         raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}")
@@ -133,6 +141,16 @@ def _check(args: argparse.Namespace, config: HarnessConfig, stdout: TextIO) -> i
     else:
         _write_atomic(args.output, text)
     return result.exit_code
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs, got {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more jobs, got {jobs}")
+    return jobs or os.cpu_count() or 1
 
 
 def _is_tty(stream: TextIO) -> bool:

@@ -87,10 +87,16 @@ class Runner:
             self._generic[parser_name] = replace(build_setup(feed, self.schema_dir), name=None)
         return self._generic[parser_name]
 
-    def check_paths(self, paths: Sequence[Path]) -> Result:
-        """Check every cassette or stored item under ``paths`` (default: the cassettes folder)."""
+    def check_paths(self, paths: Sequence[Path], *, jobs: int = 1) -> Result:
+        """Check every cassette or stored item under ``paths`` (default: the cassettes folder).
+
+        With ``jobs > 1`` files are checked in that many worker processes; results keep the
+        input order, so the report is identical to a serial run.
+        """
         targets = list(discover(paths or [self.config.cassettes]))
-        return Result(tuple(self.check_file(p) for p in targets))
+        if jobs <= 1 or len(targets) < 2:
+            return Result(tuple(self.check_file(p) for p in targets))
+        return Result(tuple(_check_parallel(self.config, targets, min(jobs, len(targets)))))
 
     def check_file(self, path: Path) -> CassetteResult:
         """Check one file; broken input becomes a BROKEN result, never an exception."""
@@ -181,6 +187,27 @@ class Runner:
             checks=(*setup.checks, *problem_checks),
             violations=violations,
         )
+
+
+_WORKER: Runner | None = None
+
+
+def _init_worker(config: HarnessConfig) -> None:
+    global _WORKER  # one Runner per worker process, built once
+    _WORKER = Runner(config)
+
+
+def _check_in_worker(path: Path) -> CassetteResult:
+    assert _WORKER is not None
+    return _WORKER.check_file(path)
+
+
+def _check_parallel(config: HarnessConfig, targets: list[Path], jobs: int) -> list[CassetteResult]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(targets) // (jobs * 4))
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        return list(pool.map(_check_in_worker, targets, chunksize=chunk))
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:

@@ -187,3 +187,17 @@ def test_config_flag_after_the_subcommand(project: Path, tmp_path: Path) -> None
     assert code == 2
     assert "no cassettes (.yaml/.yml) or stored items found in " in err
     assert "nothing-here" in err
+
+
+def test_parallel_jobs_give_the_identical_report(project: Path) -> None:
+    for n in range(6):
+        items = [{"title": f"Item {n}-{i}", "link": f"https://example.test/{n}/{i}"} for i in range(5)]
+        if n == 3:
+            items.append({"title": "", "link": "https://example.test/3/x"})
+        write_cassette(project / "cassettes", f"c{n}.yaml", "https://example.test/feed.xml", rss(items))
+    (project / "cassettes" / "broken.yaml").write_text("- nope\n", encoding="utf-8")
+    serial = cli("check", "--format", "json")
+    parallel = cli("check", "--format", "json", "-j", "2")
+    assert parallel == serial
+    assert serial[0] == 2
+    assert cli("check", "-j", "-1")[0] == 2

@@ -1,0 +1,159 @@
+"""Benchmark: feedparser.parse vs the harness's parse-only path vs full `harness check`.
+
+Builds a corpus by cycling the bundled cassettes (default 100 recordings), then times, in one
+process and on the same bytes: feedparser.parse on each feed body, the configured harness parser
+on each response (parse only), and full `harness check` (cassette load from disk, parse, schema,
+invariants, JSON report). Prints medians over --runs, items/s, the ratios, peak RSS of a check of
+1x and 10x the corpus (each in a fresh subprocess), and -j 1 vs -j 2 wall time.
+
+    python bench/bench.py [--recordings 100] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_corpus(target: Path, recordings: int) -> list[Path]:
+    """Copy the bundled cassettes round-robin into ``target`` until there are ``recordings``."""
+    sources = sorted((ROOT / "cassettes").glob("*.yaml"))
+    target.mkdir(parents=True, exist_ok=True)
+    made = []
+    for n in range(recordings):
+        source = sources[n % len(sources)]
+        path = target / f"{n:04d}_{source.name}"
+        shutil.copyfile(source, path)
+        made.append(path)
+    return made
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``runs`` calls (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_rss_mb(corpus: Path, jobs: int = 1) -> float:
+    """Peak RSS (MB) of `harness check` over ``corpus`` in a fresh process."""
+    code = (
+        "import resource, sys; from pathlib import Path; from harness.cli import run; "
+        "import io; run(['--config', sys.argv[1], 'check', sys.argv[2], '--format', 'json', "
+        f"'-j', '{jobs}'], stdout=io.StringIO(), stderr=io.StringIO()); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "harness.toml"), str(corpus)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout.strip()) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recordings", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    import feedparser
+
+    from harness.cassettes import load_cassette
+    from harness.config import load_config
+    from harness.report import Format, render
+    from harness.runner import Runner
+
+    config = load_config(ROOT / "harness.toml")
+    runner = Runner(config)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        paths = build_corpus(corpus, args.recordings)
+        loaded = [load_cassette(p) for p in paths]
+        responses = [c.fetch(c.url) for c in loaded]
+        setups = []
+        for c in loaded:
+            feed = config.feed_for_url(c.url)
+            setups.append(runner.setups[feed.name] if feed else runner.generic("rss"))
+        items = sum(
+            len(s.parser.parse(r, fetch=c.fetch).items)
+            for s, r, c in zip(setups, responses, loaded, strict=True)
+        )
+
+        def feedparser_all() -> None:
+            for response in responses:
+                feedparser.parse(response.body)
+
+        def parse_only() -> None:
+            for setup, response, c in zip(setups, responses, loaded, strict=True):
+                setup.parser.parse(response, fetch=c.fetch)
+
+        def full_check() -> None:
+            result = Runner(config).check_paths([corpus])
+            render(result, Format.JSON)
+
+        t_fp = median_time(feedparser_all, args.runs)
+        t_parse = median_time(parse_only, args.runs)
+        t_full = median_time(full_check, args.runs)
+        serial = Runner(config).check_paths([corpus], jobs=1)
+        parallel = Runner(config).check_paths([corpus], jobs=2)
+        same = render(serial, Format.JSON) == render(parallel, Format.JSON)
+        t_j1 = median_time(lambda: Runner(config).check_paths([corpus], jobs=1), args.runs)
+        t_j2 = median_time(lambda: Runner(config).check_paths([corpus], jobs=2), args.runs)
+
+        big = Path(tmp) / "corpus10"
+        build_corpus(big, args.recordings * 10)
+        rss_1x, rss_10x = peak_rss_mb(corpus), peak_rss_mb(big)
+
+    rows = {
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, feedparser {feedparser.__version__}",
+        "corpus": f"{args.recordings} recordings (bundled cassettes cycled), {items} items",
+        "feedparser.parse items/s": round(items / t_fp),
+        "harness parse-only items/s": round(items / t_parse),
+        "harness check (full) items/s": round(items / t_full),
+        "full check vs feedparser (x faster)": round(t_fp / t_full, 2),
+        "overhead (full - parse) / parse": round((t_full - t_parse) / t_parse, 3),
+        "peak RSS 1x / 10x (MB)": f"{rss_1x:.0f} / {rss_10x:.0f} (ratio {rss_10x / rss_1x:.2f})",
+        "-j 1 vs -j 2 (s)": f"{t_j1:.2f} / {t_j2:.2f} (speed-up {t_j1 / t_j2:.2f}x)",
+        "-j 2 report identical to -j 1": same,
+        "medians over runs": args.runs,
+    }
+    width = max(map(len, rows))
+    for key, value in rows.items():
+        print(f"{key:<{width}}  {value}")
+    print(
+        json.dumps(
+            {
+                "seconds": {
+                    "feedparser": t_fp,
+                    "parse": t_parse,
+                    "full": t_full,
+                    "j1": t_j1,
+                    "j2": t_j2,
+                }
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
