@@ -21,7 +21,15 @@ from harness.errors import (
     TransportError,
 )
 from harness.invariants import BoundInvariant, CheckContext, get_invariant
-from harness.model import CassetteResult, FeedOutput, Response, Result, Severity, Violation
+from harness.model import (
+    CassetteResult,
+    Fetch,
+    FeedOutput,
+    Response,
+    Result,
+    Severity,
+    Violation,
+)
 from harness.parsers import get_parser
 from harness.schemas import default_schema_dir, validate_item, validator_for
 
@@ -113,6 +121,22 @@ class Runner:
             return _broken(shown, "parse", err)
         except HarnessError as err:
             return _broken(shown, "config", err)
+
+    def check_response(
+        self, response: Response, *, fetch: Fetch | None = None, shown: str | None = None
+    ) -> CassetteResult:
+        """Check an in-memory response as if recorded: the feed is found by its URL."""
+        shown = shown or response.url
+        feed = self.config.feed_for_url(response.url)
+        setup = self.setups[feed.name] if feed else self.generic("rss")
+        result = _base_result(shown, setup, response.url)
+        try:
+            output = _parse(setup, response, fetch or _no_fetch(shown), shown)
+        except TransportError as err:
+            return _broken(shown, "transport", err, result)
+        except (ParseError, FetchError) as err:
+            return _broken(shown, "parse", err, result)
+        return self._evaluate(result, setup, output)
 
     def plan(self, path: Path) -> tuple[str | None, tuple[str, ...]]:
         """Feed and checks a cassette will get, without parsing it; CassetteError if unreadable."""

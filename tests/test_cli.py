@@ -201,3 +201,16 @@ def test_parallel_jobs_give_the_identical_report(project: Path) -> None:
     assert parallel == serial
     assert serial[0] == 2
     assert cli("check", "-j", "-1")[0] == 2
+
+
+def test_check_response_in_memory_matches_the_cassette(project: Path) -> None:
+    from harness.cassettes import load_cassette
+    from harness.config import load_config
+    from harness.runner import Runner
+
+    runner = Runner(load_config(project / "harness.toml"))
+    path = project / "cassettes" / "example.yaml"
+    cassette = load_cassette(path)
+    from_file = runner.check_file(path)
+    in_memory = runner.check_response(cassette.fetch(cassette.url), shown=from_file.path)
+    assert in_memory == from_file
