@@ -23,8 +23,8 @@ from harness.errors import (
 from harness.invariants import BoundInvariant, CheckContext, get_invariant
 from harness.model import (
     CassetteResult,
-    Fetch,
     FeedOutput,
+    Fetch,
     Response,
     Result,
     Severity,
