@@ -114,9 +114,12 @@ def invariant(invariant_id: str) -> Callable[[InvariantFn], InvariantFn]:
     return register
 
 
-def make_invariant(invariant_id: str, fn: InvariantFn) -> Invariant:
-    """Wrap a function ``fn(items, ctx, *, param=default, ...)`` as an Invariant."""
-    if not _ID.match(invariant_id):
+def make_invariant(invariant_id: str, fn: InvariantFn, *, dotted: bool = False) -> Invariant:
+    """Wrap a function ``fn(items, ctx, *, param=default, ...)`` as an Invariant.
+
+    Registered ids are kebab-case; an invariant named by dotted path keeps that path as its id.
+    """
+    if not dotted and not _ID.match(invariant_id):
         raise ConfigError(
             f"invariant id {invariant_id!r} is not kebab-case (like 'title-nonempty')"
         )
@@ -161,7 +164,12 @@ def get_invariant(name: str) -> Invariant:
             f"no invariant {name!r}; available: {', '.join(available_invariants())}"
         )
     obj = load_dotted(target, what="invariant")
-    inv = obj if isinstance(obj, Invariant) else make_invariant(name.rpartition(":")[2], obj)
+    if isinstance(obj, Invariant):
+        inv = obj
+    elif callable(obj):
+        inv = make_invariant(name, obj, dotted=target == name)
+    else:
+        raise ConfigError(f"invariant {name!r} ({target}) is not a function")
     _REGISTRY[name] = inv
     return inv
 
