@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from harness.cassettes import is_cassette_path, load_cassette
-from harness.checks import BUILTIN_BOILERPLATE
 from harness.config import FeedConfig, HarnessConfig, InvariantSetting
 from harness.errors import (
     CassetteError,
-    ConfigError,
     FetchError,
     HarnessError,
     ParseError,
     TransportError,
 )
-from harness.invariants import BoundInvariant, CheckContext, get_invariant
 from harness.model import (
     CassetteResult,
     FeedOutput,
@@ -30,48 +26,11 @@ from harness.model import (
     Severity,
     Violation,
 )
-from harness.parsers import get_parser
-from harness.schemas import default_schema_dir, validate_item, validator_for
+from harness.schemas import default_schema_dir, validate_item
+from harness.setup import GENERIC_INVARIANTS, FeedSetup, build_setup
 
-GENERIC_INVARIANTS = (
-    "items-present",
-    "unique-ids",
-    "title-nonempty",
-    "links-absolute",
-    "no-markup-in-text",
-)
-PARSER_PROBLEMS = frozenset(
-    {
-        "date-parseable",
-        "date-format",
-        "body-structure",
-        "dateline-format",
-        "dateline-ambiguous",
-        "dateline-nonexistent",
-        "encoding",
-        "xml-entities",
-    }
-)
 _ITEM_HEAD_BYTES = 4096
 _MAX_ITEM_FILE = 16 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSetup:
-    """Everything needed to check one feed's recordings, built once per run."""
-
-    name: str | None
-    parser_name: str
-    parser: Any
-    schema: str
-    invariants: tuple[BoundInvariant, ...]
-    context: CheckContext
-    severity: dict[str, Severity]
-
-    @property
-    def checks(self) -> tuple[str, ...]:
-        """Check ids this setup runs, in order: schema first, then invariants."""
-        return ("schema", *(inv.id for inv in self.invariants))
 
 
 class Runner:
@@ -342,66 +301,3 @@ def _apply_severity(
 
 def _with_parser(setup: FeedSetup, probe: FeedSetup) -> FeedSetup:
     return replace(setup, parser=probe.parser, parser_name=probe.parser_name, schema=probe.schema)
-
-
-def build_setup(feed: FeedConfig, schema_dir: Path) -> FeedSetup:
-    """Resolve parser, schema and invariants of a feed; ConfigError on anything unknown."""
-    where = f"feed {feed.name!r}: " if feed.name else ""
-    cls = get_parser(feed.parser)
-    parser = _instantiate(cls, feed, where)
-    schema = feed.schema or cls.schema
-    validator_for(schema_dir, schema)  # fail early on an unknown schema
-    invariants = tuple(_bind(s, where) for s in _invariant_settings(feed, cls))
-    extra = tuple(getattr(cls, "boilerplate_markers", ()))
-    builtin = BUILTIN_BOILERPLATE if feed.parser in ("feedx-rfi", "itemdump") else ()
-    context = CheckContext(
-        feed=feed.name or None,
-        timezone=feed.timezone,
-        boilerplate=tuple(dict.fromkeys((*feed.boilerplate, *builtin, *extra))),
-        allowed_hosts=feed.allowed_hosts,
-        language=feed.language,
-    )
-    known = {
-        "schema",
-        *PARSER_PROBLEMS,
-        *(i.id for i in invariants),
-        *getattr(cls, "problem_checks", ()),
-    }
-    unknown = sorted(set(feed.severity) - known)
-    if unknown:
-        raise ConfigError(
-            f"{where}severity for unknown check(s) {', '.join(map(repr, unknown))}; "
-            f"known: {', '.join(sorted(known))}"
-        )
-    return FeedSetup(
-        feed.name, feed.parser, parser, schema, invariants, context, dict(feed.severity)
-    )
-
-
-def _invariant_settings(feed: FeedConfig, cls: Any) -> list[InvariantSetting]:
-    defaults = [InvariantSetting(n) for n in getattr(cls, "default_invariants", GENERIC_INVARIANTS)]
-    if feed.invariants is None:
-        chosen = defaults
-    elif feed.invariants_replace:
-        chosen = list(feed.invariants)
-    else:
-        configured = {s.name: s for s in feed.invariants}
-        chosen = [configured.pop(s.name, s) for s in defaults] + list(configured.values())
-    return [s for s in chosen if s.name not in feed.disabled]
-
-
-def _bind(setting: InvariantSetting, where: str) -> BoundInvariant:
-    return get_invariant(setting.name).bind(setting.params, severity=setting.severity, where=where)
-
-
-def _instantiate(cls: Any, feed: FeedConfig, where: str) -> Any:
-    try:
-        return cls(**feed.parser_options)
-    except TypeError as err:
-        params = [
-            p for p in inspect.signature(cls).parameters if p not in ("self", "args", "kwargs")
-        ]
-        raise ConfigError(
-            f"{where}bad parser-options for {feed.parser!r} ({err}); "
-            f"accepted: {', '.join(params) or 'none'}"
-        ) from None
