@@ -52,6 +52,12 @@ CASSETTE_VERSION = 1
 MAX_REDIRECTS = 10
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+# Loading limits: a hand-edited file must not cost more than its size suggests. YAML aliases can
+# make a small "harness" mapping expand to billions of values (or refer to itself), and a file of
+# short interactions would cost ~1 KB of objects for every ~80 bytes of YAML.
+_MAX_INTERACTIONS = 10_000
+_MAX_META_VALUES = 10_000
+_MAX_META_DEPTH = 32
 _SUFFIXES = frozenset({".yaml", ".yml"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -105,7 +111,13 @@ class Cassette:
             if hops == MAX_REDIRECTS:
                 raise FetchError(f"{self.path}: more than {MAX_REDIRECTS} redirects from {url}")
             hops += 1
-            current = urljoin(current, location.strip())
+            try:
+                current = urljoin(current, location.strip())
+            except ValueError as err:  # e.g. "http://[::1": a malformed IPv6 host
+                raise FetchError(
+                    f"{self.path}: {current} redirects to {location.strip()!r}, "
+                    f"not a valid URL ({err})"
+                ) from None
 
     def _find(self, url: str) -> Interaction | None:
         gets = [i for i in self.interactions if i.method.upper() == "GET"]
@@ -220,6 +232,8 @@ def _parse_yaml(text: str) -> Any:
         raise _Problem(_one_line(f"invalid YAML: {err}")) from None
     except RecursionError:
         raise _Problem("invalid YAML: nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as err:  # a constructor: 2020-99-01, 10**5000
+        raise _Problem(_one_line(f"invalid YAML value: {err}")) from None
     finally:
         loader.dispose()
 
@@ -258,6 +272,10 @@ def _build(path: Path, data: Any) -> Cassette:
         raise _Problem(f"'interactions' is {_kind(raw)}, expected a list")
     if not raw:
         raise _Problem("no interactions")
+    if len(raw) > _MAX_INTERACTIONS:
+        raise _Problem(
+            f"{len(raw):,} interactions, more than the {_MAX_INTERACTIONS:,} a cassette may hold"
+        )
     interactions = tuple(_interaction(item, f"interactions[{n}]") for n, item in enumerate(raw))
     return Cassette(path=path, interactions=interactions, meta=_meta(data.get("harness")))
 
@@ -269,7 +287,7 @@ def _meta(raw: Any) -> dict[str, Any]:
     for key in mapping:
         if not isinstance(key, str):
             raise _Problem(f"'harness' has a non-string key {key!r}")
-    plain: dict[str, Any] = _plain(mapping)
+    plain: dict[str, Any] = _plain(mapping, [_MAX_META_VALUES], 0)
     return plain
 
 
@@ -301,7 +319,11 @@ def _interaction(raw: Any, loc: str) -> Interaction:
 def _absolute_url(raw: Any, loc: str) -> str:
     if not isinstance(raw, str):
         raise _Problem(f"{loc} is {_kind(raw)}, expected an absolute http(s) URL")
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError as err:  # e.g. "http://[::1": a malformed IPv6 host
+        raise _Problem(f"{loc} is {raw!r}, not a valid URL ({err})") from None
     if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.netloc:
         raise _Problem(f"{loc} is {raw!r}, expected an absolute http(s) URL")
     return raw
@@ -391,12 +413,23 @@ def _kind(value: Any) -> str:
     return next((name for t, name in _KINDS if isinstance(value, t)), type(value).__name__)
 
 
-def _plain(value: Any) -> Any:
-    """Timestamps YAML parsed into datetimes become RFC 3339 strings again."""
+def _plain(value: Any, budget: list[int], depth: int) -> Any:
+    """Timestamps YAML parsed into datetimes become RFC 3339 strings again (within limits)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _Problem(
+            f"'harness' holds more than {_MAX_META_VALUES:,} values "
+            "(YAML aliases that expand?); keep the metadata small"
+        )
+    if depth > _MAX_META_DEPTH:
+        raise _Problem(
+            f"'harness' is nested more than {_MAX_META_DEPTH} levels deep "
+            "(or refers to itself through a YAML alias)"
+        )
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: _plain(item, budget, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [_plain(item, budget, depth + 1) for item in value]
     if isinstance(value, dt.datetime):
         text = value.isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -442,11 +475,10 @@ def _first_value(headers: Mapping[str, tuple[str, ...]], wanted: str) -> str | N
 
 def _normalize_url(url: str) -> str:
     """Case of scheme and host, default ports, an empty path and the fragment don't matter."""
-    parts = urlsplit(url)
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
     try:
-        port = parts.port
-    except ValueError:
+        parts = urlsplit(url)
+        scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:  # a malformed host or port: compared as written
         return url
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))

@@ -76,7 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
 # Further sub-commands live in their own modules; each has
 #   add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser   (sets COMMAND name)
 #   run(args, config, *, stdout, stderr) -> int
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = (
+    "harness.cli_record",
+    "harness.cli_diff",
+    "harness.cli_bless",
+    "harness.cli_history",
+    "harness.cli_audit",
+)
 
 
 def _command_modules() -> list[Any]:

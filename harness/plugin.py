@@ -3,7 +3,9 @@
 Enabled in any project with a harness configuration (``harness.toml`` or ``[tool.harness]``):
 every cassette file under the configured cassettes folder that pytest walks into is collected
 (add the folder to ``testpaths`` or name it on the command line). Replay is offline. Options:
-``--harness-config FILE`` (wins over the nearest config file) and ``--harness-off``.
+``--harness-config FILE`` (wins over the nearest config file), ``--harness-off`` and
+``--harness-record-mode MODE``: record the configured feeds first, with the same code and modes
+as ``harness record --record-mode`` (without it, nothing is recorded).
 Heavy imports happen only in projects that have a harness configuration.
 """
 
@@ -18,9 +20,12 @@ import pytest
 
 if TYPE_CHECKING:
     from harness.model import CassetteResult, Violation
+    from harness.record_report import FeedRecord, RecordReport
     from harness.runner import Runner
 
 _RUNNER = pytest.StashKey["Runner | None"]()
+_RECORDED = pytest.StashKey["RecordReport"]()
+_RECORD_MODES = ("once", "new_episodes", "rewrite", "none")  # harness.record.RecordMode
 
 
 class HarnessWarning(UserWarning):
@@ -47,12 +52,72 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="do not collect cassettes as tests",
     )
+    group.addoption(
+        "--harness-record-mode",
+        dest="harness_record_mode",
+        choices=_RECORD_MODES,
+        default=None,
+        help="record the configured feeds before collecting (as 'harness record'); "
+        "default: record nothing, replay only",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Load the harness configuration once; a bad one stops pytest with a usage error."""
     if not config.getoption("harness_off"):
         config.stash[_RUNNER] = _build_runner(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With --harness-record-mode: record the configured feeds before collecting cassettes."""
+    mode = session.config.getoption("harness_record_mode", None)
+    runner = _runner(session.config)
+    if mode is None or runner is None:
+        return
+    from harness.errors import HarnessError
+    from harness.record import record_feeds
+
+    try:
+        report = record_feeds(runner.config, mode=mode, progress=_TerminalProgress(session.config))
+    except HarnessError as err:
+        raise pytest.UsageError(f"feedharness: {err}") from None
+    session.config.stash[_RECORDED] = report
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The recording report, as `harness record` prints it."""
+    report: RecordReport | None = config.stash.get(_RECORDED, None)
+    if report is not None:
+        terminalreporter.section("harness record")
+        for line in report.lines:
+            terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A feed that was not recorded (kept, failed, missing) fails an otherwise green run."""
+    report = session.config.stash.get(_RECORDED, None)
+    if report is not None and report.exit_code and session.exitstatus in (0, 5):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+class _TerminalProgress:
+    """harness.record's progress protocol, on pytest's terminal (one line per feed)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        import threading
+
+        self.reporter = config.pluginmanager.get_plugin("terminalreporter")
+        self.lock = threading.Lock()
+
+    def started(self, feed: str) -> None:
+        """Nothing to show yet."""
+
+    def finished(self, record: FeedRecord) -> None:
+        """The feed's progress line."""
+        if self.reporter is not None:
+            with self.lock:
+                self.reporter.write_line(record.progress_line)
 
 
 def _runner(config: pytest.Config) -> Runner | None:
@@ -76,6 +141,10 @@ def _build_runner(config: pytest.Config) -> Runner | None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """Collect cassette files under the configured cassettes folder."""
     if file_path.suffix not in (".yaml", ".yml") or parent.config.getoption("harness_off"):
+        return None
+    from harness.runner import is_review_copy
+
+    if is_review_copy(file_path):
         return None
     runner = _runner(parent.config)
     if runner is None or not file_path.resolve().is_relative_to(runner.config.cassettes.resolve()):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from harness.cassettes import is_cassette_path, load_cassette
-from harness.config import FeedConfig, HarnessConfig, InvariantSetting
+from harness.config import FeedConfig, HarnessConfig, InvariantSetting, normalize_url
 from harness.errors import (
     CassetteError,
     FetchError,
@@ -28,6 +29,7 @@ from harness.model import (
 )
 from harness.schemas import default_schema_dir, validate_item
 from harness.setup import GENERIC_INVARIANTS, FeedSetup, build_setup
+from harness.staleness import stale_warning
 
 _ITEM_HEAD_BYTES = 4096
 _MAX_ITEM_FILE = 16 * 1024 * 1024
@@ -86,8 +88,7 @@ class Runner:
     ) -> CassetteResult:
         """Check an in-memory response as if recorded: the feed is found by its URL."""
         shown = shown or response.url
-        feed = self.config.feed_for_url(response.url)
-        setup = self.setups[feed.name] if feed else self.generic("rss")
+        setup = self.setup_for_url(response.url)
         result = _base_result(shown, setup, response.url)
         try:
             output = _parse(setup, response, fetch or _no_fetch(shown), shown)
@@ -99,9 +100,7 @@ class Runner:
 
     def plan(self, path: Path) -> tuple[str | None, tuple[str, ...]]:
         """Feed and checks a cassette will get, without parsing it; CassetteError if unreadable."""
-        cassette = load_cassette(path)
-        feed = self.config.feed_for_url(cassette.url)
-        setup = self.setups[feed.name] if feed else self.generic("rss")
+        setup = self.setup_for_url(load_cassette(path).url)
         return setup.name, setup.checks
 
     def display(self, path: Path) -> str:
@@ -112,11 +111,36 @@ class Runner:
                 return resolved.relative_to(base.resolve()).as_posix()
         return resolved.as_posix()
 
+    def setup_for_url(self, url: str) -> FeedSetup:
+        """The setup of the feed claiming ``url`` (also when the recording scrubbed its secrets)."""
+        feed = self.config.feed_for_url(url)
+        if feed is None:
+            from harness.scrub import Scrubber
+
+            scrub = Scrubber.from_settings(self.config.record).url
+            feed = next(
+                (
+                    f
+                    for f in self.config.feeds
+                    if any(
+                        scrub(u) != u and normalize_url(scrub(u)) == normalize_url(url)
+                        for u in f.urls
+                    )
+                ),
+                None,
+            )
+        return self.setups[feed.name] if feed else self.generic("rss")
+
     def _check_cassette(self, path: Path, shown: str) -> CassetteResult:
         cassette = load_cassette(path)
-        feed = self.config.feed_for_url(cassette.url)
-        setup = self.setups[feed.name] if feed else self.generic("rss")
+        setup = self.setup_for_url(cassette.url)
         result = _base_result(shown, setup, cassette.url)
+        stale = stale_warning(cassette.meta, self.config.max_age, datetime.now(UTC))
+        if stale is not None:
+            age = Violation(
+                "max-age", stale, severity=setup.severity.get("max-age", Severity.WARNING)
+            )
+            result = replace(result, violations=(age,), checks=("max-age",))
         try:
             response = cassette.fetch(cassette.url)
         except FetchError as err:
@@ -161,13 +185,13 @@ class Runner:
             found.extend(validate_item(self.schema_dir, setup.schema, item, index))
         for inv in setup.invariants:
             found.extend(inv.iter_violations(output.items, context))
-        violations = tuple(_apply_severity(found, setup.severity))
+        violations = (*result.violations, *_apply_severity(found, setup.severity))
         problem_checks = sorted({v.check for v in output.problems} - set(setup.checks))
         return replace(
             result,
             dialect=output.dialect,
             items=len(output.items),
-            checks=(*setup.checks, *problem_checks),
+            checks=(*result.checks, *setup.checks, *problem_checks),
             violations=violations,
         )
 
@@ -194,16 +218,27 @@ def _check_parallel(config: HarnessConfig, targets: list[Path], jobs: int) -> li
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and under folders: cassettes and files that may be stored items, sorted."""
+    """Files named, and under folders: cassettes and files that may be stored items, sorted.
+
+    In folders, hidden files (temporary files of an interrupted write) and recordings left for
+    review by `harness record` (``*.new.yaml``) are skipped; name them to check them.
+    """
     for path in paths:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if is_review_copy(child):
+                    continue
                 if is_cassette_path(child) or (
                     child.suffix in (".md", ".txt") and _maybe_item(child)
                 ):
                     yield child
         else:
             yield path
+
+
+def is_review_copy(path: Path) -> bool:
+    """A hidden/temporary file or a ``*.new.yaml`` recording kept for review: not a cassette."""
+    return path.name.startswith(".") or Path(path.stem).suffix == ".new"
 
 
 def _maybe_item(path: Path) -> bool:

@@ -191,10 +191,14 @@ def test_config_flag_after_the_subcommand(project: Path, tmp_path: Path) -> None
 
 def test_parallel_jobs_give_the_identical_report(project: Path) -> None:
     for n in range(6):
-        items = [{"title": f"Item {n}-{i}", "link": f"https://example.test/{n}/{i}"} for i in range(5)]
+        items = [
+            {"title": f"Item {n}-{i}", "link": f"https://example.test/{n}/{i}"} for i in range(5)
+        ]
         if n == 3:
             items.append({"title": "", "link": "https://example.test/3/x"})
-        write_cassette(project / "cassettes", f"c{n}.yaml", "https://example.test/feed.xml", rss(items))
+        write_cassette(
+            project / "cassettes", f"c{n}.yaml", "https://example.test/feed.xml", rss(items)
+        )
     (project / "cassettes" / "broken.yaml").write_text("- nope\n", encoding="utf-8")
     serial = cli("check", "--format", "json")
     parallel = cli("check", "--format", "json", "-j", "2")
@@ -214,3 +218,52 @@ def test_check_response_in_memory_matches_the_cassette(project: Path) -> None:
     from_file = runner.check_file(path)
     in_memory = runner.check_response(cassette.fetch(cassette.url), shown=from_file.path)
     assert in_memory == from_file
+
+
+def test_review_copies_and_temp_files_are_not_cassettes(project: Path) -> None:
+    cassettes = project / "cassettes"
+    (cassettes / "example.new.yaml").write_text("{{{", encoding="utf-8")
+    (cassettes / ".example.yaml.1a2b.tmp").write_text("{{{", encoding="utf-8")
+    (cassettes / ".hidden.yaml").write_text("{{{", encoding="utf-8")
+    code, out, _ = cli("check", "--format", "json")
+    assert code == 0
+    assert [c["path"] for c in json.loads(out)["cassettes"]] == ["cassettes/example.yaml"]
+    assert cli("check", str(cassettes / "example.new.yaml"))[0] == 2  # named: checked
+
+
+def test_max_age_warns_about_old_recordings(project: Path) -> None:
+    from harness.cassettes import load_cassette, write_cassette
+
+    path = project / "cassettes" / "example.yaml"
+    cassette = load_cassette(path)
+    write_cassette(path, cassette.interactions, {"recorded_at": "2020-01-01T00:00:00Z"})
+    config = (project / "harness.toml").read_text(encoding="utf-8")
+    (project / "harness.toml").write_text('max-age = "30d"\n' + config, encoding="utf-8")
+    code, out, _ = cli("check", "--format", "json")
+    (result,) = json.loads(out)["cassettes"]
+    (age,) = [v for v in result["violations"] if v["check"] == "max-age"]
+    assert code == 0
+    assert age["severity"] == "warning"
+    assert "older than max-age 30d" in age["message"]
+    assert "max-age" in result["checks"]
+    severity = config + '[feeds.severity]\nmax-age = "error"\n'
+    (project / "harness.toml").write_text('max-age = "30d"\n' + severity, encoding="utf-8")
+    code, _, err = cli("check")
+    assert (code, err) == (1, "")
+
+
+def test_a_scrubbed_recording_is_still_claimed_by_its_feed(project: Path) -> None:
+    config = (project / "harness.toml").read_text(encoding="utf-8")
+    config = config.replace("feed.xml", "feed.xml?api_key=s3cr3t-value")
+    (project / "harness.toml").write_text(config, encoding="utf-8")
+    code, out, _ = cli("check", "--format", "json")
+    assert code == 0
+    # the recording's URL has no secret: the feed matches after scrubbing the configured one
+    write_cassette(
+        project / "cassettes",
+        "example.yaml",
+        "https://example.test/feed.xml?api_key=SCRUBBED",
+        rss(GOOD),
+    )
+    code, out, _ = cli("check", "--format", "json")
+    assert json.loads(out)["cassettes"][0]["feed"] == "example"

@@ -13,7 +13,12 @@ from harness.parsers.rfi import (
     load_zone,
     parse_rfi_body,
 )
-from harness.parsers.rss import RssParser
+from harness.parsers.rss import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_NODES,
+    RssParser,
+)
 
 __all__ = ["ARTICLE_INVARIANTS", "FeedxRfiParser", "article_record", "body_violations"]
 
@@ -78,14 +83,22 @@ class FeedxRfiParser:
     schema: ClassVar[str] = "article"
     default_invariants: ClassVar[tuple[str, ...]] = ARTICLE_INVARIANTS
 
-    def __init__(self, *, timezone: str = DEFAULT_TIMEZONE) -> None:
-        """Read date lines in ``timezone`` (an IANA name); ConfigError when unknown."""
+    def __init__(
+        self,
+        *,
+        timezone: str = DEFAULT_TIMEZONE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_items: int = DEFAULT_MAX_ITEMS,
+        max_nodes: int = DEFAULT_MAX_NODES,
+    ) -> None:
+        """Read date lines in ``timezone`` (an IANA name); the limits go to the ``rss`` parser."""
         load_zone(timezone)
         self.timezone = timezone
+        self.envelope = RssParser(max_bytes=max_bytes, max_items=max_items, max_nodes=max_nodes)
 
     def parse(self, response: Response, *, fetch: Fetch) -> FeedOutput:
         """Parse the feed; envelope errors (ParseError, TransportError) propagate."""
-        envelope = RssParser().parse(response, fetch=fetch)
+        envelope = self.envelope.parse(response, fetch=fetch)
         records: list[Item] = []
         problems: list[Violation] = list(envelope.problems)
         for index, item in enumerate(envelope.items):

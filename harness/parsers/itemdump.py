@@ -45,7 +45,6 @@ _HEAD_BYTES = 2048
 _SNIPPET = 60
 _HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?<!--\d{10,16}-->[ \t]*\r?\n\[[^\r\n]*\]\(")
 _EPOCH_LINE = re.compile(r"<!--(\d{10,16})-->")
-_LINK_LINE = re.compile(r"\[(.*)\]\((.*)\)")
 _RULE_LINE = re.compile(r"-{3,}")
 
 
@@ -145,15 +144,29 @@ def _read_epoch(line: str, source: str) -> str:
 
 
 def _read_link(line: str | None, source: str) -> tuple[str, str]:
-    match = _LINK_LINE.fullmatch(line.strip()) if line is not None else None
-    if line is None or match is None:
+    link = _split_link(line.strip()) if line is not None else None
+    if line is None or link is None:
         got = "end of file" if line is None else repr(_snip(line))
         raise ParseError(f"{source}: line 2 should be '[title](url)', got {got}")
-    title, url = match.group(1), match.group(2).strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    title, url = link[0], link[1].strip()
+    try:
+        parts = urlsplit(url)
+        absolute = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. a malformed IPv6 host
+        absolute = False
+    if not absolute:
         raise ParseError(f"{source}: line 2: link {_snip(url)!r} is not an absolute http(s) URL")
     return title.strip(), url
+
+
+def _split_link(line: str) -> tuple[str, str] | None:
+    """``[title](url)`` split at the last ``](`` (the greedy regex's answer, in linear time)."""
+    if not line.startswith("[") or not line.endswith(")") or "\n" in line:
+        return None
+    middle = line.rfind("](", 1, len(line) - 1)
+    if middle < 0:
+        return None
+    return line[1:middle], line[middle + 2 : -1]
 
 
 def _read_separator(lines: list[str], source: str) -> None:

@@ -44,7 +44,8 @@ _DIGIT = re.compile(r"\d")
 _AUTHOR_LABEL = re.compile(r"作者\s*[：:]\s*")
 _SHARE_LABEL = re.compile(r"分享\s*[:：]?")
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*\d{4}\b.{0,40}", re.IGNORECASE)
-_TITLE_SUFFIX = re.compile(r"\s*[–—-]\s*法国国际广播电台\s*-\s*RFI\s*$")
+# Matched on normalised text (single spaces): a fixed-length pattern, linear on any title.
+_TITLE_SUFFIX = re.compile(r" ?[–—-] ?法国国际广播电台 ?- ?RFI$")
 _SHARE_HREF = re.compile(
     r"^(?:https?:)?//(?:[\w-]+\.)*(?:facebook\.com/(?:dialog/share|sharer)|(?:x|twitter)\.com/"
     r"(?:intent/tweet|share)|(?:web|api)\.whatsapp\.com/send|linkedin\.com/share|t\.me/share)"
@@ -73,9 +74,16 @@ _DATELINE_MAX = 64
 _AUTHOR_MAX = 40
 _OBSERVED_MAX = 80
 
-_PARSER = etree.HTMLParser(
-    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
-)
+_PARSER_OPTIONS: dict[str, Any] = {
+    "encoding": "utf-8",
+    "remove_comments": True,
+    "remove_pis": True,
+    "no_network": True,
+    "recover": True,
+}  # a parser per body: its error log tells when libxml2 stopped at a limit (and threads are safe)
+_LIMIT_HINT = re.compile(r",? (?:use|try) XML_PARSE_HUGE(?: option)?")
+_LIMIT_ERROR = "ERR_RESOURCE_LIMIT"
+_HTML_LIMITS = "256 levels of nesting, 10,000,000 bytes per text node"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +153,7 @@ def clean_title(title: str | None) -> str | None:
     """A feed title without RFI's ``– 法国国际广播电台 - RFI`` suffix, whitespace normalised."""
     if title is None:
         return None
-    return normalize_text(_TITLE_SUFFIX.sub("", title))
+    return _TITLE_SUFFIX.sub("", normalize_text(title)).strip()
 
 
 @lru_cache(maxsize=32)
@@ -163,7 +171,10 @@ def parse_rfi_body(html: str, *, base_url: str, timezone: str = DEFAULT_TIMEZONE
     """Extract date line, lead, paragraphs, images and author from one RFI body (never raises)."""
     zone = load_zone(timezone)
     state = _State(zone_name=timezone, base_url=base_url or DEFAULT_BASE_URL)
-    body = _parse_html(html)
+    body, limit = _parse_html(html)
+    if limit is not None:
+        message = f"the body is over a fixed limit of the HTML parser ({_HTML_LIMITS}): cut there"
+        state.report("body-structure", "", message, limit, "HTML within the parser's limits")
     if body is None:
         state.report("body-structure", "", "the body is not parseable HTML", html, "HTML")
         return state.freeze()
@@ -178,17 +189,22 @@ parse_body: BodyParser = parse_rfi_body
 # --- parsing ---------------------------------------------------------------------------------
 
 
-def _parse_html(html: str) -> Any:
-    """The ``<body>`` element of the fragment, or None when lxml gives up."""
+def _parse_html(html: str) -> tuple[Any, str | None]:
+    """The ``<body>`` element of the fragment (None when lxml gives up), and the limit it hit."""
     data = ("<html><body>" + html + "</body></html>").encode("utf-8", "replace")
+    parser = etree.HTMLParser(**_PARSER_OPTIONS)
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, parser)
     except (etree.LxmlError, ValueError):
-        return None
+        root = None
+    limit = next(
+        (_LIMIT_HINT.sub("", e.message) for e in parser.error_log if e.type_name == _LIMIT_ERROR),
+        None,
+    )
     if root is None:
-        return None
+        return None, limit
     body = root.find("body")
-    return root if body is None else body
+    return (root if body is None else body), limit
 
 
 def _walk_top(body: Any, state: _State, zone: ZoneInfo) -> None:

@@ -1,0 +1,754 @@
+"""Form fingerprints of one recording: what shape its envelope, bodies, fields and dates have.
+
+A fingerprint describes *form*, not content: which element and attribute paths occur, how tags
+are written, where the date line, lead, paragraphs, images and author sit, which fields are
+filled, what date strings look like, which text blocks repeat verbatim across items, and the
+script mix of the text. Each item becomes an :class:`ItemPrint` holding *signals* (strings
+``family:value`` that are present or not) and *metrics* (numbers); :mod:`harness.drift` compares
+counts of signals and spreads of metrics. Each document is parsed once, with lxml.
+
+Signal families (the part before the first ``:``):
+
+========  =======================================================================
+``env``   envelope element/attribute path inside the item (``env:media:content@url``)
+``esc``   how a markup field is written in the XML (``esc:description=escaped``)
+``tag``   body element path, last three levels, with classes and ``data-*`` names
+``attr``  body attribute name per tag (``attr:img@alt``)
+``case``  how tag names are written in the raw body (``case:upper``/``lower``/``mixed``)
+``href``  link form (``href:relative``, ``src:https``); ``host``/``imghost`` link hosts
+``boiler`` a text block repeated verbatim across items (a boilerplate candidate)
+``tb``    the tag holding most of the body text (``tb:p``)
+``fill``  a parsed field is filled (``fill:author``)
+``role``  where a parsed field was found in the body (``role:lead=p|strong``)
+``dshape`` / ``pshape`` / ``zone``  date line shape, published date shape, zone form
+``text``  text anomalies (``text:mojibake``, ``text:escaped-markup``)
+========  =======================================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from harness.cassettes import load_cassette
+from harness.errors import CassetteError, FetchError, HarnessError, ParseError, TransportError
+from harness.model import FeedOutput, Item
+
+__all__ = [
+    "METRICS",
+    "Fingerprint",
+    "ItemPrint",
+    "fingerprint_cassette",
+    "fingerprint_output",
+    "host_key",
+    "recording_label",
+    "shape",
+]
+
+METRICS: tuple[str, ...] = (
+    "paragraphs",
+    "text",
+    "images",
+    "offset",
+    "boilerplate",
+    "cjk",
+)
+"""Per-item numbers: paragraph count, body text length, images, timestamp minus date line
+(minutes), share of body text in boilerplate candidates, share of CJK among letters."""
+
+_BLOCKS = frozenset({
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd",
+    "dt", "figcaption", "section", "article", "aside", "header", "footer", "address", "center",
+    "table", "ul", "ol", "dl", "figure", "form", "main", "nav", "tr",
+})  # fmt: skip
+_SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+_WS = re.compile(r"[\s\u3000\xa0]+")
+_TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
+_ESCAPED_MARKUP = re.compile(
+    r"<\s*/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>|&(?:[A-Za-z]{2,8}|#\d{2,6});"
+)
+# UTF-8 read as Latin-1/cp1252: a lead byte (Ã Â â å æ ç è é ä ...) followed by a continuation.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u201e\u2020-\u2022\u2026\u2030\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u20ac\u2122]"
+)
+_WORD = re.compile(r"\w")
+_LETTER = re.compile(r"[^\W\d_]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)
+_MARKUP_FIELD = re.compile(
+    r"<((?:content:encoded)|description|summary|content)\b[^>]*?(/?)>(\s*)(<!\[CDATA\[|&amp;lt;|&lt;|<)?"
+)
+_URLISH = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|run|best|xyz|top|fr|cn|io)\b"
+)
+_SHAPE_MAX = 200
+_RAW_LINK = re.compile(r"<link>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]*)")
+_HASH_CHARS = 10
+_PATH_DEPTH = 3
+_LABEL_MAX = 60
+_EXCERPT = 160
+_BOILER_MIN_SHARE = 0.25
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac"})
+_KNOWN_NS = {
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://purl.org/dc/terms/": "dcterms",
+    "http://search.yahoo.com/mrss/": "media",
+    "http://www.w3.org/2005/Atom": "atom",
+    "http://purl.org/atom/ns#": "atom03",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://purl.org/rss/1.0/": "",
+    "http://my.netscape.com/rdf/simple/0.9/": "",
+    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+    "http://purl.org/rss/1.0/modules/slash/": "slash",
+    "http://wellformedweb.org/CommentAPI/": "wfw",
+    "http://purl.org/rss/1.0/modules/syndication/": "sy",
+    "http://www.w3.org/XML/1998/namespace": "xml",
+}
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+    recover=True,
+)
+_HTML_PARSER = etree.HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPrint:
+    """The form of one item: present signals, per-item numbers and where signals were met."""
+
+    key: str  # id, else URL, else title, else "#index": identifies the item across recordings
+    index: int
+    title: str
+    signals: frozenset[str]
+    metrics: Mapping[str, float] = field(default_factory=dict)
+    where: Mapping[str, int] = field(default_factory=dict)  # signal -> top-level block index
+    excerpts: Mapping[str, str] = field(default_factory=dict)  # signal -> short raw excerpt
+    texts: frozenset[str] = frozenset()  # hashes of every text block (boilerplate look-ups)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """The form of one recording of a feed (or why it has none: transport failure, error)."""
+
+    path: str
+    feed: str | None
+    url: str | None
+    recorded_at: str | None
+    dialect: str | None = None
+    encoding: str | None = None
+    feed_signals: frozenset[str] = frozenset()  # namespaces, root, channel paths
+    items: tuple[ItemPrint, ...] = ()
+    boilerplate: Mapping[str, str] = field(default_factory=dict)  # hash -> excerpt
+    shapes: Mapping[str, str] = field(default_factory=dict)  # "shape:<hash>" -> an excerpt
+    transport: str | None = None  # a transport failure (empty, NUL, spliced, HTTP error)
+    error: str | None = None  # unreadable for another reason
+
+    @property
+    def ok(self) -> bool:
+        """True when the recording has a form to compare (no transport failure, no error)."""
+        return self.transport is None and self.error is None
+
+    @property
+    def name(self) -> str:
+        """The recording's file name, as reports show it."""
+        return recording_label(self.path)
+
+
+def recording_label(path: str) -> str:
+    """The file name of a recording path."""
+    return Path(path).name
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+
+def fingerprint_cassette(path: Path, runner: Any, *, shown: str | None = None) -> Fingerprint:
+    """Load a cassette, parse it with the feed's parser (found by URL) and fingerprint it."""
+    shown = shown or runner.display(path)
+    try:
+        cassette = load_cassette(path)
+    except CassetteError as err:
+        return Fingerprint(shown, None, None, None, error=str(err))
+    feed = runner.config.feed_for_url(cassette.url)
+    setup = runner.setups[feed.name] if feed else runner.generic("rss")
+    recorded = cassette.meta.get("recorded_at")
+    base = Fingerprint(shown, setup.name, cassette.url, None if recorded is None else str(recorded))
+    try:
+        response = cassette.fetch(cassette.url)
+        output = setup.parser.parse(response, fetch=cassette.fetch)
+    except TransportError as err:
+        return _replace(base, transport=_one_line(err))
+    except (ParseError, FetchError, HarnessError) as err:
+        return _replace(base, error=_one_line(err))
+    except Exception as err:  # a third-party parser crashed: the recording has no form
+        return _replace(base, error=f"parser crashed: {type(err).__name__}: {_one_line(err)}")
+    if not isinstance(output, FeedOutput):
+        return _replace(base, error="parser did not return FeedOutput")
+    if not output.items:
+        return _replace(base, transport="the feed served no items (an empty channel)")
+    return fingerprint_output(base, output, response.body)
+
+
+def fingerprint_output(base: Fingerprint, output: FeedOutput, body: bytes) -> Fingerprint:
+    """Fingerprint a parsed recording: ``base`` names it, ``body`` is the raw feed document."""
+    envelope = _envelope(body)
+    drafts = [_item_draft(item, i, envelope.items) for i, item in enumerate(output.items)]
+    boilerplate = _boilerplate(drafts)
+    items = tuple(d.finish(boilerplate) for d in drafts)
+    encoding = output.feed.get("encoding")
+    return _replace(
+        base,
+        dialect=output.dialect,
+        encoding=encoding if isinstance(encoding, str) else None,
+        feed_signals=frozenset(envelope.feed),
+        items=items,
+        boilerplate={h: text for h, (text, _) in boilerplate.items()},
+        shapes={
+            s: text for item in items for s, text in item.excerpts.items() if s.startswith("shape:")
+        },
+    )
+
+
+def _replace(fp: Fingerprint, **changes: Any) -> Fingerprint:
+    from dataclasses import replace
+
+    return replace(fp, **changes)
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
+
+
+# --- shapes, hosts, text -----------------------------------------------------------------------
+
+
+def shape(text: str) -> str:
+    """The shape of a date string: digits become ``D``, ASCII letters ``A``; the rest is kept.
+
+    Zone names and offsets are kept as written elsewhere (``zone:`` signals), so
+    ``Wed, 06 Dec 2023 15:45:03 GMT`` has the shape ``AAA, DD AAA DDDD DD:DD:DD AAA``.
+    """
+    text = _WS.sub(" ", text.strip())[:64]
+    return re.sub(r"\d", "D", re.sub(r"[A-Za-z]", "A", text))
+
+
+def _zone(raw: str) -> str:
+    """The zone form of a date string: ``+0800``-style, ``+08:00``, ``Z``, a name, or none."""
+    raw = raw.strip()
+    match = re.search(r"(?:[+-]\d\d:?\d\d|Z|[A-Z]{1,5})$", raw)
+    if match is None:
+        return "none"
+    token = match.group()
+    if token[0] in "+-":
+        return "±HH:MM" if ":" in token else "±HHMM"
+    return token
+
+
+def host_key(host: str) -> str:
+    """A host without ``www.`` and port, cut to its registrable part (``s.rfi.fr`` → ``rfi.fr``)."""
+    labels = host.lower().strip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _link_form(value: str) -> tuple[str, str | None]:
+    """(form, host) of an href/src: https, http, protocol- or root-relative, relative, scheme."""
+    value = value.strip()
+    lowered = value[:8].lower()
+    if lowered.startswith(("http://", "https://")):
+        scheme, _, rest = value.partition("://")
+        host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+        return scheme.lower(), host.split(":", 1)[0] or None
+    if value.startswith("//"):
+        parts = urlsplit("https:" + value)
+        return "protocol-relative", parts.hostname
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "invalid", None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return scheme, parts.hostname
+    if scheme:
+        return f"scheme-{scheme[:12]}", None
+    if value.startswith("/"):
+        return "root-relative", None
+    if value.startswith("#") or not value:
+        return "fragment", None
+    return "relative", None
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _digest(text: str) -> str:
+    data = text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=_HASH_CHARS // 2).hexdigest()
+
+
+def _short(text: str, width: int = _EXCERPT) -> str:
+    text = _norm(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --- envelope ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Envelope:
+    feed: set[str] = field(default_factory=set)
+    items: list[set[str]] = field(default_factory=list)
+
+
+def _qname(tag: str, nsmap: Mapping[str | None, str]) -> str:
+    if not tag.startswith("{"):
+        return tag
+    uri, _, local = tag[1:].partition("}")
+    prefix = _KNOWN_NS.get(uri)
+    if prefix is None:
+        prefix = next((p for p, u in nsmap.items() if u == uri and p), "ns")
+    if uri == "http://www.w3.org/2005/Atom" and prefix == "atom":
+        return f"atom:{local}"
+    return f"{prefix}:{local}" if prefix else local
+
+
+def _envelope(body: bytes) -> _Envelope:
+    """Namespaces, root, channel paths and per-item element/attribute paths of the XML."""
+    env = _Envelope()
+    if body.lstrip()[:1] in (b"{", b"["):
+        env.feed.add("root:jsonfeed")
+        return env
+    try:
+        root = etree.fromstring(body, _XML_PARSER)
+    except (etree.LxmlError, ValueError):
+        return env
+    if root is None:
+        return env
+    nsmap = dict(root.nsmap)
+    env.feed.add(f"root:{_qname(root.tag, nsmap)}")
+    namespaces: set[str] = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        namespaces.update(v for k, v in el.nsmap.items())
+        local = etree.QName(el).localname
+        if local in ("item", "entry"):
+            env.items.append(_item_paths(el, nsmap))
+    env.feed.update(f"ns:{_KNOWN_NS.get(u, u) or u}" for u in namespaces)
+    env.feed.update(f"chan:{p}" for p in _channel_paths(root, nsmap))
+    forms = _raw_forms(body)
+    for paths, found in zip(env.items, forms, strict=False):
+        paths.update(found)
+    return env
+
+
+def _item_paths(item: Any, nsmap: Mapping[str | None, str]) -> set[str]:
+    paths: set[str] = set()
+    for child in item:
+        if not isinstance(child.tag, str):
+            continue
+        name = _qname(child.tag, nsmap)
+        paths.add(f"env:{name}")
+        paths.update(f"env:{name}@{_qname(a, nsmap)}" for a in child.attrib)
+        for grand in child:
+            if isinstance(grand.tag, str):
+                paths.add(f"env:{name}/{_qname(grand.tag, nsmap)}")
+    return paths
+
+
+def _channel_paths(root: Any, nsmap: Mapping[str | None, str]) -> set[str]:
+    paths: set[str] = set()
+    stack: list[tuple[Any, str, int]] = [(root, _qname(root.tag, nsmap), 0)]
+    while stack:
+        el, path, depth = stack.pop()
+        paths.add(path)
+        if depth >= 2:
+            continue
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            if etree.QName(child).localname in ("item", "entry"):
+                continue
+            stack.append((child, f"{path}/{_qname(child.tag, nsmap)}", depth + 1))
+    return paths
+
+
+def _raw_forms(body: bytes) -> list[set[str]]:
+    """Per item: how each markup field is written (cdata, escaped, double-escaped, xml, text)."""
+    text = body.decode("utf-8", "replace")
+    found: list[set[str]] = []
+    for span in _ITEM_SPAN.finditer(text):
+        forms: set[str] = set()
+        for m in _MARKUP_FIELD.finditer(span.group()):
+            name, empty, _, opener = m.groups()
+            kind = {
+                "<![CDATA[": "cdata",
+                "&lt;": "escaped",
+                "&amp;lt;": "double-escaped",
+                "<": "xml",
+            }.get(opener or "", "text")
+            forms.add(f"esc:{name}={'empty' if empty else kind}")
+        link = _RAW_LINK.search(span.group())
+        if link is not None:
+            forms.add(f"rawlink:{_link_form(link.group(1))[0]}")
+        found.append(forms)
+    return found
+
+
+# --- bodies ------------------------------------------------------------------------------------
+
+
+def _parse_body(html: str) -> Any:
+    data = ("<html><body>" + html + "</body></html>").encode("utf-8", "surrogatepass")
+    try:
+        root = etree.fromstring(data, _HTML_PARSER)
+    except (etree.LxmlError, ValueError):
+        return None
+    if root is None:
+        return None
+    body = root.find("body")
+    return root if body is None else body
+
+
+def _label(el: Any) -> str:
+    tag = el.tag.lower() if isinstance(el.tag, str) else "?"
+    if not el.attrib:
+        return tag[:24]
+    parts = [tag[:24]]
+    classes = sorted(set((el.get("class") or "").split()))[:3]
+    parts += ["." + re.sub(r"\d+", "D", c)[:24] for c in classes]
+    data = sorted(a for a in el.attrib if a.startswith("data-"))[:3]
+    parts += [f"[{re.sub(r'[0-9]+', 'D', a)[:30]}]" for a in data]
+    return "".join(parts)[:_LABEL_MAX]
+
+
+@dataclass(slots=True)
+class _Draft:
+    """An item on its way to an ItemPrint (boilerplate needs every item's blocks first)."""
+
+    key: str
+    index: int
+    title: str
+    signals: set[str] = field(default_factory=set)
+    metrics: dict[str, float] = field(default_factory=dict)
+    where: dict[str, int] = field(default_factory=dict)
+    excerpts: dict[str, str] = field(default_factory=dict)
+    blocks: list[Any] = field(default_factory=list)  # top-level elements (or text) in order
+    texts: list[tuple[str, int, str]] = field(default_factory=list)  # (hash, top index, text)
+    field_text: str | None = None  # parsed text fields joined (None: the parser has none)
+
+    def add(self, signal: str, top: int | None = None, excerpt: str | None = None) -> None:
+        """Note a signal, where it was first met and an excerpt of that place."""
+        self.signals.add(signal)
+        if top is not None and signal not in self.where:
+            self.where[signal] = top
+            if excerpt is None and top < len(self.blocks):
+                excerpt = _block_excerpt(self.blocks[top])
+        if excerpt is not None and signal not in self.excerpts:
+            self.excerpts[signal] = excerpt
+
+    def finish(self, boilerplate: Mapping[str, tuple[str, int]]) -> ItemPrint:
+        """Add boilerplate signals and the boilerplate share; freeze."""
+        total = sum(len(text) for _, _, text in self.texts)
+        boiler = 0
+        for digest, top, text in self.texts:
+            if digest in boilerplate:
+                boiler += len(text)
+                self.add(f"boiler:{digest}", top, _short(text))
+                if self.field_text is not None and text in self.field_text:
+                    self.add(f"leak:{digest}", top, _short(text))
+        if total:
+            self.metrics["boilerplate"] = round(boiler / total, 4)
+        return ItemPrint(
+            key=self.key,
+            index=self.index,
+            title=self.title,
+            signals=frozenset(self.signals),
+            metrics=dict(self.metrics),
+            where=dict(self.where),
+            excerpts=dict(self.excerpts),
+            texts=frozenset(d for d, _, _ in self.texts),
+        )
+
+
+def _item_key(item: Item, index: int) -> str:
+    for key in ("id", "url", "title"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return f"#{index}"
+
+
+def _item_draft(item: Item, index: int, envelope_items: list[set[str]]) -> _Draft:
+    title = item.get("title") if isinstance(item.get("title"), str) else ""
+    draft = _Draft(_item_key(item, index), index, _short(title or "", 80))
+    if index < len(envelope_items):
+        draft.signals.update(envelope_items[index])
+    _fields(item, draft)
+    if isinstance(item.get("paragraphs"), list):
+        parts = [item.get("lead"), item.get("author"), *item["paragraphs"]]
+        draft.field_text = "\n".join(_norm(p) for p in parts if isinstance(p, str))
+    html = item.get("content") or item.get("summary") or ""
+    body = _parse_body(html) if isinstance(html, str) and html.strip() else None
+    if body is not None:
+        _case(html, draft)
+        text_by_block = _walk(body, draft)
+        _roles(item, text_by_block, draft)
+        _text_signals(body, draft)
+    if isinstance(title, str):
+        _title_signals(title, draft)
+    return draft
+
+
+def _fields(item: Item, draft: _Draft) -> None:
+    for key, value in item.items():
+        if value not in (None, "", [], {}):
+            draft.signals.add(f"fill:{key}")
+    dateline = item.get("dateline")
+    if isinstance(dateline, dict):
+        text = dateline.get("text")
+        if isinstance(text, str) and text:
+            draft.signals.add(f"dshape:{shape(text)}")
+        if dateline.get("time"):
+            draft.signals.add("fill:dateline/time")
+            offset = _offset(item.get("published"), dateline.get("time"))
+            if offset is not None:
+                draft.metrics["offset"] = offset
+    url = item.get("url")
+    if isinstance(url, str) and url:
+        form, host = _link_form(url)
+        draft.signals.add(f"url:{form}")
+        if host:
+            draft.signals.add(f"urlhost:{host_key(host)}")
+        if "//" in urlsplit(url).path:
+            draft.signals.add("url:double-slash")
+    raw = item.get("published_raw")
+    if isinstance(raw, str) and raw.strip():
+        draft.signals.add(f"pshape:{shape(raw)}")
+        draft.signals.add(f"zone:{_zone(raw)}")
+    paragraphs = item.get("paragraphs")
+    if isinstance(paragraphs, list):
+        draft.metrics["paragraphs"] = float(len(paragraphs))
+
+
+def _offset(published: Any, dateline: Any) -> float | None:
+    try:
+        a = datetime.fromisoformat(str(published).replace("Z", "+00:00"))
+        b = datetime.fromisoformat(str(dateline).replace("Z", "+00:00"))
+        return round((a - b).total_seconds() / 60, 1)
+    except (TypeError, ValueError):
+        return None
+
+
+def _case(html: str, draft: _Draft) -> None:
+    upper = lower = 0
+    for name in _TAG_NAME.findall(html[:200_000]):
+        if name.isupper():
+            upper += 1
+        elif name.islower():
+            lower += 1
+    if upper + lower == 0:
+        return
+    share = upper / (upper + lower)
+    form = "upper" if share >= 0.8 else "lower" if share <= 0.2 else "mixed"
+    draft.add(f"case:{form}", excerpt=_short(html[:400], 100))
+
+
+def _walk(body: Any, draft: _Draft) -> dict[str, tuple[str, int, Any]]:
+    """Walk the body once: paths, attributes, links, text blocks; return text -> (path, top, el)."""
+    by_text: dict[str, tuple[str, int, Any]] = {}
+    text_by_tag: Counter[str] = Counter()
+    images = 0
+    loose = _norm(body.text or "")
+    top = 0
+    if loose:
+        draft.blocks.append(loose)
+        _text_block("#text", loose, 0, draft, text_by_tag)
+        top = 1
+    for child in body:
+        if not isinstance(child.tag, str) or child.tag in _SKIP:
+            continue
+        draft.blocks.append(child)
+        images += _walk_block(child, top, draft, by_text, text_by_tag)
+        tail = _norm(child.tail or "")
+        top += 1
+        if tail:
+            draft.blocks.append(tail)
+            _text_block("#text", tail, top, draft, text_by_tag)
+            top += 1
+    draft.metrics["images"] = float(images)
+    draft.metrics["text"] = float(sum(text_by_tag.values()))
+    draft.metrics.setdefault("paragraphs", float(len(draft.texts)))
+    if text_by_tag:
+        draft.signals.add(f"tb:{text_by_tag.most_common(1)[0][0]}")
+    return by_text
+
+
+def _block_excerpt(el: Any) -> str:
+    if isinstance(el, str):
+        return _short(el)
+    try:
+        markup = etree.tostring(el, encoding="unicode", with_tail=False)
+    except (etree.LxmlError, ValueError):
+        markup = ""
+    return _short(markup, _EXCERPT)
+
+
+def _walk_block(
+    block: Any,
+    top: int,
+    draft: _Draft,
+    by_text: dict[str, tuple[str, int, Any]],
+    text_by_tag: Counter[str],
+) -> int:
+    images = 0
+    stack: list[tuple[Any, tuple[str, ...]]] = [(block, ())]
+    while stack:
+        el, parents = stack.pop()
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
+            continue
+        labels = (*parents, _label(el))[-_PATH_DEPTH:]
+        path = "/".join(labels)
+        tag = el.tag.lower()
+        draft.add(f"tag:{path}", top)
+        for name in el.attrib:
+            if name != "class" and not name.startswith("data-"):
+                draft.add(f"attr:{tag}@{name.lower()[:30]}", top)
+        if tag == "img":
+            images += 1
+            _link(el.get("src") or el.get("data-src") or "", "src", "imghost", top, draft)
+        elif tag == "a" and el.get("href") is not None:
+            _link(el.get("href") or "", "href", "host", top, draft)
+        if _is_leaf_block(el, tag):
+            text = _norm("".join(el.itertext()))
+            if text and tag != "a":  # link texts (categories, tags) are content, not blocks
+                _text_block(tag, text, top, draft, text_by_tag)
+                by_text.setdefault(text, (path, top, el))
+        stack.extend((child, labels) for child in reversed(el))
+    return images
+
+
+def _is_leaf_block(el: Any, tag: str) -> bool:
+    if tag not in _BLOCKS and el.getparent() is not None and el.getparent().tag != "body":
+        return False
+    return not any(isinstance(c.tag, str) and c.tag.lower() in _BLOCKS for c in el)
+
+
+def _text_block(tag: str, text: str, top: int, draft: _Draft, text_by_tag: Counter[str]) -> None:
+    text_by_tag[tag] += len(text)
+    if _WORD.search(text):  # punctuation between links (", ") is not a block
+        draft.texts.append((_digest(text), top, text))
+    if len(text) <= _SHAPE_MAX and _URLISH.search(text):
+        masked = _URLISH.sub("<url>", text)
+        draft.add(f"shape:{_digest(masked)}", top, _short(text))
+
+
+def _link(value: str, kind: str, host_family: str, top: int, draft: _Draft) -> None:
+    form, host = _link_form(value)
+    draft.add(f"{kind}:{form}", top)
+    if host:
+        draft.add(f"{host_family}:{host_key(host)}", top)
+
+
+def _roles(item: Item, by_text: Mapping[str, tuple[str, int, Any]], draft: _Draft) -> None:
+    """Where the parser's dateline, lead, paragraphs, author and images were found."""
+    dateline = item.get("dateline")
+    if isinstance(dateline, dict) and isinstance(dateline.get("text"), str):
+        found = by_text.get(_norm(dateline["text"]))
+        if found is not None:
+            draft.add(f"role:dateline={found[0]}#{found[1]}", found[1])
+    lead = item.get("lead")
+    if isinstance(lead, str) and lead:
+        found = by_text.get(_norm(lead))
+        if found is not None:
+            draft.add(f"role:lead={found[0]}|{_child_tags(found[2])}", found[1])
+    paragraphs = item.get("paragraphs")
+    if isinstance(paragraphs, list) and paragraphs:
+        paths = Counter(by_text[p][0] for p in paragraphs if isinstance(p, str) and p in by_text)
+        if paths:
+            draft.add(f"role:paragraphs={paths.most_common(1)[0][0]}")
+    author = item.get("author")
+    if isinstance(author, str) and author and "lead" in item:
+        for text, (path, top, _) in by_text.items():
+            if author in text and len(text) <= len(author) + 16:
+                draft.add(f"role:author={path}", top)
+                break
+
+
+def _child_tags(el: Any) -> str:
+    return ",".join(sorted({c.tag.lower() for c in el if isinstance(c.tag, str)}))[:40]
+
+
+def _text_signals(body: Any, draft: _Draft) -> None:
+    texts = [t for t in body.itertext() if t and not t.isspace()]
+    text = " ".join(texts)
+    if _ESCAPED_MARKUP.search(text):
+        draft.add("text:escaped-markup", excerpt=_first_match(_ESCAPED_MARKUP, text))
+    _script(text, draft)
+
+
+def _title_signals(title: str, draft: _Draft) -> None:
+    if _ESCAPED_MARKUP.search(title):
+        draft.add("text:title-escaped", excerpt=_short(title, 100))
+    if len(_MOJIBAKE.findall(title)) >= 2:
+        draft.add("text:mojibake", excerpt=_short(title, 100))
+
+
+def _first_match(pattern: re.Pattern[str], text: str) -> str:
+    match = pattern.search(text)
+    if match is None:
+        return ""
+    return _short(text[max(0, match.start() - 30) : match.end() + 30], 100)
+
+
+def _script(text: str, draft: _Draft) -> None:
+    bad = _MOJIBAKE.findall(text)
+    if len(bad) >= 3:
+        draft.add("text:mojibake", excerpt=_first_match(_MOJIBAKE, text))
+    if "\ufffd" in text:
+        draft.add("text:replacement-char")
+    letters = len(_LETTER.findall(text))
+    if letters >= 20:
+        draft.metrics["cjk"] = round(len(_CJK.findall(text)) / letters, 4)
+
+
+# --- boilerplate -------------------------------------------------------------------------------
+
+
+def _boilerplate(drafts: list[_Draft]) -> dict[str, tuple[str, int]]:
+    """Text blocks repeated verbatim in at least 2 items and a quarter of them: hash -> text."""
+    seen: Counter[str] = Counter()
+    texts: dict[str, str] = {}
+    for draft in drafts:
+        digests = {d for d, _, _ in draft.texts}
+        seen.update(digests)
+        for digest, _, text in draft.texts:
+            texts.setdefault(digest, text)
+    need = max(2, int(len(drafts) * _BOILER_MIN_SHARE + 0.999))
+    return {
+        digest: (_short(texts[digest]), count) for digest, count in seen.items() if count >= need
+    }
+
+
+def iter_signals(items: tuple[ItemPrint, ...]) -> Iterator[str]:
+    """Every signal of the items (with repeats)."""
+    for item in items:
+        yield from item.signals

@@ -1,0 +1,550 @@
+"""Built-in drift operators: the form changes real sources go through (see harness.operators)."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from harness.articleform import (
+    DATELINE_FORMAT,
+    Article,
+    articles,
+    rezone_date_text,
+    source_zone,
+)
+from harness.dates import parse_feed_date
+from harness.feeddoc import FeedDoc, NotApplicable, html_join, html_parts
+from harness.feedwriter import render_feed
+from harness.operators import Choices, Kind, operator
+
+DRIFT = Kind.DRIFT
+_CJK = re.compile("[\u3400-\u9fff]")
+_ISO_DATE = re.compile(r"^(\s*\d{4})-(\d{2})-(\d{2})")
+_DECLARATION = re.compile(rb"^(\xef\xbb\xbf)?<\?xml[^>]{0,200}?\?>")
+
+_DATELINE_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%Y年%m月%d日 %H:%M",
+    "%d/%m/%Y %Hh%M",
+    "%d/%m/%Y",
+    "%d/%m/%Y - %H:%M:%S",
+    "%m/%d/%Y - %I:%M %p",
+)
+_OTHER_ZONES = ("UTC", "Asia/Shanghai", "America/New_York", "Europe/London", "Asia/Tokyo")
+_ZONE_OFFSETS = (0, 60, 120, 480, -300, 540)  # minutes east of UTC
+
+
+def _edit_articles(doc: FeedDoc, edit: Any) -> int:
+    """Apply ``edit(article) -> bool`` to every article; save the changed ones; count them."""
+    changed = 0
+    for article in articles(doc):
+        if edit(article):
+            article.save()
+            changed += 1
+    if not changed:
+        raise NotApplicable("no item has the part this operator changes")
+    return changed
+
+
+def _detach(elem: Any) -> None:
+    """Remove ``elem`` from its parent, keeping its tail text in place."""
+    parent, previous = elem.getparent(), elem.getprevious()
+    if elem.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + elem.tail
+        else:
+            parent.text = (parent.text or "") + elem.tail
+    elem.tail = None
+    parent.remove(elem)
+
+
+@operator("dateline-reformat", kind=DRIFT)
+def dateline_reformat(doc: FeedDoc, choices: Choices) -> None:
+    """The date line is written in another format (ISO, dotted, 年月日, US, without the time)."""
+    fmt = choices.choice(_DATELINE_FORMATS)
+
+    def edit(article: Article) -> bool:
+        local = article.local_time
+        if local is None:
+            return False
+        article.dateline.text = local.strftime(fmt)
+        return True
+
+    _edit_articles(doc, edit)
+    doc.notes.append(f"date lines written as {fmt!r}")
+
+
+@operator("dateline-moved", kind=DRIFT)
+def dateline_moved(doc: FeedDoc, choices: Choices) -> None:
+    """The date line leaves the top of the body: after the lead, into the text, or to the end."""
+    where = choices.choice(("after-lead", "into-text", "end"))
+
+    def edit(article: Article) -> bool:
+        line, holder = article.dateline, article.holder
+        _detach(line)
+        anchor = article.lead if article.lead is not None else article.image
+        if where == "after-lead" and anchor is not None:
+            anchor.addnext(line)
+        elif where == "into-text" and article.paragraphs:
+            article.paragraphs[0].addprevious(line)
+        else:
+            holder.append(line)
+        return True
+
+    _edit_articles(doc, edit)
+    doc.notes.append(f"date line moved: {where}")
+
+
+@operator("dateline-removed", kind=DRIFT)
+def dateline_removed(doc: FeedDoc, choices: Choices) -> None:
+    """The body no longer carries a date line."""
+    del choices
+
+    def edit(article: Article) -> bool:
+        _detach(article.dateline)
+        return True
+
+    _edit_articles(doc, edit)
+    doc.notes.append("date lines removed")
+
+
+@operator("dateline-timezone", kind=DRIFT)
+def dateline_timezone(doc: FeedDoc, choices: Choices) -> None:
+    """Date lines are written in another zone than the source's (UTC, Beijing, New York, ...)."""
+    source = source_zone(doc)
+    zone = ZoneInfo(choices.choice([z for z in _OTHER_ZONES if z != source.key]))
+
+    def edit(article: Article) -> bool:
+        local = article.local_time
+        if local is None:
+            return False
+        moved = local.replace(tzinfo=source).astimezone(zone)
+        if moved.utcoffset() == local.replace(tzinfo=source).utcoffset():
+            return False
+        article.dateline.text = moved.strftime(DATELINE_FORMAT)
+        return True
+
+    _edit_articles(doc, edit)
+    doc.notes.append(f"date lines written in {zone.key}")
+
+
+@operator("pubdate-timezone", kind=DRIFT)
+def pubdate_timezone(doc: FeedDoc, choices: Choices) -> None:
+    """Item dates keep their wall clock under another zone (+0800 becomes GMT): instants move."""
+    used = set()
+    for entry in doc.entries():
+        try:
+            value = parse_feed_date(entry.get("published") or "").value
+            used.add(int((value.utcoffset() or timedelta()).total_seconds()) // 60)
+        except ValueError:
+            continue
+    offset = choices.choice([o for o in _ZONE_OFFSETS if o not in used] or _ZONE_OFFSETS)
+    changed = 0
+    for entry in doc.entries():
+        raw = entry.get("published")
+        try:
+            current = parse_feed_date(raw).value.utcoffset() if raw else None
+        except ValueError:
+            continue
+        new = rezone_date_text(raw or "", offset)
+        if current is None or new is None or current.total_seconds() == offset * 60:
+            continue
+        entry.set("published", new)
+        changed += 1
+    if not changed:
+        raise NotApplicable("no item date in another zone than the one drawn")
+    doc.notes.append(f"item dates relabelled as UTC{offset / 60:+g}")
+
+
+@operator("day-month-swap", kind=DRIFT)
+def day_month_swap(doc: FeedDoc, choices: Choices) -> None:
+    """Day and month trade places (DD/MM becomes MM/DD) in date lines or numeric item dates."""
+    del choices
+    try:
+        _edit_articles(doc, _swap_dateline)
+        doc.notes.append("date lines written MM/DD/YYYY")
+        return
+    except NotApplicable:
+        pass
+    changed = 0
+    for entry in doc.entries():
+        raw = entry.get("published") or ""
+        match = _ISO_DATE.match(raw)
+        if match and match[2] != match[3]:
+            entry.set("published", f"{match[1]}-{match[3]}-{match[2]}{raw[match.end() :]}")
+            changed += 1
+    if not changed:
+        raise NotApplicable("no date line nor numeric item date with day != month")
+    doc.notes.append("item dates written YYYY-DD-MM")
+
+
+def _swap_dateline(article: Article) -> bool:
+    text = article.dateline.text or ""
+    day, month = text.strip()[0:2], text.strip()[3:5]
+    if day == month:
+        return False
+    article.dateline.text = text.replace(f"{day}/{month}/", f"{month}/{day}/", 1)
+    return True
+
+
+_PROMOS = {
+    "zh": (
+        '<div class="newsletter-promo"><p>订阅我们的电子快报，每天早上获取最新要闻。</p></div>',
+        '<p class="app-promo">下载我们的应用程序，随时随地收听节目和阅读新闻。</p>',
+        "<div><p>欢迎关注我们的官方账号，获取更多精彩内容和独家报道。</p></div>",
+    ),
+    "en": (
+        '<div class="newsletter-promo"><p>Sign up for our morning newsletter and get the top '
+        "stories in your inbox.</p></div>",
+        '<p class="app-promo">Download our app to get breaking news alerts wherever you are.</p>',
+        "<div><p>Follow us on social media for more stories like this one.</p></div>",
+    ),
+}
+
+
+@operator("boilerplate-new", kind=DRIFT)
+def boilerplate_new(doc: FeedDoc, choices: Choices) -> None:
+    """A new promo block (newsletter, app, social) appears in every item body."""
+    entries = [e for e in doc.entries() if e.get("body")]
+    if not entries:
+        raise NotApplicable("no item has a body")
+    lang = "zh" if any(_CJK.search(e.get("body") or "") for e in entries) else "en"
+    block = choices.choice(_PROMOS[lang])
+    inside = choices.boolean()
+    for entry in entries:
+        holder = html_parts(entry.get("body") or "")
+        paragraphs = [p for p in holder.iter("p") if p.getparent() is not holder]
+        promo = html_parts(block)[0]
+        if inside and paragraphs:
+            paragraphs[-1].addnext(promo)
+        else:
+            holder.append(promo)
+        entry.set("body", html_join(holder))
+    doc.notes.append(f"new block {'in the text' if inside else 'at the end'}: {block[:60]}")
+
+
+_RENAMES = {
+    "获取更多RSS": ("订阅更多RSS源", "更多订阅", "RSS订阅"),  # the feedx footer
+    "分享 :": ("分享到：", "转发 :", "Partager :"),  # the share widget's label
+    "同一主题": ("相关文章", "相关阅读", "延伸阅读"),  # the related-articles heading
+}
+
+
+@operator("boilerplate-renamed", kind=DRIFT)
+def boilerplate_renamed(doc: FeedDoc, choices: Choices) -> None:
+    """A known boilerplate block changes its label (footer, share widget, related articles)."""
+    parts = articles(doc)
+    present = [label for label in _RENAMES if any(_label_node(a.holder, label) for a in parts)]
+    if not present:
+        raise NotApplicable("no item carries a known boilerplate block")
+    label = choices.choice(present)
+    new = choices.choice(_RENAMES[label])
+    for article in parts:
+        found = _label_node(article.holder, label)
+        if found is None:
+            continue
+        elem, attr = found
+        setattr(elem, attr, getattr(elem, attr).replace(label, new))
+        article.save()
+    doc.notes.append(f"boilerplate label {label!r} renamed {new!r}")
+
+
+def _label_node(holder: Any, label: str) -> tuple[Any, str] | None:
+    for elem in holder.iter():
+        for attr in ("text", "tail"):
+            if label in (getattr(elem, attr) or ""):
+                return elem, attr
+    return None
+
+
+@operator("paragraph-container", kind=DRIFT)
+def paragraph_container(doc: FeedDoc, choices: Choices) -> None:
+    """Paragraphs leave their <p> elements: <br>-separated text, <div>s or <span>s."""
+    form = choices.choice(("br", "div", "span"))
+
+    def edit(article: Article) -> bool:
+        for p in article.paragraphs:
+            if form == "br":
+                text = "".join(p.itertext())
+                for child in list(p):
+                    p.remove(child)
+                p.tag, p.text = "br", None
+                p.tail = text + (p.tail or "")
+            else:
+                p.tag = form
+        return bool(article.paragraphs)
+
+    _edit_articles(doc, edit)
+    doc.notes.append(f"paragraphs as {form}")
+
+
+@operator("lead-markup", kind=DRIFT)
+def lead_markup(doc: FeedDoc, choices: Choices) -> None:
+    """The bold lead paragraph changes markup: a classed <p>, an <h2>, a <div>."""
+    form = choices.choice(("class", "h2", "div"))
+
+    def edit(article: Article) -> bool:
+        lead = article.lead
+        if lead is None:
+            return False
+        if form == "class":
+            text = "".join(lead.itertext())
+            for child in list(lead):
+                lead.remove(child)
+            lead.text = text
+            lead.set("class", "t-content__chapo")
+        else:
+            lead.tag = form
+        return True
+
+    _edit_articles(doc, edit)
+    doc.notes.append(f"lead markup: {form}")
+
+
+_AUTHOR_FORMS = (
+    "<p>文／{name}</p>",
+    '<p class="author">记者：{name}</p>',
+    '<div><span>撰稿：</span><a href="/cn/author/{name}/">{name}</a></div>',
+)
+
+
+@operator("author-markup", kind=DRIFT)
+def author_markup(doc: FeedDoc, choices: Choices) -> None:
+    """The author block changes markup and label (文／, 记者：, 撰稿：)."""
+    form = choices.choice(_AUTHOR_FORMS)
+
+    def edit(article: Article) -> bool:
+        block = article.author
+        if block is None:
+            return False
+        text = "".join(block.itertext())
+        name = re.split(r"[：:]", text, maxsplit=1)[-1].strip()
+        new = html_parts(form.format(name=html.escape(name)))[0]
+        new.tail = block.tail
+        block.getparent().replace(block, new)
+        return True
+
+    _edit_articles(doc, edit)
+    doc.notes.append(f"author block written as {form}")
+
+
+@operator("summary-only", kind=DRIFT)
+def summary_only(doc: FeedDoc, choices: Choices) -> None:
+    """The feed switches to summaries: a short plain text, or the opening cut with '…'."""
+    form = choices.choice(("text", "opening"))
+    size = choices.integer(60, 160)
+    changed = 0
+    for entry in doc.entries():
+        body = entry.get("body")
+        if not body:
+            continue
+        holder = html_parts(body)
+        text = " ".join(holder.text_content().split())
+        if len(text) <= size:
+            continue
+        if form == "text":
+            entry.set("body", _without_dateline(text)[:size] + "…")
+        else:
+            entry.set("body", _opening(holder, size))
+        changed += 1
+    if not changed:
+        raise NotApplicable(f"no item body is longer than {size} characters")
+    doc.notes.append(f"bodies cut to {size} characters ({form})")
+
+
+def _without_dateline(text: str) -> str:
+    return re.sub(r"^\d{2}/\d{2}/\d{4} - \d{2}:\d{2}\s*", "", text)
+
+
+def _opening(holder: Any, size: int) -> str:
+    """The body up to its first text block, that block cut to ``size`` characters plus '…'."""
+    kept = 0
+    for child in list(holder):
+        text = " ".join(child.text_content().split()) if isinstance(child.tag, str) else ""
+        if kept and text:
+            holder.remove(child)
+            continue
+        if text and not re.fullmatch(r"\d{2}/\d{2}/\d{4} - \d{2}:\d{2}", text):
+            for sub in list(child):
+                child.remove(sub)
+            child.text = text[:size] + "…"
+            kept = 1
+    return html_join(holder)
+
+
+@operator("links-relative", kind=DRIFT)
+def links_relative(doc: FeedDoc, choices: Choices) -> None:
+    """Item links (and body images) become root-relative (/path) or protocol-relative (//host)."""
+    form = choices.choice(("root", "protocol"))
+    changed = 0
+    for entry in doc.entries():
+        link = entry.get("link")
+        if link and urlsplit(link).scheme:
+            entry.set("link", _relative(link, form))
+            changed += 1
+    for article in _articles_or_none(doc):
+        for img in article.holder.iter("img"):
+            if urlsplit(img.get("src") or "").scheme:
+                img.set("src", _relative(img.get("src"), form))
+        article.save()
+    if not changed:
+        raise NotApplicable("no absolute item link")
+    doc.notes.append(f"links made {form}-relative")
+
+
+def _relative(url: str, form: str) -> str:
+    parts = urlsplit(url)
+    if form == "protocol":
+        return urlunsplit(("", parts.netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+
+def _articles_or_none(doc: FeedDoc) -> list[Article]:
+    try:
+        return articles(doc)
+    except NotApplicable:
+        return []
+
+
+_REDIRECTORS = ("feedproxy.google.com", "rss.feedsportal.com", "l.feedx.net", "t.co")
+_IMAGE_MIRRORS = ("img.feedx.net", "images.weserv.nl", "i0.wp.com")
+
+
+@operator("links-rehosted", kind=DRIFT)
+def links_rehosted(doc: FeedDoc, choices: Choices) -> None:
+    """Item links go through a redirector host; article images move to a mirror host."""
+    redirector = choices.choice(_REDIRECTORS)
+    mirror = choices.choice(_IMAGE_MIRRORS)
+    parts = _articles_or_none(doc)
+    scope = choices.choice(("links", "images", "both")) if parts else "links"
+    if scope in ("links", "both"):
+        for entry in doc.entries():
+            link = entry.get("link")
+            if link:
+                entry.set("link", f"https://{redirector}/~r/{quote(link, safe='')}")
+    if scope in ("images", "both"):
+        for article in parts:
+            for img in article.holder.iter("img"):
+                src = urlsplit(img.get("src") or "")
+                img.set("src", f"https://{mirror}/{src.netloc}{src.path}")
+            article.save()
+    doc.notes.append(f"{scope} re-hosted on {redirector if scope != 'images' else mirror}")
+
+
+@operator("double-escaping", kind=DRIFT)
+def double_escaping(doc: FeedDoc, choices: Choices) -> None:
+    """Bodies and titles are HTML-escaped once more than before (&lt;p&gt; in the text)."""
+    del choices
+    changed = 0
+    for entry in doc.entries():
+        for name in ("body", "title"):
+            value = entry.get(name)
+            escaped = html.escape(value, quote=False) if value else value
+            if escaped != value:
+                entry.set(name, escaped)
+                changed += 1
+    if not changed:
+        raise NotApplicable("no body or title holds markup or '&'")
+    doc.notes.append("bodies and titles escaped twice")
+
+
+def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    return err.object[err.start : err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("harness-latin1", _latin1_fallback)
+
+
+def mojibake_text(text: str) -> str:
+    """UTF-8 bytes read as Windows-1252 (Latin-1 for its holes): 'é' becomes 'Ã©'."""
+    return text.encode("utf-8").decode("cp1252", "harness-latin1")
+
+
+@operator("mojibake", kind=DRIFT)
+def mojibake(doc: FeedDoc, choices: Choices) -> None:
+    """Text is encoded twice (UTF-8 read as Windows-1252): 王毅 becomes çŽ‹æ¯…."""
+    del choices
+    changed = 0
+    for entry in doc.entries():
+        for name in ("title", "body", "author"):
+            value = entry.get(name)
+            if value and not value.isascii():
+                entry.set(name, mojibake_text(value))
+                changed += 1
+    if not changed:
+        raise NotApplicable("the feed's text is all ASCII")
+    doc.notes.append("text double-encoded")
+
+
+_WRONG_ENCODINGS = ("ISO-8859-1", "windows-1252", "GB2312", "US-ASCII")
+
+
+@operator("encoding-declared-wrong", kind=DRIFT)
+def encoding_declared_wrong(doc: FeedDoc, choices: Choices) -> bytes:
+    """The XML declaration names an encoding the bytes are not in (UTF-8 declared Latin-1)."""
+    if doc.kind != "xml" or doc.body.isascii():
+        raise NotApplicable("not XML, or all ASCII (any ASCII-compatible label reads it)")
+    label = choices.choice([e for e in _WRONG_ENCODINGS if e.lower() != doc.encoding.lower()])
+    declaration = f'<?xml version="1.0" encoding="{label}"?>'.encode("ascii")
+    body = doc.body.removeprefix(codecs.BOM_UTF8)
+    match = _DECLARATION.match(body)
+    new = declaration + (body[match.end() :] if match else b"\n" + body)
+    doc.notes.append(f"declared {label}")
+    return new
+
+
+@operator("dialect-switch", kind=DRIFT)
+def dialect_switch(doc: FeedDoc, choices: Choices) -> bytes:
+    """The feed is served in another dialect (RSS 2.0 becomes Atom, JSON Feed or RSS 1.0)."""
+    current = "jsonfeed1.1" if doc.kind == "json" else doc.dialect
+    target = choices.choice(
+        [d for d in ("rss2.0", "atom1.0", "jsonfeed1.1", "rss1.0") if d != current]
+    )
+    doc.notes.append(f"served as {target}")
+    return render_feed(doc.spec(), target, cdata=doc.cdata)
+
+
+@operator("guids-missing", kind=DRIFT)
+def guids_missing(doc: FeedDoc, choices: Choices) -> None:
+    """Items lose their guid / id."""
+    del choices
+    entries = [e for e in doc.entries() if e.get("id")]
+    if not entries:
+        raise NotApplicable("no item has a guid")
+    for entry in entries:
+        entry.set("id", None)
+    doc.notes.append(f"{len(entries)} guids removed")
+
+
+@operator("guids-duplicate", kind=DRIFT)
+def guids_duplicate(doc: FeedDoc, choices: Choices) -> None:
+    """Every item carries the same guid (the channel link, or the first item's)."""
+    entries = doc.entries()
+    if len(entries) < 2:
+        raise NotApplicable("fewer than two items")
+    first = entries[0].get("id") or entries[0].get("link") or "urn:x"
+    value = choices.choice((first, doc.spec().link or first))
+    for entry in entries:
+        entry.set("id", value)
+    doc.notes.append(f"every guid is {value[:60]!r}")
+
+
+@operator("dates-removed", kind=DRIFT)
+def dates_removed(doc: FeedDoc, choices: Choices) -> None:
+    """Items lose their publication date (pubDate, dc:date, published)."""
+    del choices
+    changed = 0
+    for entry in doc.entries():
+        while entry.get("published") is not None:
+            entry.set("published", None)
+            changed += 1
+    if not changed:
+        raise NotApplicable("no item has a date")
+    doc.notes.append("item dates removed")

@@ -1,0 +1,30 @@
+"""Tiny text helpers the feed-envelope modules share: collapse, shorten, strip tags."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+__all__ = ["collapse", "collapse_or_none", "plain_html", "shorten"]
+
+_TAG = re.compile(r"<[^<>]*>")  # [^<>]: linear even on a run of unclosed "<"
+
+
+def collapse(text: str | None) -> str:
+    """Runs of whitespace as one space, stripped ("" for None)."""
+    return " ".join(text.split()) if text else ""
+
+
+def collapse_or_none(text: str | None) -> str | None:
+    """Like :func:`collapse`, but None stays None."""
+    return None if text is None else collapse(text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain_html(markup: str) -> str:
+    """Escaped HTML as plain text: tags dropped, entities decoded, whitespace collapsed."""
+    return collapse(unescape(_TAG.sub("", markup)))

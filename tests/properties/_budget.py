@@ -1,0 +1,16 @@
+"""Example counts for the property tests: small under the ci/dev profiles, large under thorough."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CASSETTES = ROOT / "cassettes"
+THOROUGH = settings.default.max_examples >= 1000  # the "thorough" profile (2000 examples)
+
+
+def examples(ci: int, thorough: int | None = None) -> int:
+    """``ci`` examples normally; ``thorough`` (default 20x) under the thorough profile."""
+    return (thorough or ci * 20) if THOROUGH else ci

@@ -1,0 +1,768 @@
+"""`harness record` end to end against scripted servers on 127.0.0.1: never the internet.
+
+The feed served is the bundled RFI recording (cassettes/feedx-rfi_2023-11.yaml), so the
+feedx-rfi parser, the article schema and the RFI invariants run for real on every recording.
+"""
+
+from __future__ import annotations
+
+import _thread
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from record_servers import (
+    FOLLOW_FEED,
+    RFI_BODY,
+    RFI_CASSETTE,
+    ROOT,
+    FeedServer,
+    Reply,
+    Sleeps,
+    fetcher_for,
+    rss_linking,
+    write_project,
+)
+
+import harness.cassettes
+from harness.cassettes import load_cassette
+from harness.cli import run
+from harness.config import HarnessConfig, load_config
+from harness.fetcher import Exchange, Fetcher
+from harness.model import Outcome
+from harness.parsers.feedx import FeedxRfiParser
+from harness.record import (
+    RecordReport,
+    Verdict,
+    clear_scratch,
+    is_scratch,
+    record_feeds,
+    scratch_path,
+    stale_warning,
+)
+from harness.record_report import FeedRecord, LiveProgress, PlainProgress
+from harness.runner import Runner
+
+FEED_PATH = "/rss/rfi.xml"
+TITLE = "王毅与布林肯通电话 聚焦加沙战事和台湾问题"
+
+
+def record(config: HarnessConfig, sleeps: Sleeps, *names: str, **kw: object) -> RecordReport:
+    return record_feeds(config, names, fetcher=fetcher_for(config, sleeps), **kw)  # type: ignore[arg-type]
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def project(tmp_path: Path, server: FeedServer) -> HarnessConfig:
+    """One feed, "rfi", served (plainly) by the server; no cassette yet."""
+    server.route(FEED_PATH, Reply())
+    return write_project(tmp_path, {"rfi": server.url(FEED_PATH)})
+
+
+@pytest.fixture
+def recorded(project: HarnessConfig, sleeps: Sleeps) -> Path:
+    """The project after one clean recording: the committed cassette's path."""
+    (result,) = record(project, sleeps).feeds
+    assert result.verdict is Verdict.CREATED, result.reasons
+    return project.cassette_path(project.feeds[0])
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# --- recording and replaying -------------------------------------------------------------------
+
+
+def test_recording_then_replaying_offline_gives_the_same_items(
+    project: HarnessConfig, sleeps: Sleeps, server: FeedServer
+) -> None:
+    report = record(project, sleeps)
+    assert report.exit_code == 0
+    server.stop()  # replay is offline
+    path = project.cassette_path(project.feeds[0])
+    result = Runner(project).check_file(path)
+    assert (result.outcome, result.feed, result.items) == (Outcome.PASS, "rfi", 2)
+    parser = FeedxRfiParser(timezone="Europe/Paris")
+    replayed, bundled = load_cassette(path), load_cassette(RFI_CASSETTE)
+    items = parser.parse(replayed.fetch(replayed.url), fetch=replayed.fetch).items
+    assert items == parser.parse(bundled.interactions[0].response, fetch=bundled.fetch).items
+
+
+def test_gzip_and_chunked_bodies_are_stored_readable(
+    project: HarnessConfig, sleeps: Sleeps, server: FeedServer
+) -> None:
+    server.route(FEED_PATH, Reply(encoding="gzip", chunked=True, chunk_size=999))
+    record(project, sleeps)
+    text = project.cassette_path(project.feeds[0]).read_text(encoding="utf-8")
+    assert TITLE in text  # the Chinese text itself, not escapes nor base64
+    assert "      string: |\n        <?xml version=" in text
+    for absent in ("!!binary", "Content-Encoding", "Transfer-Encoding", "Date:", "\\u"):
+        assert absent not in text
+    meta = load_cassette(project.cassette_path(project.feeds[0])).meta
+    assert meta["feed"] == "rfi"
+    assert meta["recorded_with"] == "feedharness 0.1.0"
+    assert datetime.strptime(meta["recorded_at"], "%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_redirect_chain_is_recorded_and_replays(
+    tmp_path: Path, server: FeedServer, sleeps: Sleeps
+) -> None:
+    server.route("/feed.xml", Reply(status=301, body=b"", headers=[("Location", "/go")]))
+    server.route("/go", Reply(status=302, body=b"", headers=[("Location", server.url(FEED_PATH))]))
+    server.route(FEED_PATH, Reply())
+    config = write_project(tmp_path, {"rfi": server.url("/feed.xml")})
+    (result,) = record(config, sleeps).feeds
+    assert result.verdict is Verdict.CREATED
+    server.stop()
+    path = config.cassette_path(config.feeds[0])
+    cassette = load_cassette(path)
+    assert [(i.uri, i.response.status) for i in cassette.interactions] == [
+        (server.url("/feed.xml"), 301),
+        (server.url("/go"), 302),
+        (server.url(FEED_PATH), 200),
+    ]
+    replayed = Runner(config).check_file(path)
+    assert (replayed.outcome, replayed.items) == (Outcome.PASS, 2)
+
+
+def test_vcrpy_itself_replays_what_was_recorded(
+    tmp_path: Path, server: FeedServer, sleeps: Sleeps
+) -> None:
+    vcr = pytest.importorskip("vcr")
+    server.route("/feed.xml", Reply(status=301, body=b"", headers=[("Location", FEED_PATH)]))
+    server.route(FEED_PATH, Reply(encoding="gzip", chunked=True))
+    config = write_project(tmp_path, {"rfi": server.url("/feed.xml")})
+    record(config, sleeps)
+    server.stop()
+    cassette = str(config.cassette_path(config.feeds[0]))
+    with (
+        vcr.use_cassette(cassette, record_mode="none"),
+        urllib.request.urlopen(server.url("/feed.xml")) as response,
+    ):
+        assert response.read() == RFI_BODY
+
+
+# --- secrets --------------------------------------------------------------------------------
+
+SECRETS = {
+    "bearer": "bearer-7c0ffee-credential",
+    "api_key_header": "hdr-key-5550123",
+    "query": "qs-secret-31337",
+    "redirect_token": "redir-token-8675309",
+    "cookie": "cookie-jar-secret-42424242",
+    "session_header": "sess-header-0xDEADBEEF",
+}
+
+
+def test_no_secret_reaches_the_written_cassette(tmp_path: Path, server: FeedServer) -> None:
+    """Auth headers sent, a cookie set and sent back, tokens in URLs and echoed in bodies."""
+
+    def feed(seen: object) -> Reply:
+        echo = " ".join(SECRETS.values()).encode()
+        body = RFI_BODY.replace(b"<rss", b"<!-- echo: " + echo + b" -->\n<rss", 1)
+        return Reply(
+            body=body,
+            headers=[
+                ("Content-Type", "application/rss+xml; charset=utf-8"),
+                ("X-Echo-Auth", f"Bearer {SECRETS['bearer']}"),
+                ("X-Session", SECRETS["session_header"]),
+                ("Set-Cookie", f"track={SECRETS['cookie']}; Path=/; HttpOnly"),
+            ],
+        )
+
+    first = f"/start?api_key={SECRETS['query']}&lang=zh"
+    hop = f"{FEED_PATH}?token={SECRETS['redirect_token']}&lang=zh"
+    server.route(
+        "/start",
+        Reply(
+            status=302,
+            body=b"",
+            headers=[("Location", hop), ("Set-Cookie", f"seen={SECRETS['cookie']}; Path=/")],
+        ),
+    )
+    server.route_fn(FEED_PATH, feed)
+    write_project(tmp_path, {"rfi": server.url(first)}, record='scrub-headers = ["X-Session"]')
+    code, out, _ = cli(
+        "--config",
+        str(tmp_path / "harness.toml"),
+        "record",
+        "--header",
+        f"Authorization: Bearer {SECRETS['bearer']}",
+        "-H",
+        f"X-Api-Key: {SECRETS['api_key_header']}",
+    )
+    assert code == 0, out
+    assert "rfi: created" in out
+    # The server did receive them: the cassette must not.
+    assert server.requests[0].headers["Authorization"] == f"Bearer {SECRETS['bearer']}"
+    assert server.requests[1].headers["Cookie"] == f"seen={SECRETS['cookie']}"
+    data = (tmp_path / "cassettes" / "rfi.yaml").read_bytes()
+    for name, secret in SECRETS.items():
+        assert secret.encode() not in data, name
+    assert b"SCRUBBED" in data
+    assert TITLE.encode() in data  # the body is still there, readable
+
+
+# --- retries and transport failures ----------------------------------------------------------
+
+
+def test_429_then_200_is_retried_honouring_retry_after(
+    project: HarnessConfig, sleeps: Sleeps, server: FeedServer
+) -> None:
+    server.route(FEED_PATH, Reply(status=429, body=b"", headers=[("Retry-After", "3")]), Reply())
+    (result,) = record(project, sleeps).feeds
+    assert result.verdict is Verdict.CREATED
+    assert sleeps == [3.0]
+    (interaction,) = load_cassette(project.cassette_path(project.feeds[0])).interactions
+    assert interaction.response.status == 200  # the failed attempt is not part of the recording
+
+
+def test_500_forever_keeps_the_old_cassette_byte_identical(
+    recorded: Path, project: HarnessConfig, sleeps: Sleeps, server: FeedServer
+) -> None:
+    before = recorded.read_bytes()
+    server.route(FEED_PATH, Reply(status=500, body=b"Internal error", headers=[]))
+    report = record(project, sleeps)
+    (result,) = report.feeds
+    assert recorded.read_bytes() == before
+    assert result.verdict is Verdict.FAILED
+    assert report.exit_code == 1
+    assert result.reasons == (
+        f"transport: GET {server.url(FEED_PATH)}: HTTP 500 Internal Server Error (3 attempts)",
+    )
+    assert report.lines[0] == (
+        "rfi: failed, cassettes/rfi.yaml kept unchanged; what was received is in "
+        "cassettes/rfi.new.yaml"
+    )
+    assert sleeps == [1.0, 2.0]
+
+
+def test_an_html_page_with_200_is_a_transport_failure_even_with_accept(
+    recorded: Path, project: HarnessConfig, sleeps: Sleeps, server: FeedServer
+) -> None:
+    before = recorded.read_bytes()
+    page = (ROOT / "tests" / "data" / "rss" / "html-antibot-page.html").read_bytes()
+    server.route(FEED_PATH, Reply(body=page, headers=[("Content-Type", "text/html")]))
+    (result,) = record(project, sleeps, accept=True).feeds
+    assert result.verdict is Verdict.FAILED
+    assert result.reasons == (
+        f"transport: GET {server.url(FEED_PATH)}: not a feed: an anti-bot challenge page "
+        "(text/html, title 'Just a moment...')",
+    )
+    assert recorded.read_bytes() == before
+
+
+def test_dns_failure_and_connection_refused_are_one_line_each(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    urls = {"gone": "http://nonexistent.invalid/rss.xml", "down": f"http://127.0.0.1:{port}/rss"}
+    write_project(tmp_path, urls, retries=0)
+    code, out, err = cli("--config", str(tmp_path / "harness.toml"), "record")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "gone: failed, cassettes/gone.yaml kept unchanged"
+    assert lines[1].startswith(
+        "  transport: GET http://nonexistent.invalid/rss.xml: DNS lookup failed for "
+        "nonexistent.invalid ("
+    )
+    assert lines[2:] == [
+        "down: failed, cassettes/down.yaml kept unchanged",
+        f"  transport: GET http://127.0.0.1:{port}/rss: connection refused by 127.0.0.1:{port}",
+        "2 feeds: 2 failed",
+    ]
+    assert "recording gone … failed: DNS lookup failed for nonexistent.invalid (" in err
+    assert f"recording down … failed: connection refused by 127.0.0.1:{port}, " in err
+    assert files(tmp_path / "cassettes") == []
+
+
+# --- drift, violations, accept ---------------------------------------------------------------
+
+
+def test_drift_is_not_swapped_in_without_accept(
+    recorded: Path, server: FeedServer, tmp_path: Path
+) -> None:
+    before = recorded.read_bytes()
+    drifted = RFI_BODY.replace(b"  <language>zh-cn</language>\n", b"")
+    assert drifted != RFI_BODY
+    server.route(FEED_PATH, Reply(body=drifted))
+    config = str(tmp_path / "harness.toml")
+    code, out, _ = cli("--config", config, "record")
+    assert code == 1
+    assert recorded.read_bytes() == before
+    assert out.splitlines()[:2] == [
+        "rfi: kept cassettes/rfi.yaml unchanged; new recording left at cassettes/rfi.new.yaml",
+        "  drift: feed field 'language' is gone",
+    ]
+    assert "re-record with 'harness record rfi --accept'" in out
+    assert (tmp_path / "cassettes" / "rfi.new.yaml").exists()
+
+    code, out, _ = cli("--config", config, "record", "rfi", "--accept")
+    assert code == 0
+    assert out.startswith("rfi: accepted cassettes/rfi.yaml · 2 items\n  drift: feed field")
+    assert b"<language>" not in recorded.read_bytes()
+    assert files(tmp_path / "cassettes") == ["rfi.yaml"]
+
+
+def test_error_level_violations_keep_the_old_cassette(
+    recorded: Path, project: HarnessConfig, sleeps: Sleeps, server: FeedServer
+) -> None:
+    before = recorded.read_bytes()
+    off_host = RFI_BODY.replace(
+        b"<link>https://www.rfi.fr/cn/%E4", b"<link>https://evil.test/%E4", 1
+    )
+    server.route(FEED_PATH, Reply(body=off_host))
+    (result,) = record(project, sleeps).feeds
+    assert result.verdict is Verdict.KEPT
+    assert any("error-level violation" in r and "links-absolute" in r for r in result.reasons)
+    assert recorded.read_bytes() == before
+
+
+def test_json_report(recorded: Path, tmp_path: Path) -> None:
+    code, out, _ = cli("--config", str(tmp_path / "harness.toml"), "record", "--format", "json")
+    data = json.loads(out)
+    assert code == data["exit_code"] == 0
+    (feed,) = data["feeds"]
+    assert (feed["feed"], feed["verdict"], feed["status"], feed["items"]) == (
+        "rfi",
+        "replaced",
+        "200 OK",
+        2,
+    )
+    assert feed["comparison"]["unchanged"] == 2
+    assert feed["check"]["outcome"] == "pass"
+
+
+# --- interruptions and failing writes ------------------------------------------------------
+
+
+def test_a_writer_failing_midway_leaves_the_old_cassette_and_no_temp_file(
+    recorded: Path, project: HarnessConfig, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = recorded.read_bytes()
+    real = harness.cassettes._dump_to
+
+    def half_then_disk_full(stream: io.TextIOBase, *args: object) -> None:
+        buffer = io.StringIO()
+        real(buffer, *args)  # type: ignore[arg-type]
+        stream.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(harness.cassettes, "_dump_to", half_then_disk_full)
+    (result,) = record(project, sleeps).feeds
+    assert result.verdict is Verdict.FAILED
+    assert result.reasons[0].endswith("rfi.new.yaml: No space left on device")
+    assert recorded.read_bytes() == before
+    assert files(recorded.parent) == ["rfi.yaml"]
+
+
+def test_ctrl_c_while_writing_leaves_the_old_cassette_and_no_temp_file(
+    recorded: Path, project: HarnessConfig, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = recorded.read_bytes()
+
+    def interrupted(stream: io.TextIOBase, *args: object) -> None:
+        stream.write("interactions:\n- request:\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(harness.cassettes, "_dump_to", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        record(project, sleeps)
+    assert recorded.read_bytes() == before
+    assert files(recorded.parent) == ["rfi.yaml"]
+
+
+def test_a_failing_swap_keeps_the_old_cassette_and_the_new_one_beside(
+    recorded: Path, project: HarnessConfig, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = recorded.read_bytes()
+    real = os.replace
+
+    def no_swap(src: str | Path, dst: str | Path) -> None:
+        if Path(dst) == recorded:
+            raise PermissionError(13, "Permission denied")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", no_swap)
+    (result,) = record(project, sleeps).feeds
+    assert (result.verdict, result.reasons) == (
+        Verdict.FAILED,
+        ("cannot replace it: Permission denied",),
+    )
+    assert recorded.read_bytes() == before
+    assert files(recorded.parent) == ["rfi.new.yaml", "rfi.yaml"]
+
+
+def test_ctrl_c_during_a_parallel_run_replaces_nothing(
+    tmp_path: Path, server: FeedServer, sleeps: Sleeps
+) -> None:
+    slow = Reply(chunked=True, chunk_size=1024, chunk_delay=0.05)  # about 0.6 s each
+    server.route(FEED_PATH, slow)
+    server.route("/b.xml", slow)
+    config = write_project(tmp_path, {"a": server.url(FEED_PATH), "b": server.url("/b.xml")})
+    for name in ("a", "b"):
+        (tmp_path / "cassettes" / f"{name}.yaml").write_bytes(RFI_CASSETTE.read_bytes())
+
+    class CtrlC(Fetcher):
+        def get(self, url: str) -> Exchange:
+            if url.endswith("/b.xml"):
+                _thread.interrupt_main()  # what Ctrl-C does: KeyboardInterrupt in the main thread
+            return super().get(url)
+
+    with pytest.raises(KeyboardInterrupt):
+        record_feeds(config, fetcher=CtrlC(config.record, sleep=sleeps))
+    for thread in threading.enumerate():  # let the abandoned workers finish before checking
+        if thread.name.startswith("harness-record-"):
+            thread.join(timeout=10)
+    for name in ("a", "b"):
+        assert (tmp_path / "cassettes" / f"{name}.yaml").read_bytes() == RFI_CASSETTE.read_bytes()
+
+
+def test_a_cassette_edited_during_the_recording_is_not_overwritten(
+    recorded: Path, project: HarnessConfig, sleeps: Sleeps
+) -> None:
+    class EditsMeanwhile(Fetcher):
+        def get(self, url: str) -> Exchange:
+            recorded.write_text(recorded.read_text() + "# edited by hand\n")
+            return super().get(url)
+
+    (result,) = record_feeds(project, fetcher=EditsMeanwhile(project.record, sleep=sleeps)).feeds
+    assert result.verdict is Verdict.KEPT
+    assert result.reasons == ("the committed cassette changed while recording: not replaced",)
+    assert recorded.read_text().endswith("# edited by hand\n")
+
+
+def test_a_cassette_in_a_new_sub_folder(tmp_path: Path, server: FeedServer, sleeps: Sleeps) -> None:
+    server.route(FEED_PATH, Reply())
+    config = write_project(tmp_path, {"rfi": server.url(FEED_PATH)})
+    toml = tmp_path / "harness.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            'parser = "feedx-rfi"', 'parser = "feedx-rfi"\ncassette = "rfi/now.yaml"'
+        )
+    )
+    config = load_config(toml)
+    (result,) = record(config, sleeps).feeds
+    assert (result.verdict, result.cassette) == (Verdict.CREATED, "cassettes/rfi/now.yaml")
+
+
+def harness_subprocess(config: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "harness", "--config", str(config), "record"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=config.parent,
+    )
+
+
+def wait_until(condition: object, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.002)
+
+
+def test_sigkill_while_fetching_leaves_the_old_cassette_intact(
+    recorded: Path, server: FeedServer, tmp_path: Path
+) -> None:
+    before = recorded.read_bytes()
+    server.route(FEED_PATH, Reply(chunked=True, chunk_size=256, chunk_delay=0.1))
+    process = harness_subprocess(tmp_path / "harness.toml")
+    try:
+        wait_until(lambda: server.hits(FEED_PATH) == 2)  # 1 by the fixture, 1 by the subprocess
+        time.sleep(0.3)  # a few chunks in
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    assert recorded.read_bytes() == before
+    assert files(recorded.parent) == ["rfi.yaml"]
+
+
+def test_sigkill_while_writing_leaves_the_old_cassette_intact(
+    recorded: Path, project: HarnessConfig, sleeps: Sleeps, server: FeedServer, tmp_path: Path
+) -> None:
+    before = recorded.read_bytes()
+    padding = ("<!-- " + "填充 padding\n" * 60_000 + " -->\n").encode()  # ~1 MB: a slow dump
+    server.route(FEED_PATH, Reply(body=RFI_BODY.replace(b"<rss", padding + b"<rss", 1)))
+    process = harness_subprocess(tmp_path / "harness.toml")
+    try:
+        wait_until(lambda: any(n.endswith(".tmp") for n in files(recorded.parent)))
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    assert recorded.read_bytes() == before
+    leftovers = [n for n in files(recorded.parent) if n != "rfi.yaml"]
+    assert leftovers  # the temporary file the killed process was writing
+    assert all(n.startswith(".rfi.new.yaml.") for n in leftovers)
+
+    server.route(FEED_PATH, Reply())  # the next run clears what the killed one left
+    (result,) = record(project, sleeps).feeds
+    assert result.verdict is Verdict.REPLACED
+    assert files(recorded.parent) == ["rfi.yaml"]
+
+
+# --- record modes ------------------------------------------------------------------------------
+
+
+def test_mode_once_records_only_missing_cassettes(
+    tmp_path: Path, server: FeedServer, sleeps: Sleeps
+) -> None:
+    server.route(FEED_PATH, Reply())
+    server.route("/other.xml", Reply())
+    config = write_project(
+        tmp_path, {"old": server.url(FEED_PATH), "new": server.url("/other.xml")}
+    )
+    (tmp_path / "cassettes" / "old.yaml").write_bytes(RFI_CASSETTE.read_bytes())
+    report = record(config, sleeps, mode="once")
+    assert [(f.feed, f.verdict) for f in report.feeds] == [
+        ("old", Verdict.SKIPPED),
+        ("new", Verdict.CREATED),
+    ]
+    assert (server.hits(FEED_PATH), server.hits("/other.xml")) == (0, 1)
+    assert (tmp_path / "cassettes" / "old.yaml").read_bytes() == RFI_CASSETTE.read_bytes()
+    assert report.exit_code == 0
+
+
+def test_mode_none_checks_and_reports_missing_cassettes(
+    recorded: Path, tmp_path: Path, server: FeedServer
+) -> None:
+    config = write_project(
+        tmp_path, {"rfi": server.url(FEED_PATH), "absent": server.url("/absent.xml")}
+    )
+    hits = len(server.requests)
+    report = record_feeds(config, mode="none")
+    assert [(f.feed, f.verdict, f.ok) for f in report.feeds] == [
+        ("rfi", Verdict.CHECKED, True),
+        ("absent", Verdict.MISSING, False),
+    ]
+    assert report.feeds[1].reasons == (
+        "no cassette (mode none records nothing): run 'harness record absent'",
+    )
+    assert (report.exit_code, len(server.requests)) == (1, hits)
+
+
+def test_mode_new_episodes_keeps_recorded_interactions_and_adds_new_pages(
+    tmp_path: Path, server: FeedServer, sleeps: Sleeps
+) -> None:
+    server.route("/feed", Reply(body=rss_linking(server.base, 1, 2)))
+    server.route("/articles/1", Reply(body=b"<html>one</html>", headers=[]))
+    server.route("/articles/2", Reply(body=b"<html>two</html>", headers=[]))
+    extra = FOLLOW_FEED.format(name="f", url=server.url("/feed"), follow="false")
+    config = write_project(tmp_path, {}, extra=extra)
+    assert record(config, sleeps).feeds[0].verdict is Verdict.CREATED
+    path = config.cassette_path(config.feeds[0])
+    first = load_cassette(path)
+    assert len(first.interactions) == 1
+
+    server.route("/feed", Reply(body=rss_linking(server.base, 3)))  # must not be fetched again
+    config = write_project(tmp_path, {}, extra=extra.replace("false", "true"))
+    (result,) = record(config, sleeps, mode="new_episodes").feeds
+    assert result.verdict is Verdict.REPLACED, result.reasons
+    cassette = load_cassette(path)
+    assert [i.uri for i in cassette.interactions] == [
+        server.url("/feed"),
+        server.url("/articles/1"),
+        server.url("/articles/2"),
+    ]
+    assert cassette.interactions[0] == first.interactions[0]
+    assert server.hits("/feed") == 1
+    assert cassette.meta["recorded_at"] == first.meta["recorded_at"]
+    assert "episodes_added_at" in cassette.meta
+
+
+def test_a_page_the_parser_fetches_failing_makes_the_recording_incomplete(
+    tmp_path: Path, server: FeedServer, sleeps: Sleeps
+) -> None:
+    server.route("/feed", Reply(body=rss_linking(server.base, 1)))
+    server.route("/articles/1", Reply(status=503, body=b"", headers=[]))
+    extra = FOLLOW_FEED.format(name="f", url=server.url("/feed"), follow="true")
+    config = write_project(tmp_path, {}, extra=extra)
+    (result,) = record(config, sleeps, accept=True).feeds
+    assert result.verdict is Verdict.FAILED
+    assert result.reasons == (
+        f"transport: GET {server.url('/articles/1')}: HTTP 503 Service Unavailable (3 attempts)",
+    )
+    assert not config.cassette_path(config.feeds[0]).exists()
+
+
+def test_feeds_run_in_parallel_and_report_in_input_order(
+    tmp_path: Path, server: FeedServer, sleeps: Sleeps
+) -> None:
+    server.route(FEED_PATH, Reply(chunked=True, chunk_delay=0.01))
+    port = server.base.rsplit(":", 1)[1]
+    feeds = {
+        "a": f"http://127.0.0.1:{port}{FEED_PATH}",
+        "b": f"http://localhost:{port}{FEED_PATH}",
+        "c": f"http://127.0.0.1:{port}{FEED_PATH}?c",
+    }
+    config = write_project(tmp_path, feeds)
+    report = record(config, sleeps)
+    assert [(f.feed, f.verdict) for f in report.feeds] == [
+        ("a", Verdict.CREATED),
+        ("b", Verdict.CREATED),
+        ("c", Verdict.CREATED),
+    ]
+    assert report.lines[-1] == "3 feeds: 3 created"
+
+
+# --- CLI usage, progress, helpers ---------------------------------------------------------------
+
+
+def test_usage_errors_exit_2(project: HarnessConfig, tmp_path: Path) -> None:
+    config = str(tmp_path / "harness.toml")
+    code, _, err = cli("--config", config, "record", "nope")
+    assert code == 2
+    assert err == "harness: error: no feed named 'nope'; configured feeds: rfi\n"
+    code, _, err = cli("--config", config, "record", "--header", "no colon")
+    assert (code, err) == (
+        2,
+        "harness: error: --header 'no colon': expected 'NAME: VALUE', e.g. 'X-Api-Key: ...'\n",
+    )
+    code, _, err = cli("--config", config, "record", "--record-mode", "all")
+    assert code == 2
+    assert "invalid choice: 'all'" in err
+
+
+def test_plain_progress_lines(project: HarnessConfig, sleeps: Sleeps) -> None:
+    stream = io.StringIO()
+    record(project, sleeps, progress=PlainProgress(stream))
+    assert stream.getvalue().startswith("recording rfi … 200 OK, 2 items, ")
+    assert stream.getvalue().endswith(" s\n")
+
+
+def test_live_progress_rewrites_a_status_line() -> None:
+    stream = io.StringIO()
+    progress = LiveProgress(stream, total=2)
+    progress.started("a")
+    progress.started("b")
+    progress.finished(FeedRecord("a", "a.yaml", Verdict.CREATED, status="200 OK", items=1))
+    progress.finished(FeedRecord("b", "b.yaml", Verdict.CREATED, status="200 OK", items=3))
+    assert stream.getvalue().split("\r\x1b[K") == [
+        "",
+        "[0/2] recording a …",
+        "[0/2] recording a, b …",
+        "recording a … 200 OK, 1 item, 0.0 s\n",
+        "[1/2] recording b …",
+        "recording b … 200 OK, 3 items, 0.0 s\n",
+        "",
+    ]
+
+
+def test_scratch_paths(tmp_path: Path) -> None:
+    committed = tmp_path / "rfi.yaml"
+    assert scratch_path(committed) == tmp_path / "rfi.new.yaml"
+    assert is_scratch(tmp_path / "rfi.new.yaml")
+    assert not is_scratch(committed)
+    for name in ("rfi.new.yaml", ".rfi.new.yaml.0a1b2c3d.tmp", ".rfi.yaml.0a1b2c3d.tmp"):
+        (tmp_path / name).write_text("x")
+    clear_scratch(scratch_path(committed))
+    assert files(tmp_path) == [".rfi.yaml.0a1b2c3d.tmp"]  # not ours: left alone
+
+
+NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("meta", "max_age", "expected"),
+    [
+        ({"recorded_at": "2023-12-06T15:45:03Z"}, None, None),
+        ({"recorded_at": "2024-02-25T12:00:00Z"}, timedelta(days=7), None),
+        (
+            {"recorded_at": "2023-12-06T15:45:03Z", "feed": "rfi"},
+            timedelta(days=30),
+            "recorded 85d20h14m ago (2023-12-06T15:45:03Z), older than max-age 30d: "
+            "re-record it with 'harness record rfi'",
+        ),
+        (
+            {"recorded_at": "2024-03-01T08:00:00+01:00"},
+            timedelta(hours=2),
+            "recorded 5h ago (2024-03-01T07:00:00Z), older than max-age 2h: "
+            "re-record it with 'harness record'",
+        ),
+        (
+            {},
+            timedelta(days=1),
+            "no recorded_at in the cassette: its age is unknown (max-age 1d); "
+            "re-record it with 'harness record'",
+        ),
+        (
+            {"recorded_at": "last week"},
+            timedelta(days=1),
+            "recorded_at 'last week' is not an RFC 3339 time such as '2024-01-31T12:00:00Z'",
+        ),
+    ],
+    ids=["no-max-age", "fresh", "stale", "offset", "unknown", "unreadable"],
+)
+def test_stale_warning(
+    meta: dict[str, str], max_age: timedelta | None, expected: str | None
+) -> None:
+    assert stale_warning(meta, max_age, NOW) == expected
+
+
+# --- the pytest plugin ------------------------------------------------------------------------
+
+
+def test_plugin_record_mode_rewrite_records_then_collects(
+    pytester: pytest.Pytester, server: FeedServer
+) -> None:
+    server.route(FEED_PATH, Reply())
+    config = write_project(pytester.path, {"rfi": server.url(FEED_PATH)})
+    result = pytester.runpytest("--harness-record-mode=rewrite", "cassettes")
+    checks = Runner(config).check_file(pytester.path / "cassettes" / "rfi.yaml").checks
+    outcomes = result.parseoutcomes()
+    assert "failed" not in outcomes
+    assert outcomes["passed"] >= len(checks)  # one test per check of the new cassette, at least
+    result.stdout.fnmatch_lines(
+        ["recording rfi … 200 OK, 2 items, *", "rfi: created cassettes/rfi.yaml*"]
+    )
+
+
+def test_plugin_record_mode_none_fails_on_a_missing_cassette(
+    pytester: pytest.Pytester, server: FeedServer
+) -> None:
+    write_project(pytester.path, {"rfi": server.url(FEED_PATH)})
+    result = pytester.runpytest("--harness-record-mode=none", "cassettes")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*rfi: missing cassettes/rfi.yaml*"])
+    assert server.requests == []
+
+
+def test_plugin_without_the_option_records_nothing(
+    pytester: pytest.Pytester, server: FeedServer
+) -> None:
+    write_project(pytester.path, {"rfi": server.url(FEED_PATH)})
+    result = pytester.runpytest("cassettes")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert server.requests == []
+
+
+def test_the_readme_re_recording_settings_are_a_valid_config(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Re-recording\n") :]
+    toml = section[
+        section.index("```toml\n") + 8 : section.index("```", section.index("```toml") + 7)
+    ]
+    path = tmp_path / "harness.toml"
+    path.write_text(toml, encoding="utf-8")
+    config = load_config(path)
+    assert config.max_age == timedelta(days=7)
+    assert config.record.scrub_headers == ("X-Tenant",)
+    assert config.record.retries == 3
