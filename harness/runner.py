@@ -96,7 +96,7 @@ class Runner:
             return _broken(shown, "transport", err, result)
         except (ParseError, FetchError) as err:
             return _broken(shown, "parse", err, result)
-        return self._evaluate(result, setup, output)
+        return self._evaluate(result, setup, output, response.body)
 
     def plan(self, path: Path) -> tuple[str | None, tuple[str, ...]]:
         """Feed and checks a cassette will get, without parsing it; CassetteError if unreadable."""
@@ -151,7 +151,7 @@ class Runner:
             return _broken(shown, "transport", err, result)
         except (ParseError, FetchError) as err:
             return _broken(shown, "parse", err, result)
-        return self._evaluate(result, setup, output)
+        return self._evaluate(result, setup, output, response.body)
 
     def _check_item_file(self, path: Path, shown: str) -> CassetteResult:
         from harness.parsers.itemdump import looks_like_itemdump
@@ -174,8 +174,17 @@ class Runner:
                 return feed
         return None
 
+    def _has_baseline(self, feed: str) -> bool:
+        from harness.baseline import baseline_path
+
+        return baseline_path(self.config.cassettes, feed).is_file()
+
     def _evaluate(
-        self, result: CassetteResult, setup: FeedSetup, output: FeedOutput
+        self,
+        result: CassetteResult,
+        setup: FeedSetup,
+        output: FeedOutput,
+        body: bytes | None = None,
     ) -> CassetteResult:
         context = setup.context
         if context.language is None and isinstance(output.feed.get("language"), str):
@@ -183,6 +192,14 @@ class Runner:
         found: list[Violation] = list(output.problems)
         for index, item in enumerate(output.items):
             found.extend(validate_item(self.schema_dir, setup.schema, item, index))
+        drift_checks: tuple[str, ...] = ()
+        if setup.name and body is not None and self._has_baseline(setup.name):
+            from harness.drift import baseline_violations
+
+            drift_checks = ("drift",)
+            found.extend(
+                baseline_violations(self.config.cassettes, setup.name, result.path, output, body)
+            )
         for inv in setup.invariants:
             found.extend(inv.iter_violations(output.items, context))
         violations = (*result.violations, *_apply_severity(found, setup.severity))
@@ -191,7 +208,7 @@ class Runner:
             result,
             dialect=output.dialect,
             items=len(output.items),
-            checks=(*result.checks, *setup.checks, *problem_checks),
+            checks=(*result.checks, *setup.checks, *drift_checks, *problem_checks),
             violations=violations,
         )
 
