@@ -25,7 +25,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from harness.cassettes import Cassette, Interaction, load_cassette, write_cassette
+from harness.cassettes import Cassette, Interaction, _fsync_dir, load_cassette, write_cassette
 from harness.compare import Recording, compare
 from harness.config import FeedConfig, HarnessConfig
 from harness.errors import CassetteError, ConfigError, FetchError
@@ -48,7 +48,7 @@ from harness.record_report import (
 )
 from harness.runner import Runner
 from harness.scrub import Scrubber
-from harness.staleness import stale_warning
+from harness.staleness import _rfc3339, stale_warning
 
 __all__ = [
     "SCRATCH_SUFFIX",
@@ -451,20 +451,3 @@ def clear_scratch(scratch: Path) -> None:
 
 def _os_reason(err: OSError) -> str:
     return err.strerror or str(err) or type(err).__name__
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable where the platform can open a directory."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
