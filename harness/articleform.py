@@ -31,7 +31,9 @@ __all__ = [
 
 DATELINE_FORMAT = "%d/%m/%Y - %H:%M"
 _DATELINE = re.compile(r"^\s*(\d{2})/(\d{2})/(\d{4}) - (\d{2}):(\d{2})\s*$")
-_OPENS_WITH_DATELINE = re.compile(r"\s*<div[^<>]*>\s*\d{2}/\d{2}/\d{4} - \d{2}:\d{2}\s*</div>", re.I)
+_OPENS_WITH_DATELINE = re.compile(
+    r"\s*<div[^<>]*>\s*\d{2}/\d{2}/\d{4} - \d{2}:\d{2}\s*</div>", re.I
+)
 _AUTHOR_LABEL = re.compile(r"^\s*作者\s*[：:]")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -53,11 +55,11 @@ class Article:
 
     entry: Entry
     holder: Element
-    dateline: Element | None = None
-    image: Element | None = None
-    lead: Element | None = None
+    dateline: Element = None  # set for every Article that articles() returns
+    image: Element = None
+    lead: Element = None
     paragraphs: list[Element] = field(default_factory=list)
-    author: Element | None = None
+    author: Element = None
 
     @property
     def local_time(self) -> datetime | None:

@@ -15,6 +15,8 @@ A check that already fires on the real recording cannot signal anything and is l
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -137,14 +139,20 @@ def load_recordings(
             continue
         stamp = cassette.meta.get("recorded_at")
         recording = Recording(
-            _shown(path, config), feed, response, cassette.fetch, None if stamp is None else str(stamp)
+            _shown(path, config),
+            feed,
+            response,
+            cassette.fetch,
+            None if stamp is None else str(stamp),
         )
         found[feed.name].append(recording)
     empty = sorted(name for name, recs in found.items() if not recs)
     if empty:
         raise ConfigError(f"no recordings of {', '.join(empty)} under {config.cassettes}")
     if latest:
-        return {n: [max(recs, key=lambda r: (r.recorded_at or "", r.path))] for n, recs in found.items()}
+        return {
+            n: [max(recs, key=lambda r: (r.recorded_at or "", r.path))] for n, recs in found.items()
+        }
     return found
 
 
@@ -183,7 +191,9 @@ def _check(
 
 
 def _signals(result: CassetteResult) -> Signals:
-    found = {f"{v.check}" + ("" if v.severity == "error" else " (warning)") for v in result.violations}
+    found = {
+        f"{v.check}" + ("" if v.severity == "error" else " (warning)") for v in result.violations
+    }
     if result.error_kind is not None:
         found.add(f"broken: {result.error_kind}")
     return frozenset(found)
@@ -208,7 +218,7 @@ def _drift_detector(recording: Recording, output: FeedOutput) -> Detector | None
         base = fingerprint(output, recording.response.body, recording.path)
         if diff(base, base).drifted:
             return None  # not a usable comparison (a recording drifts from itself)
-    except Exception:  # noqa: BLE001  (harness.drift is optional and may be mid-change)
+    except Exception:  # harness.drift is optional and may be mid-change
         return None
 
     def detect(out: FeedOutput | None, body: bytes) -> Signals:
@@ -288,24 +298,28 @@ def _score(runner: Runner, op: Operator, targets: list[_Target], examples: int) 
     first = targets[0].recording.feed
     score = Score(first.name, op.id, op.kind, op.doc)
     for target in targets:
-        _run_examples(lambda choices, t=target: _example(runner, op, t, choices, score), examples)
+        _run_examples(functools.partial(_example, runner, op, target, score=score), examples)
     return score
 
 
-def _example(runner: Runner, op: Operator, target: _Target, choices: Choices, score: Score) -> None:
+def _example(
+    runner: Runner, op: Operator, target: _Target, choices: Choices, *, score: Score
+) -> None:
     recording = target.recording
     try:
         mutation = op.mutate(recording.response.body, choices, timezone=recording.feed.timezone)
     except NotApplicable:
         score.not_applicable.add(recording.path)
         raise _Stop from None
-    except Exception as err:  # noqa: BLE001  (an operator bug is reported, not raised)
+    except Exception as err:  # an operator bug is reported, not raised
         score.crashes.add(f"{recording.path}: {type(err).__name__}: {err}")
         raise _Stop from None
     if mutation.body == recording.response.body:
         score.noop += 1
         return
-    variant = Response(recording.response.url, recording.response.status, recording.response.headers, mutation.body)
+    variant = Response(
+        recording.response.url, recording.response.status, recording.response.headers, mutation.body
+    )
     result, output = _check(runner, variant, recording.fetch)
     fired = _signals(result) - target.signals
     if target.detect is not None:
@@ -320,7 +334,9 @@ def _tally(score: Score, fired: Signals, same: bool, path: str, notes: tuple[str
     if score.kind is Kind.BENIGN:
         if fired:
             score.alarms += 1
-            score.example = score.example or f"{path}: {'; '.join(notes)} -> {', '.join(sorted(fired))}"
+            score.example = (
+                score.example or f"{path}: {'; '.join(notes)} -> {', '.join(sorted(fired))}"
+            )
         return
     if fired:
         score.caught += 1
@@ -331,7 +347,7 @@ def _tally(score: Score, fired: Signals, same: bool, path: str, notes: tuple[str
         score.example = score.example or f"{path}: {'; '.join(notes)}"
 
 
-class _Stop(Exception):  # noqa: N818  (ends the examples of one operator on one recording)
+class _Stop(Exception):  # ends the examples of one operator on one recording
     """Raised by an example to end the run (operator not applicable, or crashed)."""
 
 
@@ -355,7 +371,5 @@ def _run_examples(fn: Callable[[Choices], None], examples: int) -> None:
     def run(data: st.DataObject) -> None:
         fn(DataChoices(data))
 
-    try:
+    with contextlib.suppress(_Stop):
         run()
-    except _Stop:
-        pass

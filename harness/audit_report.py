@@ -72,7 +72,7 @@ def _text(report: AuditReport) -> list[str]:
         lines += ["", *_feed_header(feed)]
         width = max(len(s.operator) for s in feed.scores)
         for s in feed.scores:
-            row = f"  {s.operator:<{width}}  {s.kind.value:<6}  {_result(s):<26}  {_by(s)}"
+            row = f"  {s.operator:<{width}}  {s.kind.value:<6}  {_result(s):<28}  {_by(s)}"
             lines.append(terminal_safe(row.rstrip()))
             if s.failed and _detail(s):
                 lines.append("      e.g. " + terminal_safe(shorten(_detail(s), _NOTE_WIDTH)))
@@ -84,7 +84,8 @@ def _feed_header(feed: FeedAudit) -> list[str]:
     lines = [terminal_safe(head)]
     if feed.masked:
         lines.append(
-            "  masked (already firing on a real recording): " + terminal_safe(", ".join(feed.masked))
+            "  masked (already firing on a real recording): "
+            + terminal_safe(", ".join(feed.masked))
         )
     return lines
 
@@ -104,7 +105,9 @@ def _markdown(report: AuditReport) -> list[str]:
             lines.append("Masked: " + ", ".join(md_table_cell(m) for m in feed.masked))
         lines += ["", "| operator | kind | result | by | example |", "|---|---|---|---|---|"]
         for s in feed.scores:
-            detail = md_table_cell(shorten(_detail(s), _NOTE_WIDTH)) if s.failed and _detail(s) else ""
+            detail = (
+                md_table_cell(shorten(_detail(s), _NOTE_WIDTH)) if s.failed and _detail(s) else ""
+            )
             lines.append(
                 f"| `{s.operator}` | {s.kind.value} | {_result(s)} | "
                 f"{md_table_cell(_by(s)) if s.by_check else ''} | {detail} |"

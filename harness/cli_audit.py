@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from typing import Any, TextIO
 
 from harness.config import HarnessConfig
@@ -50,9 +51,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="checks only: leave drift detection (harness.drift) out",
     )
-    parser.add_argument(
-        "--list-operators", action="store_true", help="list the operators and exit"
-    )
+    parser.add_argument("--list-operators", action="store_true", help="list the operators and exit")
     return parser
 
 
@@ -74,14 +73,14 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
         for op in operators():
             print(f"{op.id}  [{op.kind.value}]  {op.doc}", file=stdout)
         return 0
-    try:
-        from harness.audit import DEFAULT_EXAMPLES, audit
-        from harness.audit_report import render_audit
-    except ImportError as err:  # Hypothesis is an optional dependency
+    if importlib.util.find_spec("hypothesis") is None:  # an optional dependency
         raise HarnessError(
-            f"harness audit needs Hypothesis ({err.name} is not installed): "
+            "harness audit needs Hypothesis, which is not installed: "
             "pip install 'feedharness[audit]'"
-        ) from None
+        )
+    from harness.audit import DEFAULT_EXAMPLES, audit
+    from harness.audit_report import render_audit
+
     report = audit(
         config,
         args.feeds,

@@ -289,7 +289,7 @@ class FeedDoc:
         """The document as bytes: same encoding and declaration as recorded."""
         if self.kind == "json":
             return (json.dumps(self.data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        text = etree.tostring(self.root.getroottree(), encoding="unicode")
+        text = str(etree.tostring(self.root.getroottree(), encoding="unicode"))
         declaration = f'<?xml version="1.0" encoding="{self.encoding}"?>\n'
         try:
             return (declaration + text).encode(self.encoding, "xmlcharrefreplace")
@@ -389,12 +389,17 @@ def html_parts(fragment: str) -> Element:
     lower = len(_LOWER_TAG.findall(fragment or ""))
     if upper and upper >= 4 * lower:
         holder.set("data-harness-case", "upper")
+    if _XHTML_VOID.search(fragment or ""):
+        holder.set("data-harness-void", "xhtml")
     return holder
 
 
 _UPPER_TAG = re.compile(r"</?[A-Z][A-Z0-9]*[\s/>]")
 _LOWER_TAG = re.compile(r"</?[a-z][a-z0-9]*[\s/>]")
 _TAG_NAME = re.compile(r"(</?)([a-z][a-z0-9]*)")
+_VOIDS = "area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr"
+_XHTML_VOID = re.compile(rf"<(?:{_VOIDS})\b[^<>]*/>", re.IGNORECASE)
+_HTML_VOID = re.compile(rf"<((?:{_VOIDS})\b[^<>]*?)\s*>", re.IGNORECASE)
 
 
 def html_join(holder: Element) -> str:
@@ -402,6 +407,8 @@ def html_join(holder: Element) -> str:
     parts = [_escape_text(holder.text or "")]
     parts += [etree.tostring(child, method="html", encoding="unicode") for child in holder]
     joined = "".join(parts)
+    if holder.get("data-harness-void") == "xhtml":  # keep <br /> as the feed writes it
+        joined = _HTML_VOID.sub(r"<\1 />", joined)
     if holder.get("data-harness-case") == "upper":  # text has no raw "<": only tags match
         joined = _TAG_NAME.sub(lambda m: m[1] + m[2].upper(), joined)
     return joined

@@ -136,7 +136,8 @@ def make_invariant(invariant_id: str, fn: InvariantFn, *, dotted: bool = False) 
 
 
 def _load_builtins() -> None:
-    import harness.checks  # noqa: F401  (registers the built-ins)
+    import harness.checks  # registers the built-ins (and so does checks_extra)
+    import harness.checks_extra  # noqa: F401
 
 
 def _entry_points() -> dict[str, str]:

@@ -134,7 +134,11 @@ class Operator:
 
 _REGISTRY: dict[str, Operator] = {}
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_BUILTIN_MODULES = ("harness.operators_drift", "harness.operators_benign")
+_BUILTIN_MODULES = (
+    "harness.operators_article",
+    "harness.operators_drift",
+    "harness.operators_benign",
+)
 
 
 def operator(operator_id: str, *, kind: Kind | str) -> Callable[[OperatorFn], OperatorFn]:

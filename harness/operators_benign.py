@@ -43,12 +43,70 @@ HANZI = (
     "九区强放决西被干做必战先回则任取据处府研理世界经济外交部长总统政府国际新闻报道表示认为美国法国"
 )
 WORDS = (
-    "the government said on tuesday that talks would resume after a brief pause in the capital "
-    "officials markets investors reported growth inflation central bank rates shares fell rose "
-    "minister parliament election campaign voters policy economy energy prices workers strike "
-    "company profits quarter analysts expect deal agreement border security council leaders "
-    "meeting summit climate report week year city region people police court ruling case"
-).split()
+    "the",
+    "government",
+    "said",
+    "on",
+    "tuesday",
+    "that",
+    "talks",
+    "would",
+    "resume",
+    "after",
+    "a",
+    "brief",
+    "pause",
+    "in",
+    "the",
+    "capital",
+    "officials",
+    "markets",
+    "investors",
+    "reported",
+    "growth",
+    "inflation",
+    "central",
+    "bank",
+    "rates",
+    "shares",
+    "fell",
+    "rose",
+    "minister",
+    "parliament",
+    "election",
+    "campaign",
+    "voters",
+    "policy",
+    "economy",
+    "energy",
+    "prices",
+    "workers",
+    "strike",
+    "company",
+    "profits",
+    "quarter",
+    "analysts",
+    "expect",
+    "deal",
+    "agreement",
+    "border",
+    "security",
+    "council",
+    "leaders",
+    "meeting",
+    "summit",
+    "climate",
+    "report",
+    "week",
+    "year",
+    "city",
+    "region",
+    "people",
+    "police",
+    "court",
+    "ruling",
+    "case",
+)
 
 
 def chinese_text(rng: random.Random, size: int) -> str:
@@ -345,4 +403,3 @@ def _reverse_attributes(elem: Any) -> int:
     for name, value in reversed(items):
         elem.set(name, value)
     return 1
-

@@ -83,20 +83,26 @@ class Runner:
         except HarnessError as err:
             return _broken(shown, "config", err)
 
-    def check_response(
+    def check_parsed(
         self, response: Response, *, fetch: Fetch | None = None, shown: str | None = None
-    ) -> CassetteResult:
-        """Check an in-memory response as if recorded: the feed is found by its URL."""
+    ) -> tuple[CassetteResult, FeedOutput | None]:
+        """Like check_response, plus the parser's output (None when the input is broken)."""
         shown = shown or response.url
         setup = self.setup_for_url(response.url)
         result = _base_result(shown, setup, response.url)
         try:
             output = _parse(setup, response, fetch or _no_fetch(shown), shown)
         except TransportError as err:
-            return _broken(shown, "transport", err, result)
+            return _broken(shown, "transport", err, result), None
         except (ParseError, FetchError) as err:
-            return _broken(shown, "parse", err, result)
-        return self._evaluate(result, setup, output, response.body)
+            return _broken(shown, "parse", err, result), None
+        return self._evaluate(result, setup, output, response.body), output
+
+    def check_response(
+        self, response: Response, *, fetch: Fetch | None = None, shown: str | None = None
+    ) -> CassetteResult:
+        """Check an in-memory response as if recorded: the feed is found by its URL."""
+        return self.check_parsed(response, fetch=fetch, shown=shown)[0]
 
     def plan(self, path: Path) -> tuple[str | None, tuple[str, ...]]:
         """Feed and checks a cassette will get, without parsing it; CassetteError if unreadable."""

@@ -7,10 +7,10 @@ schema-valid records and run results.
 * :func:`articles`, :func:`render_body`, :func:`feedx_feeds` -- feedx/RFI article bodies: a date
   line in the source's zone, image, bold lead, paragraphs, author block and the boilerplate
   blocks of each period (self-promo, share widget, related articles, feedx footer).
-* :func:`variants_of` -- a real recording with its content varied by the benign operators
-  (text, counts, order, dates, optional parts, whitespace) and its form kept.
-* :func:`feed_items`, :func:`article_records`, :func:`results` -- records valid against
-  ``schemas/*.schema.json`` and whole :class:`~harness.model.Result` objects.
+* :func:`variants_of`, :func:`recorded_variants` -- a real recording with its content varied by
+  the benign operators (text, counts, order, dates, optional parts, whitespace), form kept.
+* :func:`records` (:func:`feed_items`, :func:`article_records`), :func:`results` -- records
+  valid against ``schemas/*.schema.json`` and whole :class:`~harness.model.Result` objects.
 * :class:`DataChoices` -- operators' :class:`~harness.operators.Choices` from ``st.data()``.
 """
 
@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from hypothesis import strategies as st
 from harness.articleform import DATELINE_FORMAT, is_ambiguous
 from harness.dates import to_utc_rfc3339
 from harness.feedwriter import DIALECTS, EntrySpec, FeedSpec, expected_item, render_feed
-from harness.model import CassetteResult, Result, Severity, Violation
+from harness.model import CassetteResult, Response, Result, Severity, Violation
 from harness.operators import Kind, Operator, operators
 from harness.operators_benign import HANZI, WORDS
 
@@ -47,6 +48,8 @@ __all__ = [
     "feed_documents",
     "feed_items",
     "feedx_feeds",
+    "recorded_variants",
+    "records",
     "render_body",
     "results",
     "variants_of",
@@ -80,7 +83,7 @@ class DataChoices:
         return random.Random(seed)  # noqa: S311  (test data, not secrets)
 
 
-# --- text ------------------------------------------------------------------------------------------
+# --- text -----------------------------------------------------------------------------------------
 
 _PUNCTUATION = "，。、；：？！“”（）《》"
 _LABELS = ("作者", "分享", "同一主题", "获取更多")
@@ -183,7 +186,7 @@ def feed_documents(
     return GeneratedFeed(chosen, render_feed(spec, chosen, cdata=cdata), spec)
 
 
-# --- feedx / RFI article bodies ---------------------------------------------------------------------
+# --- feedx / RFI article bodies -------------------------------------------------------------------
 
 BOILERPLATE_BLOCKS: dict[str, str] = {
     "selfpromo": (
@@ -348,6 +351,19 @@ def variants_of(
     return body
 
 
+def recorded_variants(
+    path: str | Path, *, timezone: str | None = None
+) -> st.SearchStrategy[Response]:
+    """The feed response recorded in a cassette, its content varied (see :func:`variants_of`)."""
+    from harness.cassettes import load_cassette
+
+    cassette = load_cassette(Path(path))
+    response = cassette.fetch(cassette.url)
+    return variants_of(response.body, timezone=timezone).map(
+        lambda body: Response(response.url, response.status, response.headers, body)
+    )
+
+
 # --- records valid against the schemas ------------------------------------------------------------
 
 _STAMPS = st.datetimes(datetime(1990, 1, 1), datetime(2040, 1, 1), timezones=st.just(UTC)).map(
@@ -396,7 +412,11 @@ def article_records(draw: st.DrawFn) -> dict[str, Any]:
     """Records valid against ``schemas/article.schema.json``."""
     record = draw(feed_items())
     moment = draw(st.none() | datelines())
-    text = draw(st.text(min_size=1, max_size=30)) if moment is None else moment.strftime(DATELINE_FORMAT)
+    text = (
+        draw(st.text(min_size=1, max_size=30))
+        if moment is None
+        else moment.strftime(DATELINE_FORMAT)
+    )
     dateline = draw(
         st.none()
         | st.just(
@@ -415,6 +435,16 @@ def article_records(draw: st.DrawFn) -> dict[str, Any]:
         author=draw(st.none() | _ANY_TEXT),
     )
     return record
+
+
+def records(schema: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Records valid against the shipped schema named ``schema`` ("feed-item" or "article")."""
+    builders = {"feed-item": feed_items, "article": article_records}
+    try:
+        return builders[schema]()
+    except KeyError:
+        known = ", ".join(sorted(builders))
+        raise ValueError(f"no record strategy for schema {schema!r}; known: {known}") from None
 
 
 # --- run results (for reports) --------------------------------------------------------------------

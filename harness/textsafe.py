@@ -13,6 +13,10 @@ import re
 
 __all__ = ["json_safe", "md_code", "md_table_cell", "shorten", "terminal_safe", "xml_safe"]
 
+# Zero-width space, word joiner and invisible operators, BOM, interlinear annotations, Mongolian
+# vowel separator, and the tag characters (U+E0000-E007F) that smuggle invisible ASCII. Not ZWJ
+# or ZWNJ: scripts and emoji need them, and they hide nothing.
+_INVISIBLE = "\u180e\u200b\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
 _UNSAFE = re.compile(
     "["
     "\x00-\x1f\x7f-\x9f"  # C0 controls (ESC starts ANSI sequences, newlines break lines), DEL, C1
@@ -21,11 +25,12 @@ _UNSAFE = re.compile(
     "\u2028\u2029"  # line and paragraph separators
     "\ud800-\udfff"  # lone surrogates (from surrogateescape decoding): unencodable as UTF-8
     "\ufffe\uffff"  # non-characters that XML 1.0 forbids
+    f"{_INVISIBLE}"  # invisible format characters that hide text from the reader
     "]"
 )
 # json.dumps escapes C0 itself; with ensure_ascii=False these would reach a terminal raw.
 _JSON_UNSAFE = re.compile(
-    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+    f"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff{_INVISIBLE}]"
 )
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _BACKTICK_RUN = re.compile("`+")
@@ -37,7 +42,9 @@ def _escape(match: re.Match[str]) -> str:
     if char in _SHORT_ESCAPES:
         return _SHORT_ESCAPES[char]
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def terminal_safe(s: str) -> str:
@@ -53,7 +60,15 @@ def xml_safe(s: str) -> str:
 def json_safe(text: str) -> str:
     """Return JSON text with DEL, C1, bidi controls and surrogates as \\uXXXX escapes."""
     # Outside strings json.dumps writes ASCII only, so every match lies inside a string.
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _JSON_UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # JSON spells astral characters as a pair
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
 
 
 def shorten(s: str, width: int) -> str:

@@ -56,6 +56,12 @@ _VALID_PER_INVALID = 10  # a lenient read needs this many good non-ASCII charact
 _GUESS_SAMPLE = 256 * 1024  # charset-normalizer reads this much; the whole body is then checked
 _GUESS_MIN_NON_ASCII = 8  # fewer non-ASCII bytes than this is no evidence for a guess
 
+# Multi-byte CJK codecs (Python names): a wrong one often decodes without error, into mojibake.
+_CJK = frozenset(
+    {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "cp932", "shift_jis", "euc_jp"}
+    | {"euc_kr", "cp949", "johab", "hz", "iso2022_jp", "iso2022_kr"}
+)
+
 _Candidate = tuple[str, str]  # (label, where it came from)
 
 
@@ -102,7 +108,7 @@ def decode_body(body: bytes, content_type: str | None) -> Decoded:
             return Decoded(data, _shown(label), (_warning(message, reasons[0]),))
         if declared and http and source == "XML declaration":
             return _disagreement(body, data, declared, http)
-        return Decoded(data, _shown(label), _disguise_warnings(body, label, source))
+        return Decoded(data, _shown(label), _plausibility(body, label, source))
     return _lenient(body, failures) or _guess(body, reasons) or _undecodable(reasons)
 
 
@@ -174,13 +180,16 @@ def _same_codec(first: str, second: str) -> bool:
 def _disagreement(body: bytes, data: bytes, declared: str, http: str) -> Decoded:
     """The declaration read the bytes: fine unless the HTTP charset reads them differently."""
     if _same_codec(declared, http) or body.isascii():
-        return Decoded(data, declared, _disguise_warnings(body, declared, "XML declaration"))
+        return Decoded(data, declared, _plausibility(body, declared, "XML declaration"))
     try:
         other: bytes | None = _decode_as(body, http)
-    except (LookupError, UnicodeError):
+    except LookupError:
+        message = f"the HTTP charset {http} is unknown: read as {declared} (XML declaration)"
+        return Decoded(data, declared, (_warning(message, f"{http} (HTTP charset)"),))
+    except UnicodeError:
         other = None
     if other == data:
-        return Decoded(data, declared, _disguise_warnings(body, declared, "XML declaration"))
+        return Decoded(data, declared, _plausibility(body, declared, "XML declaration"))
     if other is not None and _is_utf8(http) and not _is_utf8(declared):
         message = (
             f"the XML declaration says {declared} and the HTTP charset {http}; "
@@ -194,18 +203,55 @@ def _disagreement(body: bytes, data: bytes, declared: str, http: str) -> Decoded
     return Decoded(data, declared, (_warning(message, f"{http} (HTTP charset)"),))
 
 
-def _disguise_warnings(body: bytes, label: str, source: str) -> tuple[Violation, ...]:
-    """A warning when a body read with another charset is in fact valid non-ASCII UTF-8."""
-    if _codec(label).name.startswith(("utf-8", "utf-16", "utf-32")):
-        return ()
-    if body.isascii():
+def _plausibility(body: bytes, label: str, source: str) -> tuple[Violation, ...]:
+    """A warning when the label read the bytes without error but they are in another encoding:
+    valid non-ASCII UTF-8, or (for CJK labels) text charset-normalizer finds garbled."""
+    name = _codec(label).name
+    if name.startswith(("utf-8", "utf-16", "utf-32")) or body.isascii():
         return ()
     try:
         body.decode(_UTF8)
     except UnicodeDecodeError:
+        pass
+    else:
+        message = f"read as {label} ({source}), but the bytes are UTF-8: text will be mojibake"
+        return (_warning(message, f"{label} ({source})"),)
+    other = _looks_like(body, name) if name in _CJK else None
+    if other is None:
         return ()
-    message = f"read as {label} ({source}), but the bytes are UTF-8: text will be mojibake"
+    message = f"read as {label} ({source}), but the bytes look like {other}: text may be mojibake"
     return (_warning(message, f"{label} ({source})"),)
+
+
+def _looks_like(body: bytes, name: str) -> str | None:
+    """Another encoding when charset-normalizer finds the text garbled in ``name`` but not in it."""
+    sample = _text_sample(body)
+    if sample is None:
+        return None
+    from charset_normalizer import from_bytes
+
+    if from_bytes(sample, cp_isolation=[name], preemptive_behaviour=False).best() is not None:
+        return None  # coherent text in the declared encoding
+    best = from_bytes(sample, preemptive_behaviour=False).best()
+    if best is None or _codec(best.encoding).name == name:
+        return None
+    return _codec(best.encoding).name
+
+
+def _text_sample(body: bytes) -> bytes | None:
+    """A prefix worth a charset-normalizer opinion: text (no control bytes) with enough non-ASCII;
+    None when it is not, or when charset-normalizer is not installed."""
+    try:
+        import charset_normalizer  # noqa: F401  (optional)
+    except ImportError:
+        return None
+    sample = body[:_GUESS_SAMPLE]
+    if len(sample) == _GUESS_SAMPLE:
+        sample = sample[: sample.rfind(b"\n") + 1] or sample  # not cut inside a character
+    non_ascii = len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore"))
+    if non_ascii < _GUESS_MIN_NON_ASCII or _CONTROL_BYTES.search(sample):
+        return None
+    return sample
 
 
 def _lenient(body: bytes, failures: list[tuple[str, UnicodeDecodeError]]) -> Decoded | None:
@@ -237,16 +283,11 @@ def _lenient(body: bytes, failures: list[tuple[str, UnicodeDecodeError]]) -> Dec
 
 def _guess(body: bytes, reasons: list[str]) -> Decoded | None:
     """A charset-normalizer guess for a text body no label reads; None if not text or unsure."""
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # optional: without it, an unreadable body is a ParseError
-        return None
-    sample = body[:_GUESS_SAMPLE]
-    if len(sample) == _GUESS_SAMPLE:
-        sample = sample[: sample.rfind(b"\n") + 1] or sample  # not cut inside a character
-    non_ascii = len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore"))
-    if non_ascii < _GUESS_MIN_NON_ASCII or _CONTROL_BYTES.search(sample):
-        return None
+    sample = _text_sample(body)  # None without charset-normalizer: then a ParseError follows
+    if sample is None or not sample.lstrip().startswith(b"<"):
+        return None  # not markup: whatever its encoding, not a feed
+    from charset_normalizer import from_bytes
+
     best = from_bytes(sample, preemptive_behaviour=False).best()
     if best is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CASSETTES = ROOT / "cassettes"
@@ -14,3 +14,12 @@ THOROUGH = settings.default.max_examples >= 1000  # the "thorough" profile (2000
 def examples(ci: int, thorough: int | None = None) -> int:
     """``ci`` examples normally; ``thorough`` (default 20x) under the thorough profile."""
     return (thorough or ci * 20) if THOROUGH else ci
+
+
+def budget(ci: int, thorough: int | None = None) -> settings:
+    """Settings for a slow property: ``examples(ci, thorough)`` examples, no deadline."""
+    return settings(
+        max_examples=examples(ci, thorough),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -23,11 +23,15 @@ from harness.parsers.itemdump import ItemDumpParser
 from harness.parsers.rss import RssParser
 from harness.runner import Runner
 from harness.strategies import DataChoices, GeneratedFeed, feed_documents, feedx_feeds
-from tests.properties._budget import CASSETTES, ROOT, examples
+from tests.properties._budget import CASSETTES, ROOT, budget
 
-SMALL = ["feedx-rfi_2020-10.yaml", "feedx-rfi_2023-11.yaml", "ft-home_2026-02-21.yaml", "dw-en-all_2015-02-23.yaml"]
+SMALL = [
+    "feedx-rfi_2020-10.yaml",
+    "feedx-rfi_2023-11.yaml",
+    "ft-home_2026-02-21.yaml",
+    "dw-en-all_2015-02-23.yaml",
+]
 PARSERS = [RssParser(), FeedxRfiParser(), ItemDumpParser()]
-SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @cache
@@ -38,7 +42,9 @@ def recording(name: str) -> Response:
 
 @cache
 def validator(schema: str) -> Draft202012Validator:
-    docs = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "schemas").glob("*.json")}
+    docs = {
+        p.name: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "schemas").glob("*.json")
+    }
     registry: Registry[object] = Registry().with_resources(
         (doc["$id"], Resource.from_contents(doc)) for doc in docs.values()
     )
@@ -53,7 +59,9 @@ def _parse_all(body: bytes, url: str) -> None:
     """Every parser either parses ``body`` or raises one of the harness's own errors."""
     for parser in PARSERS:
         try:
-            output = parser.parse(Response(url, 200, {"content-type": "application/xml"}, body), fetch=_no_fetch)
+            output = parser.parse(
+                Response(url, 200, {"content-type": "application/xml"}, body), fetch=_no_fetch
+            )
         except HarnessError:
             continue
         for item in output.items:
@@ -64,27 +72,31 @@ def _parse_all(body: bytes, url: str) -> None:
 # --- generated documents read back ---------------------------------------------------------------
 
 
-@SLOW
-@settings(max_examples=examples(60))
+@budget(100)
 @given(feed_documents())
 def test_rss_parser_reads_every_generated_dialect(feed: GeneratedFeed) -> None:
-    output = RssParser().parse(Response("https://feeds.test/feed", 200, {}, feed.body), fetch=_no_fetch)
+    output = RssParser().parse(
+        Response("https://feeds.test/feed", 200, {}, feed.body), fetch=_no_fetch
+    )
     assert output.dialect == parsed_dialect(feed.dialect)
     fields = ("id", "url", "title", "published", "author", "categories", "enclosures")
     assert [{k: i[k] for k in fields} for i in output.items] == feed.expected()
     assert [v for v in output.problems if v.severity is Severity.ERROR] == []
 
 
-@SLOW
-@settings(max_examples=examples(30))
+@budget(50)
 @given(feedx_feeds())
 def test_generated_rfi_articles_read_back_and_pass_every_rfi_check(feed: GeneratedFeed) -> None:
-    output = FeedxRfiParser().parse(Response("https://feedx.net/rss/rfi.xml", 200, {}, feed.body), fetch=_no_fetch)
+    output = FeedxRfiParser().parse(
+        Response("https://feedx.net/rss/rfi.xml", 200, {}, feed.body), fetch=_no_fetch
+    )
     for article, record in zip(feed.articles, output.items, strict=True):
         expected = article.expected()
         assert {k: record[k] for k in expected} == expected
     config = load_config(ROOT / "harness.toml")
-    result = Runner(config).check_response(Response("https://feedx.net/rss/rfi.xml", 200, {}, feed.body))
+    result = Runner(config).check_response(
+        Response("https://feedx.net/rss/rfi.xml", 200, {}, feed.body)
+    )
     assert [v for v in result.violations if v.severity is Severity.ERROR] == []
 
 
@@ -92,8 +104,7 @@ def test_generated_rfi_articles_read_back_and_pass_every_rfi_check(feed: Generat
 
 
 @pytest.mark.parametrize("op", operators(), ids=lambda op: op.id)
-@SLOW
-@settings(max_examples=examples(6))
+@budget(10)
 @given(data=st.data(), name=st.sampled_from(SMALL))
 def test_parsers_never_crash_on_operator_output(op, data: st.DataObject, name: str) -> None:
     from harness.feeddoc import NotApplicable
@@ -106,8 +117,7 @@ def test_parsers_never_crash_on_operator_output(op, data: st.DataObject, name: s
     _parse_all(body, response.url)
 
 
-@SLOW
-@settings(max_examples=examples(25))
+@budget(40)
 @given(data=st.data(), name=st.sampled_from(SMALL))
 def test_parsers_never_crash_on_chained_operators(data: st.DataObject, name: str) -> None:
     from harness.feeddoc import NotApplicable
@@ -132,10 +142,11 @@ _EDITS = st.one_of(
 )
 
 
-@SLOW
-@settings(max_examples=examples(60))
+@budget(100)
 @given(name=st.sampled_from(SMALL), edits=st.lists(_EDITS, min_size=1, max_size=6))
-def test_parsers_never_crash_on_damaged_bytes(name: str, edits: list[tuple[str, int, object]]) -> None:
+def test_parsers_never_crash_on_damaged_bytes(
+    name: str, edits: list[tuple[str, int, object]]
+) -> None:
     body = bytearray(recording(name).body)
     for kind, where, what in edits:
         at = where % (len(body) + 1)
@@ -153,8 +164,18 @@ def test_parsers_never_crash_on_damaged_bytes(name: str, edits: list[tuple[str, 
 def test_generated_documents_exist_for_every_dialect() -> None:
     from harness.feedwriter import DIALECTS
 
-    assert set(DIALECTS) == {"rss0.90", "rss0.91", "rss0.92", "rss1.0", "rss2.0", "atom1.0", "jsonfeed1.1"}
+    assert set(DIALECTS) == {
+        "rss0.90",
+        "rss0.91",
+        "rss0.92",
+        "rss1.0",
+        "rss2.0",
+        "atom1.0",
+        "jsonfeed1.1",
+    }
 
 
 def test_small_recordings_exist() -> None:
-    assert all((CASSETTES / name).is_file() for name in SMALL), sorted(p.name for p in Path(CASSETTES).iterdir())
+    assert all((CASSETTES / name).is_file() for name in SMALL), sorted(
+        p.name for p in Path(CASSETTES).iterdir()
+    )
