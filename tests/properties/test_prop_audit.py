@@ -10,6 +10,7 @@ import json
 from io import StringIO
 
 import pytest
+from _budget import ROOT, THOROUGH
 
 from harness.audit import AuditReport, Score, audit
 from harness.audit_report import render_audit
@@ -17,7 +18,6 @@ from harness.cli import run
 from harness.config import load_config
 from harness.feeddoc import FeedDoc
 from harness.operators import Kind, operator, operators
-from tests.properties._budget import ROOT, THOROUGH
 
 CONFIG = ROOT / "harness.toml"
 FEEDS = [feed.name for feed in load_config(CONFIG).feeds]

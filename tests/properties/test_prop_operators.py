@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from _budget import CASSETTES, ROOT, budget
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +17,6 @@ from harness.model import Response
 from harness.operators import Kind, RandomChoices, get_operator, make_operator, operator, operators
 from harness.runner import Runner
 from harness.strategies import variants_of
-from tests.properties._budget import CASSETTES, ROOT, budget
 
 ALL = sorted(p.name for p in CASSETTES.glob("*.yaml"))
 

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from _budget import CASSETTES, ROOT, budget
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -23,7 +24,6 @@ from harness.parsers.itemdump import ItemDumpParser
 from harness.parsers.rss import RssParser
 from harness.runner import Runner
 from harness.strategies import DataChoices, GeneratedFeed, feed_documents, feedx_feeds
-from tests.properties._budget import CASSETTES, ROOT, budget
 
 SMALL = [
     "feedx-rfi_2020-10.yaml",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
+from _budget import ROOT, budget
 from hypothesis import given
 from jsonschema import Draft202012Validator
 from lxml import etree
@@ -14,7 +15,6 @@ from harness.invariants import CheckContext, available_invariants, get_invariant
 from harness.model import Result, Violation
 from harness.report import Format, render, to_json_data
 from harness.strategies import article_records, feed_items, recorded_variants, records, results
-from tests.properties._budget import ROOT, budget
 
 
 @cache
