@@ -307,10 +307,14 @@ def links_absolute(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violati
 def _link_problem(link: Any, hosts: tuple[str, ...]) -> str | None:
     if not isinstance(link, str):
         return "link is not a string"
-    parts = urlsplit(link)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(link)
+        hostname = parts.hostname
+    except ValueError as err:  # "http://example.c[o.test/": a malformed IPv6 host
+        return f"malformed URL ({err})"
+    if parts.scheme not in ("http", "https") or not hostname:
         return "relative or non-http link"
-    host = parts.hostname.lower()
+    host = hostname.lower()
     if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
         return f"link on host {host!r}, not an allowed host"
     return None

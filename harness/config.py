@@ -19,7 +19,9 @@ from urllib.parse import urlsplit, urlunsplit
 from harness.errors import ConfigError
 from harness.model import Severity
 
-_TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age"}
+_TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age", "limits"}
+# [limits] key -> the keyword argument of the parsers that accept it (built-ins all do).
+LIMIT_OPTIONS = {"max-body-bytes": "max_bytes", "max-items": "max_items", "max-nodes": "max_nodes"}
 _RECORD_KEYS = {"user-agent", "timeout", "retries", "scrub-headers", "scrub-query-params"}
 _FEED_KEYS = {
     "cassette",
@@ -94,6 +96,7 @@ class HarnessConfig:
     source: Path | None = None
     record: RecordSettings = field(default_factory=RecordSettings)
     max_age: timedelta | None = None  # `harness check` warns about older cassettes
+    limits: Mapping[str, int] = field(default_factory=dict)  # parser keyword -> value ([limits])
 
     def cassette_path(self, feed: FeedConfig) -> Path:
         """Where `harness record` keeps this feed's current recording (always inside cassettes)."""
@@ -176,6 +179,7 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
         from harness.invariants import parse_duration
 
         max_age = parse_duration(data["max-age"], f"{where}: max-age")
+    limits = _parse_limits(data.get("limits", {}), f"{where}: limits")
     names = [f.name for f in feeds]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -187,7 +191,20 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
         source=source,
         record=record,
         max_age=max_age,
+        limits=limits,
     )
+
+
+def _parse_limits(raw: Any, where: str) -> dict[str, int]:
+    """``[limits]``: positive integers, by parser keyword (parser-options still win per feed)."""
+    raw = _expect(raw, dict, where)
+    _check_keys(raw, set(LIMIT_OPTIONS), where)
+    limits: dict[str, int] = {}
+    for key, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}.{key}: expected a positive integer, got {value!r}")
+        limits[LIMIT_OPTIONS[key]] = value
+    return limits
 
 
 def _parse_record(raw: Any, where: str) -> RecordSettings:

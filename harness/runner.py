@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.cassettes import is_cassette_path, load_cassette
+from harness.cassettes import Interaction, is_cassette_path, load_cassette
 from harness.config import FeedConfig, HarnessConfig, InvariantSetting, normalize_url
 from harness.errors import (
     CassetteError,
@@ -41,7 +41,9 @@ class Runner:
     def __init__(self, config: HarnessConfig) -> None:
         self.config = config
         self.schema_dir = (config.schemas or default_schema_dir()).resolve()
-        self.setups = {feed.name: build_setup(feed, self.schema_dir) for feed in config.feeds}
+        self.setups = {
+            feed.name: build_setup(feed, self.schema_dir, config.limits) for feed in config.feeds
+        }
         self._generic: dict[str, FeedSetup] = {}
 
     def generic(self, parser_name: str) -> FeedSetup:
@@ -53,7 +55,8 @@ class Runner:
                 parser=parser_name,
                 invariants=tuple(InvariantSetting(n) for n in GENERIC_INVARIANTS),
             )
-            self._generic[parser_name] = replace(build_setup(feed, self.schema_dir), name=None)
+            setup = build_setup(feed, self.schema_dir, self.config.limits)
+            self._generic[parser_name] = replace(setup, name=None)
         return self._generic[parser_name]
 
     def check_paths(self, paths: Sequence[Path], *, jobs: int = 1) -> Result:
@@ -82,6 +85,8 @@ class Runner:
             return _broken(shown, "parse", err)
         except HarnessError as err:
             return _broken(shown, "config", err)
+        except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
+            return _broken(shown, "internal", RuntimeError(f"internal error: {_crash(err)}"))
 
     def check_parsed(
         self, response: Response, *, fetch: Fetch | None = None, shown: str | None = None
@@ -141,6 +146,10 @@ class Runner:
         cassette = load_cassette(path)
         setup = self.setup_for_url(cassette.url)
         result = _base_result(shown, setup, cassette.url)
+        recorded = _responses_for(cassette.interactions, cassette.url)
+        if recorded > 1:  # the first wins, as vcrpy replays them in order: say so
+            note = f"{recorded} recorded responses for {cassette.url}: the first one is checked"
+            result = replace(result, notes=(*result.notes, note))
         stale = stale_warning(cassette.meta, self.config.max_age, datetime.now(UTC))
         if stale is not None:
             age = Violation(
@@ -207,7 +216,10 @@ class Runner:
                 baseline_violations(self.config.cassettes, setup.name, result.path, output, body)
             )
         for inv in setup.invariants:
-            found.extend(inv.iter_violations(output.items, context))
+            try:
+                found.extend(inv.iter_violations(output.items, context))
+            except Exception as err:  # a crashing invariant is reported, the others still run
+                found.append(Violation(inv.id, f"invariant {inv.id!r} crashed: {_crash(err)}"))
         violations = (*result.violations, *_apply_severity(found, setup.severity))
         problem_checks = sorted({v.check for v in output.problems} - set(setup.checks))
         return replace(
@@ -307,6 +319,19 @@ def _parse(setup: FeedSetup, response: Response, fetch: Any, shown: str) -> Feed
             f"{type(output).__name__}, expected FeedOutput"
         )
     return output
+
+
+def _responses_for(interactions: Sequence[Interaction], url: str) -> int:
+    """How many recorded GETs answer ``url`` (scheme/host case, default port, fragment aside)."""
+    wanted = normalize_url(url)
+    return sum(
+        1 for i in interactions if i.method.upper() == "GET" and normalize_url(i.uri) == wanted
+    )
+
+
+def _crash(err: Exception) -> str:
+    """'ValueError: Invalid IPv6 URL' on one line, for reports (the traceback stays ours)."""
+    return " ".join(f"{type(err).__name__}: {err}".split())
 
 
 def _prefixed(shown: str, err: Exception) -> str:

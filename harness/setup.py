@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,11 +57,17 @@ class FeedSetup:
         return ("schema", *(inv.id for inv in self.invariants))
 
 
-def build_setup(feed: FeedConfig, schema_dir: Path) -> FeedSetup:
-    """Resolve parser, schema and invariants of a feed; ConfigError on anything unknown."""
+def build_setup(
+    feed: FeedConfig, schema_dir: Path, limits: Mapping[str, int] | None = None
+) -> FeedSetup:
+    """Resolve parser, schema and invariants of a feed; ConfigError on anything unknown.
+
+    ``limits`` (from ``[limits]``, by keyword) go to parsers that accept them; the feed's own
+    parser-options win.
+    """
     where = f"feed {feed.name!r}: " if feed.name else ""
     cls = get_parser(feed.parser)
-    parser = _instantiate(cls, feed, where)
+    parser = _instantiate(cls, feed, where, limits or {})
     schema = feed.schema or cls.schema
     validator_for(schema_dir, schema)  # fail early on an unknown schema
     invariants = tuple(_bind(s, where) for s in _invariant_settings(feed, cls))
@@ -106,9 +113,12 @@ def _bind(setting: InvariantSetting, where: str) -> BoundInvariant:
     return get_invariant(setting.name).bind(setting.params, severity=setting.severity, where=where)
 
 
-def _instantiate(cls: Any, feed: FeedConfig, where: str) -> Any:
+def _instantiate(cls: Any, feed: FeedConfig, where: str, limits: Mapping[str, int]) -> Any:
+    accepted = _keywords(cls)
+    options = {key.replace("-", "_"): value for key, value in feed.parser_options.items()}
+    shared = {key: value for key, value in limits.items() if accepted is None or key in accepted}
     try:
-        return cls(**feed.parser_options)
+        return cls(**(shared | options))
     except TypeError as err:
         params = [
             p for p in inspect.signature(cls).parameters if p not in ("self", "args", "kwargs")
@@ -117,3 +127,14 @@ def _instantiate(cls: Any, feed: FeedConfig, where: str) -> Any:
             f"{where}bad parser-options for {feed.parser!r} ({err}); "
             f"accepted: {', '.join(params) or 'none'}"
         ) from None
+
+
+def _keywords(cls: Any) -> set[str] | None:
+    """The keyword arguments ``cls`` accepts; None when it takes ``**kwargs`` (or is opaque)."""
+    try:
+        parameters = inspect.signature(cls).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return {p.name for p in parameters}

@@ -122,7 +122,7 @@ def test_custom_operator_registers_by_decorator_and_dotted_path(
 
     assert get_operator("title-suffix").kind is Kind.DRIFT
     assert get_operator("title-suffix").doc == "Every title gets the site name appended."
-    dotted = get_operator("tests.properties.test_prop_operators:shout")
+    dotted = get_operator(f"{__name__}:shout")
     assert (dotted.id, dotted.kind) == ("shout", Kind.BENIGN)
 
 

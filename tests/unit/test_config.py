@@ -86,7 +86,7 @@ date-format = "warning"
     [
         (
             "cassete = 'x'\n",
-            "unknown key(s) 'cassete'; allowed: cassettes, feeds, max-age, record, schemas",
+            "unknown key(s) 'cassete'; allowed: cassettes, feeds, limits, max-age, record, schemas",
         ),
         ("[record]\ntimeout = 0\n", "record.timeout: expected a positive number of seconds"),
         ("[record]\nretries = 99\n", "record.retries: expected an integer from 0 to 10"),
@@ -170,3 +170,20 @@ parser = "rss"
     assert config.max_age.total_seconds() == 48 * 3600
     assert (config.record.user_agent, config.record.timeout) == ("my-bot/1", 5.0)
     assert config.record.scrub_headers == ("X-Api-Key",)
+
+
+def test_limits_table_reaches_every_parser_and_feed_options_win(tmp_path: Path) -> None:
+    from harness.runner import Runner
+
+    text = MINIMAL.replace(
+        'parser = "feedx-rfi"', 'parser = "feedx-rfi"\nparser-options = { max-items = 7 }'
+    )
+    text += "[limits]\nmax-items = 5\nmax-body-bytes = 1000\n"
+    config = load_config(write(tmp_path, text))
+    assert config.limits == {"max_items": 5, "max_bytes": 1000}
+    runner = Runner(config)
+    assert runner.generic("rss").parser.max_items == 5
+    with pytest.raises(ConfigError, match="limits.max-items: expected a positive integer"):
+        load_config(write(tmp_path, "[limits]\nmax-items = 0\n"))
+    assert runner.setups["rfi"].parser.envelope.max_items == 7
+    assert runner.setups["rfi"].parser.envelope.max_bytes == 1000
