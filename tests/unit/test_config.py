@@ -183,7 +183,7 @@ def test_limits_table_reaches_every_parser_and_feed_options_win(tmp_path: Path) 
     assert config.limits == {"max_items": 5, "max_bytes": 1000}
     runner = Runner(config)
     assert runner.generic("rss").parser.max_items == 5
-    with pytest.raises(ConfigError, match="limits.max-items: expected a positive integer"):
+    with pytest.raises(ConfigError, match=r"limits\.max-items: expected a positive integer"):
         load_config(write(tmp_path, "[limits]\nmax-items = 0\n"))
     assert runner.setups["rfi"].parser.envelope.max_items == 7
     assert runner.setups["rfi"].parser.envelope.max_bytes == 1000
