@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from harness.dates import parse_feed_date
 from harness.feeddoc import Entry, FeedDoc, NotApplicable, html_join, html_parts
+from harness.parsers.rfi import local_dateline
 
 __all__ = [
     "DATELINE_FORMAT",
@@ -123,15 +124,8 @@ def source_zone(doc: FeedDoc) -> ZoneInfo:
 
 
 def dateline_local(text: str) -> datetime | None:
-    """``DD/MM/YYYY - HH:MM`` as a naive datetime, or None."""
-    match = _DATELINE.match(text)
-    if match is None:
-        return None
-    day, month, year, hour, minute = (int(g) for g in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute)
-    except ValueError:
-        return None
+    """``DD/MM/YYYY - HH:MM`` as a naive datetime, or None (the RFI body parser's reading)."""
+    return local_dateline(text.strip())
 
 
 def is_ambiguous(local: datetime, zone: ZoneInfo) -> bool:

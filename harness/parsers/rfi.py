@@ -465,7 +465,7 @@ def _short(text: str) -> str:
 def _read_dateline(text: str, state: _State, zone: ZoneInfo) -> dict[str, str | None]:
     """The date line record; a problem when it does not parse, a warning on a DST edge."""
     text = normalize_text(text)
-    local = _local_time(text)
+    local = local_dateline(text)
     if local is None:
         message = "the date line does not parse"
         state.report("dateline-format", "dateline/time", message, text, "DD/MM/YYYY - HH:MM")
@@ -486,7 +486,7 @@ def _read_dateline(text: str, state: _State, zone: ZoneInfo) -> dict[str, str | 
     return {"text": text, "time": aware.isoformat(), "timezone": state.zone_name}
 
 
-def _local_time(text: str) -> datetime | None:
+def local_dateline(text: str) -> datetime | None:
     """``DD/MM/YYYY - HH:MM`` as a naive datetime, or None."""
     match = _DATELINE.fullmatch(text)
     if match is None:
