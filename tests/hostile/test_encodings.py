@@ -9,7 +9,6 @@ without it.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,6 @@ from harness.cassettes import make_interaction, write_cassette
 from harness.errors import ParseError
 from harness.model import FeedOutput, Response, Severity
 from harness.parsers.rss import RssParser
-
-NORMALIZER = importlib.util.find_spec("charset_normalizer") is not None
-needs_normalizer = pytest.mark.skipif(not NORMALIZER, reason="charset-normalizer not installed")
 
 
 def parse(body: bytes, content_type: str | None = None) -> FeedOutput:
@@ -74,7 +70,6 @@ def test_wrong_declaration_that_fails_falls_back_to_utf8_with_a_warning() -> Non
     )
 
 
-@needs_normalizer
 def test_wrong_declaration_that_decodes_into_mojibake_is_flagged() -> None:
     out = parse(encoded_feed(ZH, "gbk", declared="big5"))  # big5 reads GBK bytes without error
     assert out.feed["encoding"] == "big5"
@@ -87,7 +82,6 @@ def test_wrong_declaration_that_decodes_into_mojibake_is_flagged() -> None:
     ]
 
 
-@needs_normalizer
 @pytest.mark.parametrize(
     ("text", "encoding", "declared", "guess", "after"),
     [

@@ -50,14 +50,18 @@ UNEXPANDED = {"a &x;", "a &leak;"}
 
 @pytest.fixture
 def untouched(bait: Bait) -> list[Path]:
-    """The bait files, with access times an hour old: any read would move them (relatime)."""
+    """The bait files, with access times an hour old: any read would move them (relatime).
+
+    On a file system that records no access times (noatime) this evidence is unavailable and
+    the list is empty; the tests still prove no leak by the bait's marker and the trap server.
+    """
     control = bait.secret.with_name("control.txt")
     control.write_text("control\n", encoding="utf-8")
     for path in (bait.secret, bait.dtd, control):
         _age(path)
     control.read_text(encoding="utf-8")
     if not _was_read(control):
-        pytest.skip("this file system does not record access times (noatime)")
+        return []
     return [bait.secret, bait.dtd]
 
 

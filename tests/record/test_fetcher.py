@@ -54,7 +54,6 @@ def test_compressed_and_chunked_bodies_are_decoded(
 
 
 def test_brotli_body_is_decoded(server: FeedServer, sleeps: Sleeps) -> None:
-    pytest.importorskip("brotli")
     server.route("/feed", Reply(encoding="br"))
     exchange = fetcher(sleeps).get(server.url("/feed"))
     assert exchange.response.body == RFI_BODY

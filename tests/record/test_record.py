@@ -144,7 +144,8 @@ def test_a_redirect_chain_is_recorded_and_replays(
 def test_vcrpy_itself_replays_what_was_recorded(
     tmp_path: Path, server: FeedServer, sleeps: Sleeps
 ) -> None:
-    vcr = pytest.importorskip("vcr")
+    import vcr
+
     server.route("/feed.xml", Reply(status=301, body=b"", headers=[("Location", FEED_PATH)]))
     server.route(FEED_PATH, Reply(encoding="gzip", chunked=True))
     config = write_project(tmp_path, {"rfi": server.url("/feed.xml")})

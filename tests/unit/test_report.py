@@ -476,11 +476,13 @@ def test_markdown_of_any_result_is_inert(result: Result) -> None:
 
 def _html(renderer: str, markdown: str) -> str:
     if renderer == "cmarkgfm":  # GitHub's own parser, with its autolink and table extensions
-        cmarkgfm = pytest.importorskip("cmarkgfm")
+        import cmarkgfm
+
         unsafe = cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE  # keep raw HTML, to see if any got through
         html: str = cmarkgfm.github_flavored_markdown_to_html(markdown, options=unsafe)
         return html
-    markdown_it = pytest.importorskip("markdown_it")
+    import markdown_it
+
     return str(markdown_it.MarkdownIt("commonmark").enable("table").render(markdown))
 
 
