@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from harness import textsafe
 from harness.invariants import CheckContext, invariant
 from harness.model import Item, Violation
 
@@ -32,8 +33,7 @@ BUILTIN_BOILERPLATE: tuple[str, ...] = (
 def shorten(value: Any, width: int = 120) -> str:
     """A one-line, bounded rendering of an observed value."""
     text = value if isinstance(value, str) else repr(value)
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return textsafe.shorten(" ".join(text.split()), width)
 
 
 def violation(item: Item, index: int, field: str, message: str, **kw: Any) -> Violation:

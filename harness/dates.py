@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
+from harness.textsafe import shorten
+
 __all__ = ["ParsedDate", "format_rfc822", "parse_feed_date", "to_utc_rfc3339"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -98,14 +100,14 @@ def parse_feed_date(text: str) -> ParsedDate:
     if not clean:
         raise ValueError("empty date")
     if len(clean) > _MAX_LENGTH:
-        raise ValueError(f"{len(clean)} characters is too long for a date: {_shorten(clean)!r}")
+        raise ValueError(f"{len(clean)} characters is too long for a date: {shorten(clean, 40)!r}")
     match = _RFC3339.fullmatch(clean)
     if match:
         return _from_rfc3339(match)
     match = _RFC822.fullmatch(clean)
     if match:
         return _from_rfc822(match)
-    raise ValueError(f"not an RFC 822 or RFC 3339 date: {_shorten(clean)!r}")
+    raise ValueError(f"not an RFC 822 or RFC 3339 date: {shorten(clean, 40)!r}")
 
 
 def to_utc_rfc3339(dt: datetime) -> str:
@@ -130,10 +132,6 @@ def _as_utc(dt: datetime) -> datetime:
         return dt.astimezone(UTC)
     except OverflowError:
         raise ValueError(f"{dt.isoformat()} is out of range in UTC") from None
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _from_rfc3339(m: re.Match[str]) -> ParsedDate:

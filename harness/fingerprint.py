@@ -42,6 +42,7 @@ from lxml import etree
 from harness.cassettes import load_cassette
 from harness.errors import CassetteError, FetchError, HarnessError, ParseError, TransportError
 from harness.model import FeedOutput, Item
+from harness.textsafe import shorten
 
 __all__ = [
     "METRICS",
@@ -305,8 +306,7 @@ def _digest(text: str) -> str:
 
 
 def _short(text: str, width: int = _EXCERPT) -> str:
-    text = _norm(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shorten(_norm(text), width)
 
 
 # --- envelope ----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from typing import Any
 from harness.cassettes import Cassette, Interaction, _fsync_dir, load_cassette, write_cassette
 from harness.compare import Recording, compare
 from harness.config import FeedConfig, HarnessConfig
+from harness.dates import to_utc_rfc3339
 from harness.errors import CassetteError, ConfigError, FetchError
 from harness.fetcher import (
     RETRY_STATUSES,
@@ -48,7 +49,7 @@ from harness.record_report import (
 )
 from harness.runner import Runner
 from harness.scrub import Scrubber
-from harness.staleness import _rfc3339, stale_warning
+from harness.staleness import stale_warning
 
 __all__ = [
     "SCRATCH_SUFFIX",
@@ -263,7 +264,7 @@ class _Recorder:
     ) -> str | None:
         if not interactions:
             return None
-        stamp = _rfc3339(self.now())
+        stamp = to_utc_rfc3339(self.now())
         meta: dict[str, Any] = {"feed": feed.name, "recorded_at": stamp}
         if self.mode is RecordMode.NEW_EPISODES and old is not None:
             meta = {**old.meta, "feed": feed.name, "episodes_added_at": stamp}

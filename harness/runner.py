@@ -28,6 +28,7 @@ from harness.model import (
     Violation,
 )
 from harness.schemas import default_schema_dir, validate_item
+from harness.scrub import Scrubber
 from harness.setup import GENERIC_INVARIANTS, FeedSetup, build_setup
 from harness.staleness import stale_warning
 
@@ -45,6 +46,14 @@ class Runner:
             feed.name: build_setup(feed, self.schema_dir, config.limits) for feed in config.feeds
         }
         self._generic: dict[str, FeedSetup] = {}
+        # Configured URLs as `harness record` writes them (secret query values scrubbed).
+        scrub = Scrubber.from_settings(config.record).url
+        self._scrubbed_urls = {
+            normalize_url(scrub(u)): feed.name
+            for feed in config.feeds
+            for u in feed.urls
+            if scrub(u) != u
+        }
 
     def generic(self, parser_name: str) -> FeedSetup:
         """The setup for inputs no configured feed claims: default invariants of the parser."""
@@ -125,22 +134,8 @@ class Runner:
     def setup_for_url(self, url: str) -> FeedSetup:
         """The setup of the feed claiming ``url`` (also when the recording scrubbed its secrets)."""
         feed = self.config.feed_for_url(url)
-        if feed is None:
-            from harness.scrub import Scrubber
-
-            scrub = Scrubber.from_settings(self.config.record).url
-            feed = next(
-                (
-                    f
-                    for f in self.config.feeds
-                    if any(
-                        scrub(u) != u and normalize_url(scrub(u)) == normalize_url(url)
-                        for u in f.urls
-                    )
-                ),
-                None,
-            )
-        return self.setups[feed.name] if feed else self.generic("rss")
+        name = feed.name if feed else self._scrubbed_urls.get(normalize_url(url))
+        return self.setups[name] if name else self.generic("rss")
 
     def _check_cassette(self, path: Path, shown: str) -> CassetteResult:
         cassette = load_cassette(path)

@@ -6,9 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-
-def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+from harness.dates import to_utc_rfc3339
 
 
 def stale_warning(
@@ -32,8 +30,8 @@ def stale_warning(
     if age <= max_age:
         return None
     return (
-        f"recorded {_span(age)} ago ({_rfc3339(recorded)}), older than max-age {_span(max_age)}: "
-        f"re-record it with {again}"
+        f"recorded {_span(age)} ago ({to_utc_rfc3339(recorded)}), "
+        f"older than max-age {_span(max_age)}: re-record it with {again}"
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from harness.textsafe import shorten  # re-exported for the envelope modules
+
 __all__ = ["collapse", "collapse_or_none", "plain_html", "shorten"]
 
 _TAG = re.compile(r"<[^<>]*>")  # [^<>]: linear even on a run of unclosed "<"
@@ -18,11 +20,6 @@ def collapse(text: str | None) -> str:
 def collapse_or_none(text: str | None) -> str | None:
     """Like :func:`collapse`, but None stays None."""
     return None if text is None else collapse(text)
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def plain_html(markup: str) -> str:

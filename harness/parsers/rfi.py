@@ -21,6 +21,7 @@ from lxml import etree
 
 from harness.errors import ConfigError
 from harness.model import Severity
+from harness.textsafe import shorten
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -455,8 +456,7 @@ def _loose(text: str | None, state: _State) -> None:
 
 def _short(text: str) -> str:
     """``text`` cut to a length that fits a report line."""
-    text = normalize_text(text)
-    return text if len(text) <= _OBSERVED_MAX else text[: _OBSERVED_MAX - 1] + "…"
+    return shorten(normalize_text(text), _OBSERVED_MAX)
 
 
 # --- date line -------------------------------------------------------------------------------
