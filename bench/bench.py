@@ -21,7 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,15 +41,21 @@ def build_corpus(target: Path, recordings: int) -> list[Path]:
     return made
 
 
-def median_time(fn: Callable[[], object], runs: int) -> float:
-    """Median wall time of ``runs`` calls (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def median_times(fns: Sequence[Callable[[], object]], runs: int) -> list[float]:
+    """Median wall time of each function over ``runs`` rounds (after one warm-up round).
+
+    The functions take turns within each round, so a change in the machine's load during the
+    run (another process, CPU frequency) affects all of them alike and the ratios hold.
+    """
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, taken in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            taken.append(time.perf_counter() - start)
+    return [statistics.median(taken) for taken in times]
 
 
 def peak_rss_mb(corpus: Path, jobs: int = 1) -> float:
@@ -64,6 +71,7 @@ def peak_rss_mb(corpus: Path, jobs: int = 1) -> float:
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, "FEEDHARNESS_CACHE": "off"},  # decoding from YAML costs the most memory
     )
     return int(done.stdout.strip()) / 1024
 
@@ -81,9 +89,12 @@ def main() -> int:
     from harness.report import Format, render
     from harness.runner import Runner
 
-    config = load_config(ROOT / "harness.toml")
-    runner = Runner(config)
     with tempfile.TemporaryDirectory() as tmp:
+        # Cold: every cassette decoded from YAML. Warm: decoded cassettes served by the cache
+        # (a fresh folder, filled by the warm-up run), as on every run after the first.
+        config = replace(load_config(ROOT / "harness.toml"), cache_dir=None)
+        warm = replace(config, cache_dir=Path(tmp) / "cache")
+        runner = Runner(config)
         corpus = Path(tmp) / "corpus"
         paths = build_corpus(corpus, args.recordings)
         loaded = [load_cassette(p) for p in paths]
@@ -106,17 +117,28 @@ def main() -> int:
                 setup.parser.parse(response, fetch=c.fetch)
 
         def full_check() -> None:
-            result = Runner(config).check_paths([corpus])
-            render(result, Format.JSON)
+            render(Runner(config).check_paths([corpus]), Format.JSON)
 
-        t_fp = median_time(feedparser_all, args.runs)
-        t_parse = median_time(parse_only, args.runs)
-        t_full = median_time(full_check, args.runs)
+        def full_check_warm() -> None:
+            render(Runner(warm).check_paths([corpus]), Format.JSON)
+
+        t_fp, t_parse, t_full, t_warm = median_times(
+            [feedparser_all, parse_only, full_check, full_check_warm], args.runs
+        )
         serial = Runner(config).check_paths([corpus], jobs=1)
-        parallel = Runner(config).check_paths([corpus], jobs=2)
-        same = render(serial, Format.JSON) == render(parallel, Format.JSON)
-        t_j1 = median_time(lambda: Runner(config).check_paths([corpus], jobs=1), args.runs)
-        t_j2 = median_time(lambda: Runner(config).check_paths([corpus], jobs=2), args.runs)
+        parallel = Runner(warm).check_paths([corpus], jobs=2)
+        same = (
+            render(serial, Format.JSON)
+            == render(parallel, Format.JSON)
+            == render(Runner(warm).check_paths([corpus]), Format.JSON)
+        )
+        t_j1, t_j2 = median_times(
+            [
+                lambda: Runner(warm).check_paths([corpus], jobs=1),
+                lambda: Runner(warm).check_paths([corpus], jobs=2),
+            ],
+            args.runs,
+        )
 
         big = Path(tmp) / "corpus10"
         build_corpus(big, args.recordings * 10)
@@ -128,12 +150,15 @@ def main() -> int:
         "corpus": f"{args.recordings} recordings (bundled cassettes cycled), {items} items",
         "feedparser.parse items/s": round(items / t_fp),
         "harness parse-only items/s": round(items / t_parse),
-        "harness check (full) items/s": round(items / t_full),
-        "full check vs feedparser (x faster)": round(t_fp / t_full, 2),
-        "overhead (full - parse) / parse": round((t_full - t_parse) / t_parse, 3),
+        "harness check, cold cache, items/s": round(items / t_full),
+        "harness check, warm cache, items/s": round(items / t_warm),
+        "full check vs feedparser, cold / warm (x faster)": f"{t_fp / t_full:.2f} / "
+        f"{t_fp / t_warm:.2f}",
+        "overhead (full - parse) / parse, cold / warm": f"{(t_full - t_parse) / t_parse:.3f} / "
+        f"{(t_warm - t_parse) / t_parse:.3f}",
         "peak RSS 1x / 10x (MB)": f"{rss_1x:.0f} / {rss_10x:.0f} (ratio {rss_10x / rss_1x:.2f})",
         "-j 1 vs -j 2 (s)": f"{t_j1:.2f} / {t_j2:.2f} (speed-up {t_j1 / t_j2:.2f}x)",
-        "-j 2 report identical to -j 1": same,
+        "reports identical (cold, warm, -j 2)": same,
         "medians over runs": args.runs,
     }
     width = max(map(len, rows))
@@ -146,6 +171,7 @@ def main() -> int:
                     "feedparser": t_fp,
                     "parse": t_parse,
                     "full": t_full,
+                    "full_warm": t_warm,
                     "j1": t_j1,
                     "j2": t_j2,
                 }

@@ -41,10 +41,13 @@ __all__ = [
     "Cassette",
     "HeadersIn",
     "Interaction",
+    "decode_cassette",
     "dump_cassette",
     "is_cassette_path",
     "load_cassette",
     "make_interaction",
+    "read_cassette_bytes",
+    "response_headers_joined",
     "write_cassette",
 ]
 
@@ -154,7 +157,9 @@ def make_interaction(
         method=method,
         uri=uri,
         request_headers=_header_tuples(request_headers),
-        response=Response(url=uri, status=status, headers=_joined(response_headers), body=body),
+        response=Response(
+            url=uri, status=status, headers=response_headers_joined(response_headers), body=body
+        ),
         response_headers=response_headers,
         reason=reason,
     )
@@ -192,14 +197,26 @@ class _Loader(_NoDuplicateKeys, _SafeBase):
 def load_cassette(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Cassette:
     """Read and validate a vcrpy cassette file; raise CassetteError naming the file and problem."""
     path = Path(path)
+    return decode_cassette(path, read_cassette_bytes(path, max_bytes))
+
+
+def read_cassette_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a cassette file (at most max_bytes); CassetteError naming the file."""
     try:
-        data = _parse_yaml(_read_text(path, max_bytes))
-        return _build(path, data)
+        return _read_bytes(Path(path), max_bytes)
     except _Problem as problem:
         raise CassetteError(f"{path}: {problem}") from None
 
 
-def _read_text(path: Path, max_bytes: int) -> str:
+def decode_cassette(path: Path, data: bytes) -> Cassette:
+    """A cassette from the bytes of the file at ``path``; CassetteError naming the file."""
+    try:
+        return _build(path, _parse_yaml(_utf8(data)))
+    except _Problem as problem:
+        raise CassetteError(f"{path}: {problem}") from None
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         with path.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
@@ -213,6 +230,10 @@ def _read_text(path: Path, max_bytes: int) -> str:
         raise _Problem(f"cannot read file: {err.strerror or err}") from None
     if len(data) > max_bytes:
         raise _Problem(f"file is over the {max_bytes:,}-byte limit (it grew while being read)")
+    return data
+
+
+def _utf8(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -308,7 +329,7 @@ def _interaction(raw: Any, loc: str) -> Interaction:
         response=Response(
             url=uri,
             status=code,
-            headers=_joined(headers),
+            headers=response_headers_joined(headers),
             body=_body(response.get("body"), f"{loc}.response.body"),
         ),
         response_headers=headers,
@@ -458,7 +479,9 @@ def _header_order(name: str) -> tuple[str, str]:
     return name.lower(), name
 
 
-def _joined(headers: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+def response_headers_joined(
+    headers: Mapping[str, tuple[str, ...]],
+) -> dict[str, str]:
     """Lower-cased names, repeated values joined with ", " (in the dumped, sorted order)."""
     values: dict[str, list[str]] = {}
     for name in sorted(headers, key=_header_order):

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -62,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="check files in N worker processes (0: one per CPU); same report as -j 1",
+    )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="decode every cassette from its YAML (no cache of decoded cassettes for this run)",
     )
     check.add_argument(
         "--config", type=Path, metavar="FILE", dest="sub_config", help=argparse.SUPPRESS
@@ -133,6 +139,8 @@ def _check(args: argparse.Namespace, config: HarnessConfig, stdout: TextIO) -> i
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise HarnessError(f"no such file or folder: {', '.join(missing)}")
+    if args.no_cache:
+        config = replace(config, cache_dir=None)
     result = Runner(config).check_paths(args.paths, jobs=args.jobs)
     if not result.cassettes:
         where = ", ".join(map(str, args.paths)) or str(config.cassettes)
@@ -179,6 +187,7 @@ def _list(config: HarnessConfig, stdout: TextIO) -> int:
 
     print(f"configuration: {config.source or '(none found: defaults)'}", file=stdout)
     print(f"cassettes: {config.cassettes}", file=stdout)
+    print(f"cache of decoded cassettes: {config.cache_dir or 'off'}", file=stdout)
     print("feeds:", file=stdout)
     for feed in config.feeds:
         print(f"  {feed.name}: {', '.join(feed.urls)} (parser {feed.parser})", file=stdout)

@@ -8,6 +8,7 @@ in ``./cassettes``). Relative paths are relative to the configuration file.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 from harness.errors import ConfigError
 from harness.model import Severity
 
-_TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age", "limits"}
+_TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age", "limits", "cache-dir"}
+CACHE_ENV = "FEEDHARNESS_CACHE"
+_CACHE_OFF = frozenset({"", "off", "0", "false", "no", "none"})
 # [limits] key -> the keyword argument of the parsers that accept it (built-ins all do).
 LIMIT_OPTIONS = {"max-body-bytes": "max_bytes", "max-items": "max_items", "max-nodes": "max_nodes"}
 _RECORD_KEYS = {"user-agent", "timeout", "retries", "scrub-headers", "scrub-query-params"}
@@ -97,6 +100,7 @@ class HarnessConfig:
     record: RecordSettings = field(default_factory=RecordSettings)
     max_age: timedelta | None = None  # `harness check` warns about older cassettes
     limits: Mapping[str, int] = field(default_factory=dict)  # parser keyword -> value ([limits])
+    cache_dir: Path | None = field(default_factory=lambda: default_cache_dir())  # None: off
 
     def cassette_path(self, feed: FeedConfig) -> Path:
         """Where `harness record` keeps this feed's current recording (always inside cassettes)."""
@@ -113,6 +117,30 @@ class HarnessConfig:
                 return feed
         known = ", ".join(f.name for f in self.feeds) or "none configured"
         raise ConfigError(f"no feed named {name!r}; configured feeds: {known}")
+
+
+def default_cache_dir(
+    environ: Mapping[str, str] | None = None, configured: Path | bool | None = None
+) -> Path | None:
+    """Where decoded cassettes are cached; None when caching is off.
+
+    ``FEEDHARNESS_CACHE`` (a folder, or ``off``) wins over ``cache-dir`` in the configuration
+    (``configured``: a folder, or False for off), which wins over ``$XDG_CACHE_HOME/feedharness``
+    (``~/.cache/feedharness``).
+    """
+    env = os.environ if environ is None else environ
+    chosen = env.get(CACHE_ENV)
+    if chosen is not None:
+        return None if chosen.strip().lower() in _CACHE_OFF else Path(chosen)
+    if configured is not None:
+        return configured if isinstance(configured, Path) else None
+    base = env.get("XDG_CACHE_HOME") or ""
+    if not base:
+        home = env.get("HOME") or ""
+        if not home:
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "feedharness"
 
 
 def normalize_url(url: str) -> str:
@@ -180,6 +208,7 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
 
         max_age = parse_duration(data["max-age"], f"{where}: max-age")
     limits = _parse_limits(data.get("limits", {}), f"{where}: limits")
+    cache_dir = default_cache_dir(configured=_parse_cache_dir(data, base, where))
     names = [f.name for f in feeds]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -192,7 +221,22 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
         record=record,
         max_age=max_age,
         limits=limits,
+        cache_dir=cache_dir,
     )
+
+
+def _parse_cache_dir(data: Mapping[str, Any], base: Path, where: str) -> Path | bool | None:
+    """``cache-dir``: a folder (relative to the file) or false; None when not given."""
+    if "cache-dir" not in data:
+        return None
+    raw = data["cache-dir"]
+    if raw is False:
+        return False
+    if not isinstance(raw, str) or not raw.strip():
+        raise ConfigError(
+            f"{where}: cache-dir is {raw!r}, expected a folder (relative to this file) or false"
+        )
+    return base / raw
 
 
 def _parse_limits(raw: Any, where: str) -> dict[str, int]:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.cassettes import Interaction, is_cassette_path, load_cassette
+from harness.cassette_cache import CassetteCache
+from harness.cassettes import Cassette, Interaction, is_cassette_path, load_cassette
 from harness.config import FeedConfig, HarnessConfig, InvariantSetting, normalize_url
 from harness.errors import (
     CassetteError,
@@ -46,6 +47,7 @@ class Runner:
             feed.name: build_setup(feed, self.schema_dir, config.limits) for feed in config.feeds
         }
         self._generic: dict[str, FeedSetup] = {}
+        self.cache = None if config.cache_dir is None else CassetteCache(config.cache_dir)
         # Configured URLs as `harness record` writes them (secret query values scrubbed).
         scrub = Scrubber.from_settings(config.record).url
         self._scrubbed_urls = {
@@ -120,7 +122,7 @@ class Runner:
 
     def plan(self, path: Path) -> tuple[str | None, tuple[str, ...]]:
         """Feed and checks a cassette will get, without parsing it; CassetteError if unreadable."""
-        setup = self.setup_for_url(load_cassette(path).url)
+        setup = self.setup_for_url(self.load_cassette(path).url)
         return setup.name, setup.checks
 
     def display(self, path: Path) -> str:
@@ -137,8 +139,12 @@ class Runner:
         name = feed.name if feed else self._scrubbed_urls.get(normalize_url(url))
         return self.setups[name] if name else self.generic("rss")
 
+    def load_cassette(self, path: Path) -> Cassette:
+        """A cassette, decoded from YAML or served by the cache of decoded cassettes."""
+        return load_cassette(path) if self.cache is None else self.cache.load(path)
+
     def _check_cassette(self, path: Path, shown: str) -> CassetteResult:
-        cassette = load_cassette(path)
+        cassette = self.load_cassette(path)
         setup = self.setup_for_url(cassette.url)
         result = _base_result(shown, setup, cassette.url)
         recorded = _responses_for(cassette.interactions, cassette.url)

@@ -23,3 +23,14 @@ settings.register_profile(
     "thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# Tests never write to the user's cache: every process of this run (xdist workers and the
+# `harness` subprocesses inherit the variable) caches decoded cassettes in one temporary folder.
+if "FEEDHARNESS_CACHE" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    _CACHE = tempfile.mkdtemp(prefix="feedharness-test-cache-")
+    os.environ["FEEDHARNESS_CACHE"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)

@@ -1,0 +1,211 @@
+"""Decoded cassettes kept by content hash: a cassette's YAML is decoded once per version.
+
+Decoding YAML is the slowest part of replaying a large cassette (a 1 MB body takes 15-25 ms
+with libyaml; parsing the feed in it takes about as long). A check that runs on every push
+replays the same bytes again and again, so the decoded form is kept in a cache folder, keyed by
+the SHA-256 of the cassette file and this module's format version: an edited cassette has a new
+key, so an entry can never be stale, and nothing is trusted from the cassette's name or time.
+
+An entry is one binary file: a magic line, the length of a JSON header, the header
+(metadata, requests, statuses, headers, body lengths) and the response bodies, raw. It holds only
+what :func:`harness.cassettes.load_cassette` already validated; reading it back checks the
+magic, the key and every length, and anything unexpected is a miss (the YAML is decoded again and
+the entry rewritten). Entries are written to a temporary file and renamed, so a reader never sees
+half an entry. The cache never fails a check: a folder that cannot be created or written only
+means every cassette is decoded from YAML.
+
+Where: ``FEEDHARNESS_CACHE`` (a folder, or ``off``), else ``cache-dir`` in harness.toml (``false``
+turns it off), else ``$XDG_CACHE_HOME/feedharness`` (``~/.cache/feedharness``).
+``harness check --no-cache`` turns it off for one run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import struct
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from harness.cassettes import (
+    DEFAULT_MAX_BYTES,
+    Cassette,
+    Interaction,
+    decode_cassette,
+    read_cassette_bytes,
+    response_headers_joined,
+)
+from harness.model import Response
+
+__all__ = ["CassetteCache"]
+
+_FORMAT = 1  # bump when the entry layout or what load_cassette builds changes
+_MAGIC = b"feedharness-cassette-cache\n"
+_LENGTH = struct.Struct(">Q")
+_SUFFIX = ".fhc"
+MAX_ENTRIES = 2000
+MAX_TOTAL_BYTES = 2 * 1024**3
+
+
+class CassetteCache:
+    """Decoded cassettes under ``root/cassettes-v<format>/``, one file per cassette content."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = Path(root) / f"cassettes-v{_FORMAT}"
+        self.hits = 0
+        self.misses = 0
+        self._writable = True
+
+    def load(self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Cassette:
+        """load_cassette(path), served from the cache when this content was decoded before."""
+        path = Path(path)
+        data = read_cassette_bytes(path, max_bytes)
+        key = hashlib.sha256(data).hexdigest()
+        cached = self._read(key, path)
+        if cached is not None:
+            self.hits += 1
+            with contextlib.suppress(OSError):  # recently used entries are pruned last
+                os.utime(self._entry(key))
+            return cached
+        self.misses += 1
+        cassette = decode_cassette(path, data)
+        self._write(key, cassette)
+        return cassette
+
+    # --- entries ---------------------------------------------------------------------------
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / f"{key}{_SUFFIX}"
+
+    def _read(self, key: str, path: Path) -> Cassette | None:
+        try:
+            with self._entry(key).open("rb") as handle:
+                raw = handle.read()
+        except OSError:
+            return None
+        try:
+            return _unpack(raw, key, path)
+        except (ValueError, KeyError, TypeError, IndexError, struct.error):
+            return None  # damaged or foreign: decoded again and rewritten
+
+    def _write(self, key: str, cassette: Cassette) -> None:
+        if not self._writable:
+            return
+        try:
+            blob = _pack(key, cassette)
+        except (TypeError, ValueError):  # metadata JSON cannot hold: not cached
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=_SUFFIX)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(blob)
+                os.replace(tmp, self._entry(key))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            self._prune()
+        except OSError:
+            self._writable = False  # read-only home, full disk: decode from YAML, quietly
+
+    def _prune(self) -> None:
+        """Oldest entries go once there are more than MAX_ENTRIES or MAX_TOTAL_BYTES."""
+        entries = []
+        with os.scandir(self.folder) as found:
+            for entry in found:
+                if entry.name.endswith(_SUFFIX) and not entry.name.startswith("."):
+                    info = entry.stat()
+                    entries.append((info.st_mtime, info.st_size, entry.path))
+        total = sum(size for _, size, _ in entries)
+        if len(entries) <= MAX_ENTRIES and total <= MAX_TOTAL_BYTES:
+            return
+        entries.sort()
+        while entries and (len(entries) > MAX_ENTRIES * 9 // 10 or total > MAX_TOTAL_BYTES):
+            _, size, name = entries.pop(0)
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            total -= size
+
+
+def _pack(key: str, cassette: Cassette) -> bytes:
+    bodies = [i.response.body for i in cassette.interactions]
+    header = {
+        "key": key,
+        "meta": cassette.meta,
+        "interactions": [
+            {
+                "method": i.method,
+                "uri": i.uri,
+                "request_headers": i.request_headers,
+                "status": i.response.status,
+                "reason": i.reason,
+                "response_headers": i.response_headers,
+                "body": len(body),
+            }
+            for i, body in zip(cassette.interactions, bodies, strict=True)
+        ],
+    }
+    encoded = json.dumps(header, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return b"".join([_MAGIC, _LENGTH.pack(len(encoded)), encoded, *bodies])
+
+
+def _unpack(raw: bytes, key: str, path: Path) -> Cassette:
+    if not raw.startswith(_MAGIC):
+        raise ValueError("not a cache entry")
+    start = len(_MAGIC) + _LENGTH.size
+    (size,) = _LENGTH.unpack_from(raw, len(_MAGIC))
+    header = json.loads(raw[start : start + size])
+    if not isinstance(header, dict) or header.get("key") != key:
+        raise ValueError("entry of another cassette")
+    offset = start + size
+    interactions = []
+    for entry in header["interactions"]:
+        end = offset + _count(entry["body"])
+        if end > len(raw):
+            raise ValueError("truncated entry")
+        interactions.append(_interaction(entry, raw[offset:end]))
+        offset = end
+    if offset != len(raw) or not interactions or not isinstance(header["meta"], dict):
+        raise ValueError("entry lengths disagree")
+    return Cassette(path=path, interactions=tuple(interactions), meta=header["meta"])
+
+
+def _interaction(entry: dict[str, Any], body: bytes) -> Interaction:
+    response_headers = _headers(entry["response_headers"])
+    uri = _text(entry["uri"])
+    return Interaction(
+        method=_text(entry["method"]),
+        uri=uri,
+        request_headers=_headers(entry["request_headers"]),
+        response=Response(
+            url=uri,
+            status=_count(entry["status"]),
+            headers=response_headers_joined(response_headers),
+            body=body,
+        ),
+        response_headers=response_headers,
+        reason=_text(entry["reason"]),
+    )
+
+
+def _headers(raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        raise TypeError("headers")
+    return {_text(name): tuple(_text(v) for v in values) for name, values in raw.items()}
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError("expected a count")
+    return value
