@@ -58,6 +58,30 @@ def median_times(fns: Sequence[Callable[[], object]], runs: int) -> list[float]:
     return [statistics.median(taken) for taken in times]
 
 
+def pytest_config(tmp: Path, corpus: Path) -> Path:
+    """harness.toml of the bundled feeds with ``corpus`` as its cassettes folder."""
+    text = (ROOT / "harness.toml").read_text(encoding="utf-8")
+    text = text.replace('cassettes = "cassettes"', f"cassettes = {json.dumps(str(corpus))}", 1)
+    text = text.replace('schemas = "schemas"', f"schemas = {json.dumps(str(ROOT / 'schemas'))}", 1)
+    path = tmp / "harness.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_pytest(config: Path, corpus: Path, workers: int, cache: Path | None) -> Callable[[], None]:
+    """A function running the plugin's tests on ``corpus`` (pytest -n workers) in a subprocess."""
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-header"]
+    argv += ["--harness-config", str(config), str(corpus), "-n", str(workers)]
+    env = {**os.environ, "FEEDHARNESS_CACHE": str(cache) if cache else "off"}
+
+    def run() -> None:
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=config.parent)
+        if done.returncode not in (0, 1):  # 1: the corpus has failing checks, as designed
+            raise SystemExit(f"pytest failed ({done.returncode}):\n{done.stdout[-2000:]}")
+
+    return run
+
+
 def peak_rss_mb(corpus: Path, jobs: int = 1) -> float:
     """Peak RSS (MB) of `harness check` over ``corpus`` in a fresh process."""
     code = (
@@ -132,12 +156,19 @@ def main() -> int:
             == render(parallel, Format.JSON)
             == render(Runner(warm).check_paths([corpus]), Format.JSON)
         )
-        t_j1, t_j2 = median_times(
+        t_j1, t_j2, t_j1_cold, t_j2_cold = median_times(
             [
                 lambda: Runner(warm).check_paths([corpus], jobs=1),
                 lambda: Runner(warm).check_paths([corpus], jobs=2),
+                lambda: Runner(config).check_paths([corpus], jobs=1),
+                lambda: Runner(config).check_paths([corpus], jobs=2),
             ],
             args.runs,
+        )
+        toml = pytest_config(Path(tmp), corpus)
+        t_n0, t_n2 = median_times(
+            [run_pytest(toml, corpus, n, warm.cache_dir) for n in (0, 2)],
+            max(3, args.runs // 2),
         )
 
         big = Path(tmp) / "corpus10"
@@ -157,7 +188,11 @@ def main() -> int:
         "overhead (full - parse) / parse, cold / warm": f"{(t_full - t_parse) / t_parse:.3f} / "
         f"{(t_warm - t_parse) / t_parse:.3f}",
         "peak RSS 1x / 10x (MB)": f"{rss_1x:.0f} / {rss_10x:.0f} (ratio {rss_10x / rss_1x:.2f})",
-        "-j 1 vs -j 2 (s)": f"{t_j1:.2f} / {t_j2:.2f} (speed-up {t_j1 / t_j2:.2f}x)",
+        "-j 1 vs -j 2, warm cache (s)": f"{t_j1:.2f} / {t_j2:.2f} (speed-up {t_j1 / t_j2:.2f}x)",
+        "-j 1 vs -j 2, cold cache (s)": f"{t_j1_cold:.2f} / {t_j2_cold:.2f} "
+        f"(speed-up {t_j1_cold / t_j2_cold:.2f}x)",
+        "pytest -n 0 vs -n 2, warm cache (s)": f"{t_n0:.2f} / {t_n2:.2f} "
+        f"(speed-up {t_n0 / t_n2:.2f}x)",
         "reports identical (cold, warm, -j 2)": same,
         "medians over runs": args.runs,
     }
@@ -173,6 +208,10 @@ def main() -> int:
                     "full": t_full,
                     "full_warm": t_warm,
                     "j1": t_j1,
+                    "j1_cold": t_j1_cold,
+                    "j2_cold": t_j2_cold,
+                    "pytest_n0": t_n0,
+                    "pytest_n2": t_n2,
                     "j2": t_j2,
                 }
             }

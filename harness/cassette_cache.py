@@ -28,7 +28,7 @@ import os
 import struct
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from harness.cassettes import (
     DEFAULT_MAX_BYTES,
@@ -83,11 +83,9 @@ class CassetteCache:
     def _read(self, key: str, path: Path) -> Cassette | None:
         try:
             with self._entry(key).open("rb") as handle:
-                raw = handle.read()
+                return _unpack(handle, key, path)
         except OSError:
             return None
-        try:
-            return _unpack(raw, key, path)
         except (ValueError, KeyError, TypeError, IndexError, struct.error):
             return None  # damaged or foreign: decoded again and rewritten
 
@@ -154,25 +152,30 @@ def _pack(key: str, cassette: Cassette) -> bytes:
     return b"".join([_MAGIC, _LENGTH.pack(len(encoded)), encoded, *bodies])
 
 
-def _unpack(raw: bytes, key: str, path: Path) -> Cassette:
-    if not raw.startswith(_MAGIC):
+def _unpack(handle: BinaryIO, key: str, path: Path) -> Cassette:
+    """Read an entry; each body is read straight into its own bytes (no copy of the file)."""
+    if handle.read(len(_MAGIC)) != _MAGIC:
         raise ValueError("not a cache entry")
-    start = len(_MAGIC) + _LENGTH.size
-    (size,) = _LENGTH.unpack_from(raw, len(_MAGIC))
-    header = json.loads(raw[start : start + size])
+    (size,) = _LENGTH.unpack(_exactly(handle, _LENGTH.size))
+    header = json.loads(_exactly(handle, size))
     if not isinstance(header, dict) or header.get("key") != key:
         raise ValueError("entry of another cassette")
-    offset = start + size
-    interactions = []
-    for entry in header["interactions"]:
-        end = offset + _count(entry["body"])
-        if end > len(raw):
-            raise ValueError("truncated entry")
-        interactions.append(_interaction(entry, raw[offset:end]))
-        offset = end
-    if offset != len(raw) or not interactions or not isinstance(header["meta"], dict):
+    interactions = [
+        _interaction(entry, _exactly(handle, _count(entry["body"])))
+        for entry in header["interactions"]
+    ]
+    if handle.read(1) or not interactions or not isinstance(header["meta"], dict):
         raise ValueError("entry lengths disagree")
     return Cassette(path=path, interactions=tuple(interactions), meta=header["meta"])
+
+
+def _exactly(handle: BinaryIO, size: int) -> bytes:
+    if size > os.fstat(handle.fileno()).st_size:  # a damaged length: never allocate for it
+        raise ValueError("length beyond the end of the entry")
+    data = handle.read(size)
+    if len(data) != size:
+        raise ValueError("truncated entry")
+    return data
 
 
 def _interaction(entry: dict[str, Any], body: bytes) -> Interaction:

@@ -246,11 +246,23 @@ def _check_in_worker(path: Path) -> CassetteResult:
 
 
 def _check_parallel(config: HarnessConfig, targets: list[Path], jobs: int) -> list[CassetteResult]:
+    """Largest files first, one at a time, so no worker is left with a big file at the end."""
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(1, len(targets) // (jobs * 4))
+    order = sorted(range(len(targets)), key=lambda n: -_size(targets[n]))
+    results: list[CassetteResult | None] = [None] * len(targets)
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
-        return list(pool.map(_check_in_worker, targets, chunksize=chunk))
+        done = pool.map(_check_in_worker, [targets[n] for n in order])
+        for n, result in zip(order, done, strict=True):
+            results[n] = result
+    return [r for r in results if r is not None]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:

@@ -86,8 +86,20 @@ def test_same_content_under_another_name_keeps_its_own_path(tmp_path: Path) -> N
         lambda raw: raw.replace(b'"key": "', b'"key": "0', 1),  # the entry of another content
         lambda raw: raw.replace(b'"status": 200', b'"status": "200"', 1),
         lambda raw: raw.replace(b'"body": ', b'"body": -', 1),
+        lambda raw: raw.replace(b'"body": ', b'"body": 9999999999999', 1),
+        lambda raw: raw[:27] + b"\xff" * 8 + raw[35:],  # header length 2**64 - 1
     ],
-    ids=["truncated", "trailing", "garbage", "empty", "other-key", "bad-status", "bad-length"],
+    ids=[
+        "truncated",
+        "trailing",
+        "garbage",
+        "empty",
+        "other-key",
+        "bad-status",
+        "bad-length",
+        "huge-length",
+        "huge-header",
+    ],
 )
 def test_a_damaged_entry_is_a_miss_and_is_rewritten(tmp_path: Path, damage: object) -> None:
     path = DATA / "real" / "dapenti-wes-weekday.yaml"
