@@ -428,3 +428,6 @@ def items_present(
             observed=str(len(items)),
             expected=f">= {min_items} item(s)",
         )
+
+
+import harness.checks_form  # noqa: E402, F401  (registers text-complete and timezone-matches)

@@ -7,11 +7,16 @@ spread is tested against the baseline's own numbers:
 * a share must move by at least ``MIN_EFFECT`` *and* be unlikely under the baseline's rate
   (binomial tail below ``ALPHA``, the rate smoothed by half an item so that a small baseline
   gives wide margins) *and* at least ``MIN_ITEMS`` items must show it;
+* a field filled less often (``fill:`` signals) is feed drift only once it is gone from most
+  items (filled in at most a quarter): articles with and without an image are content;
 * a metric drifts when at least two items, and half of them, fall outside the baseline's
   10th-90th percentile range widened by its interquartile range (log scale for lengths);
 * a new template-like signal in a single item is an *item* finding, never feed drift, unless
   another item shows it again in a later recording (then it is promoted, first seen at the
   recording of the first item).
+* a block repeating across items is not *new* boilerplate when an item of the baseline already
+  had it (``diff`` and ``history`` pass the baseline recordings' text blocks; a stored profile
+  keeps only the blocks that repeated): a second article by the same author is content.
 
 Changes that share a cause are grouped: the same places in the same items, the same items for
 field-level signals, a namespace with its elements, a dialect switch with the whole envelope.
@@ -47,6 +52,7 @@ __all__ = [
     "Scope",
     "SignalChange",
     "TimelinePoint",
+    "block_texts",
     "compare",
     "diff",
     "history",
@@ -68,6 +74,7 @@ _EXPLAINERS = frozenset(
 _EXAMPLES = 3
 _HELPERS = frozenset({"shape"})
 _VOCABULARY = frozenset({"tag", "attr", "host", "imghost", "href", "src", "boiler"})
+_REPEAT_FAMILIES = frozenset({"boiler", "leak"})  # signals keyed by a text block's hash
 UNIVERSAL = 0.75  # share of items a markup change must reach (and leave) to be template drift
 
 
@@ -531,7 +538,7 @@ def _item_worthy(signal: str, direction: str, family: str) -> bool:
     return family in ("fill", "role") and not signal.startswith(("fill:categories", "fill:enc"))
 
 
-def _presence(base: Profile, new: Fingerprint) -> list[_Change]:
+def _presence(base: Profile, new: Fingerprint, seen: frozenset[str] = frozenset()) -> list[_Change]:
     n0, n1 = base.items, len(new.items)
     holders: dict[str, list[ItemPrint]] = {}
     for item in new.items:
@@ -541,10 +548,18 @@ def _presence(base: Profile, new: Fingerprint) -> list[_Change]:
         holders[f"boiler:{digest}"] = [i for i in new.items if digest in i.texts]
     changes = []
     for signal in sorted(set(holders) | set(base.signals)):
+        if _family(signal) in _REPEAT_FAMILIES and _seen_block(signal, base, seen):
+            continue  # a block the baseline's items already had: repeated now, not new
         change = _presence_change(signal, base, new, holders.get(signal, []), n0, n1)
         if change is not None:
             changes.append(change)
     return changes
+
+
+def _seen_block(signal: str, base: Profile, seen: frozenset[str]) -> bool:
+    """True for a block the baseline's items had without it repeating there."""
+    digest = signal.split(":", 1)[1]
+    return digest in seen and digest not in base.boilerplate
 
 
 def _presence_change(
@@ -568,10 +583,13 @@ def _presence_change(
     # give a small p-value, but a complete switch in two or more items is no sampling accident
     complete = (k0 == 0 and k1 == n1) or (k0 == n0 >= MIN_ITEMS and k1 == 0)
     significant = p_value < ALPHA or complete
+    # a field still filled in many items: articles with and without it, not a new form
+    partial = family == "fill" and k1 > (1 - UNIVERSAL) * n1
     if (
         effect >= MIN_EFFECT
         and significant
         and len(showing) >= MIN_ITEMS
+        and not partial
         and (family not in _VOCABULARY or _universal(k0 / n0, k1 / n1, rose))
     ):
         scope = Scope.FEED
@@ -909,21 +927,36 @@ def _failure(fp: Fingerprint, last_good: str | None) -> Finding:
 
 
 def compare(
-    base: Profile, new: Fingerprint, *, last_good: str | None = None
+    base: Profile,
+    new: Fingerprint,
+    *,
+    last_good: str | None = None,
+    seen: frozenset[str] = frozenset(),
 ) -> tuple[Finding, ...]:
-    """Findings of ``new`` against ``base``: feed drift first (errors first), then item problems."""
+    """Findings of ``new`` against ``base``: feed drift first (errors first), then item problems.
+
+    ``seen`` holds the hashes of the text blocks of the baseline's items, when the baseline's
+    recordings are at hand (a profile keeps only the blocks that repeated): a block now
+    repeating across items that an item of the baseline already had is not a new block (two
+    articles by one author, two items with one date line).
+    """
     last_good = last_good if last_good is not None else base.last_source
     if not new.ok:
         return (_failure(new, last_good),)
     if base.items == 0:
         return ()
-    changes = _feed_level(base, new) + _presence(base, new) + _metrics(base, new)
+    changes = _feed_level(base, new) + _presence(base, new, seen) + _metrics(base, new)
     feed = [c for c in changes if c.scope is Scope.FEED]
     items = [c for c in changes if c.scope is Scope.ITEM]
     groups = [g for g in _groups(feed) if not _lone_markup(g)]
     found = _same_kind([_finding(g, new, Scope.FEED, last_good, base) for g in groups])
     found += [_finding(g, new, Scope.ITEM, last_good) for g in _item_groups(items)]
     return tuple(sorted(found, key=_order))
+
+
+def block_texts(fingerprints: Iterable[Fingerprint]) -> frozenset[str]:
+    """The hashes of every text block of every item of ``fingerprints``."""
+    return frozenset(d for fp in fingerprints for item in fp.items for d in item.texts)
 
 
 def _same_kind(findings: list[Finding]) -> list[Finding]:
@@ -956,7 +989,7 @@ def diff(old: Fingerprint, new: Fingerprint) -> FeedHistory:
     if not old.ok:
         findings = (_failure(old, None),)
     else:
-        findings = compare(profile([old]), new, last_good=old.name)
+        findings = compare(profile([old]), new, last_good=old.name, seen=block_texts([old]))
     points = timeline([old, new], findings)
     return FeedHistory(new.feed or old.feed, (old.name, new.name), findings, points)
 
@@ -984,7 +1017,7 @@ def history(fingerprints: Sequence[Fingerprint], *, window: int = WINDOW) -> Fee
             continue
         drifted = False
         if reference:
-            found = compare(profile(reference), fp, last_good=last)
+            found = compare(profile(reference), fp, last_good=last, seen=block_texts(reference))
             for promoted in _promote(pending, fp, drift):
                 others.remove(promoted)
             for f in found:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import re
+from collections.abc import Iterator
 from typing import ClassVar
+from urllib.parse import urljoin, urlsplit
 
-from harness.model import FeedOutput, Fetch, Item, Response, Violation
+from harness.model import FeedOutput, Fetch, Item, Response, Severity, Violation
 from harness.parsers.rfi import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEZONE,
@@ -20,7 +24,13 @@ from harness.parsers.rss import (
     RssParser,
 )
 
-__all__ = ["ARTICLE_INVARIANTS", "FeedxRfiParser", "article_record", "body_violations"]
+__all__ = [
+    "ARTICLE_INVARIANTS",
+    "FeedxRfiParser",
+    "article_record",
+    "body_violations",
+    "relative_links",
+]
 
 ARTICLE_INVARIANTS: tuple[str, ...] = (
     "items-present",
@@ -35,6 +45,9 @@ ARTICLE_INVARIANTS: tuple[str, ...] = (
     "script-matches-language",
 )
 """The invariants run by default on article records (feedx-rfi and itemdump)."""
+
+# An RSS <link> as written (CDATA or not): read from the raw bytes, linear, bounded per match.
+_RAW_LINK = re.compile(rb"<link>\s*+(<!\[CDATA\[)?\s*+([^<\]\s]{1,4096})")
 
 
 def article_record(item: Item, body: BodyParse) -> Item:
@@ -77,7 +90,11 @@ def body_violations(body: BodyParse, *, index: int, item: Item) -> list[Violatio
 
 
 class FeedxRfiParser:
-    """The RSS envelope via :class:`RssParser`, then each body via :func:`parse_rfi_body`."""
+    """The RSS envelope via :class:`RssParser`, then each body via :func:`parse_rfi_body`.
+
+    Besides the bodies' problems it reports a ``link-relative`` warning for an item whose
+    ``<link>`` the feed wrote relative (see :func:`relative_links`).
+    """
 
     name: ClassVar[str] = "feedx-rfi"
     schema: ClassVar[str] = "article"
@@ -105,6 +122,8 @@ class FeedxRfiParser:
             record, found = self._article(item, index)
             records.append(record)
             problems.extend(found)
+        base = envelope.feed.get("link") or response.url
+        problems.extend(relative_links(response.body, envelope.items, base=str(base)))
         return FeedOutput(
             dialect=envelope.dialect, feed=envelope.feed, items=records, problems=tuple(problems)
         )
@@ -115,3 +134,37 @@ class FeedxRfiParser:
         base_url = item.get("url") or DEFAULT_BASE_URL
         body = parse_rfi_body(html, base_url=base_url, timezone=self.timezone)
         return article_record(item, body), body_violations(body, index=index, item=item)
+
+
+def relative_links(body: bytes, items: list[Item], *, base: str) -> Iterator[Violation]:
+    """A ``link-relative`` warning for each item whose ``<link>`` the feed wrote relative.
+
+    RSS links are absolute URLs; the envelope resolves a relative one against ``base`` (the
+    channel link), which may not be where the source meant (and body images that are relative
+    too then resolve against that guess).
+    """
+    written: dict[str, str] = {}
+    for match in _RAW_LINK.finditer(body):
+        raw = match.group(2).decode("utf-8", "replace")
+        raw = raw if match.group(1) else htmllib.unescape(raw)  # CDATA holds no entities
+        try:
+            if not urlsplit(raw).scheme:
+                written.setdefault(urljoin(base, raw), raw)
+        except ValueError:
+            continue
+    if not written:
+        return
+    for index, item in enumerate(items):
+        found = written.get(item.get("url") or "")
+        if found is not None:
+            yield Violation(
+                check="link-relative",
+                message=f"the item link is relative in the feed: resolved against {base}",
+                field="url",
+                observed=found[:120],
+                expected="an absolute http(s) URL",
+                item_index=index,
+                item_id=item.get("id"),
+                item_url=item.get("url"),
+                severity=Severity.WARNING,
+            )

@@ -4,7 +4,10 @@ The body is an HTML fragment: a date line ``<div>DD/MM/YYYY - HH:MM</div>`` (Par
 ``<img>``, a bold lead ``<p><strong>…</strong></p>``, a wrapper ``<div>`` holding the ``<p>``
 paragraphs, then boilerplate that changed over the years (self-promo blocks, the ``作者：`` author
 block, a share widget, a "同一主题" related-articles block, the feedx ``获取更多RSS`` footer).
-:func:`parse_rfi_body` never raises on odd HTML: what looks wrong goes to ``BodyParse.problems``.
+:func:`parse_rfi_body` never raises on odd HTML: what looks wrong goes to ``BodyParse.problems``,
+text outside the form too (a lead or author block in other markup, a new block: see
+:mod:`harness.parsers.rfiform`). The share widget and the feedx footer are known by their links as
+well as their labels, the author block by its link to the author page as well as ``作者：``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from lxml import etree
 
 from harness.errors import ConfigError
 from harness.model import Severity
+from harness.parsers.rfiform import Place, misplaced, place_of
 from harness.textsafe import shorten
 
 __all__ = [
@@ -54,6 +58,7 @@ _SHARE_HREF = re.compile(
     re.IGNORECASE,
 )
 _FEEDX_HREF = re.compile(r"^(?:https?:)?//(?:www\.)?feedx\.[a-z]+(?:[/?#]|$)", re.IGNORECASE)
+_AUTHOR_HREF = re.compile(r"/(?:%E4%BD%9C%E8%80%85|作者)/[^/?#]+/?(?:[?#]|$)", re.IGNORECASE)
 _FEEDX_MARK = "获取更多RSS"
 _RELATED_MARK = "同一主题"
 _SHARE_WORD = "分享"
@@ -73,6 +78,7 @@ _INLINE_TAGS = frozenset(
 )
 _DATELINE_MAX = 64
 _AUTHOR_MAX = 40
+_LABEL_MAX = 24  # the own text (outside links) of a share widget or footer: a label
 _OBSERVED_MAX = 80
 
 _PARSER_OPTIONS: dict[str, Any] = {
@@ -134,6 +140,9 @@ class _State:
     copyright: str | None = None
     problems: list[BodyProblem] = field(default_factory=list)
     seen_top: bool = False  # a top-level element other than the date line was met
+    body: Any = None  # the <body> element walked
+    top: int = 0  # index of the top-level element being walked
+    places: list[Place] = field(default_factory=list)  # where each paragraph came from
 
     def report(self, check: str, path: str, message: str, observed: str, expected: str) -> None:
         """Note a problem (``observed`` is shortened to fit a report line)."""
@@ -180,6 +189,10 @@ def parse_rfi_body(html: str, *, base_url: str, timezone: str = DEFAULT_TIMEZONE
         state.report("body-structure", "", "the body is not parseable HTML", html, "HTML")
         return state.freeze()
     _walk_top(body, state, zone)
+    for index, message, expected in misplaced(state.paragraphs, state.places):
+        state.report(
+            "body-structure", f"paragraphs/{index}", message, state.paragraphs[index], expected
+        )
     return state.freeze()
 
 
@@ -211,10 +224,12 @@ def _parse_html(html: str) -> tuple[Any, str | None]:
 def _walk_top(body: Any, state: _State, zone: ZoneInfo) -> None:
     """Walk the top level: date line first, then images, lead, body wrapper, boilerplate."""
     _stray(body.text, state)
+    state.body = body
     first = True
-    for child in body:
+    for top, child in enumerate(body):
         if not isinstance(child.tag, str):
             continue
+        state.top = top
         if first and _is_dateline_candidate(child):
             state.dateline = _read_dateline(_full_text(child), state, zone)
         elif _is_footer_text(child.tail):
@@ -229,7 +244,7 @@ def _walk_top(body: Any, state: _State, zone: ZoneInfo) -> None:
 def _visit(el: Any, state: _State, *, top: bool) -> None:
     """Handle one element: skip boilerplate, take images, text blocks, or walk into containers."""
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    if not tag or _is_boilerplate(el, tag):
+    if not tag or _is_boilerplate(el, tag) or (top and _is_link_block(el, tag)):
         return
     if _take_side_block(el, state):
         return
@@ -265,6 +280,7 @@ def _add_block(el: Any, tag: str, state: _State, *, top: bool) -> None:
         state.lead = text
     else:
         state.paragraphs.append(text)
+        state.places.append(place_of(el, state.body, state.top))
 
 
 def _add_image(el: Any, state: _State) -> None:
@@ -342,21 +358,52 @@ def _opens_with_related_heading(el: Any) -> bool:
     return _RELATED_MARK in text and normalize_text(text) == _RELATED_MARK
 
 
+def _is_link_block(el: Any, tag: str) -> bool:
+    """A block of share or feedx links under a short label: the share widget, the feedx footer.
+
+    Known by its links, so a renamed label (分享到：, 订阅更多RSS源) is still boilerplate.
+    """
+    if tag in _INLINE_TAGS or tag in _BLOCK_TAGS:
+        return False
+    hrefs = [(a.get("href") or "").strip() for a in el.iter("a")]
+    if not hrefs or not all(_SHARE_HREF.search(h) or _FEEDX_HREF.search(h) for h in hrefs):
+        return False
+    links = sum(len(normalize_text(_full_text(a))) for a in el.iter("a"))
+    return len(normalize_text(_full_text(el))) - links <= _LABEL_MAX
+
+
 def _is_share_label(el: Any, own: str) -> bool:
     """The ``分享 :`` label of the share widget (a text-only element)."""
     return len(el) == 0 and _SHARE_LABEL.fullmatch(own) is not None
 
 
 def _author_of(el: Any) -> str | None:
-    """The author named by a ``作者：`` block, "" for an empty one, None when ``el`` is not one."""
-    if el.tag not in ("div", "p", "span") or not _opens_with_author_label(el):
+    """The author named by a ``作者：`` block, "" for an empty one, None when ``el`` is not one.
+
+    A block whose only link goes to an author page (``/cn/作者/name/``) is one too, whatever its
+    label says (a garbled label, say): the name is then the link's text.
+    """
+    if el.tag not in ("div", "p", "span") or _has_block_child(el):
         return None
-    if _has_block_child(el):
-        return None
-    text = normalize_text(_block_text(el))
-    label = _AUTHOR_LABEL.match(text)
-    name = text[label.end() :] if label else text
+    if _opens_with_author_label(el):
+        text = normalize_text(_block_text(el))
+        label = _AUTHOR_LABEL.match(text)
+        name = text[label.end() :] if label else text
+    else:
+        link = _author_link(el)
+        if link is None:
+            return None
+        name = normalize_text(_full_text(link))
     return name if len(name) <= _AUTHOR_MAX else None
+
+
+def _author_link(el: Any) -> Any:
+    """The one ``<a>`` child of ``el`` pointing to an author page, under a short label."""
+    links = [c for c in el if isinstance(c.tag, str) and c.tag == "a"]
+    if len(links) != 1 or not _AUTHOR_HREF.search(links[0].get("href") or ""):
+        return None
+    label = len(normalize_text(_full_text(el))) - len(normalize_text(_full_text(links[0])))
+    return links[0] if label <= _LABEL_MAX else None
 
 
 def _opens_with_author_label(el: Any) -> bool:
