@@ -12,6 +12,7 @@ invariants, JSON report). Prints medians over --runs, items/s, the ratios, peak 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -80,6 +81,24 @@ def run_pytest(config: Path, corpus: Path, workers: int, cache: Path | None) -> 
             raise SystemExit(f"pytest failed ({done.returncode}):\n{done.stdout[-2000:]}")
 
     return run
+
+
+def bless_baselines(config: Path) -> None:
+    """Baselines for each bundled feed (from its newest bundled recording) beside the corpus."""
+    from harness.cassettes import load_cassette
+    from harness.cli import run
+    from harness.config import load_config
+
+    newest: dict[str, Path] = {}
+    bundled = load_config(ROOT / "harness.toml")
+    for path in sorted((ROOT / "cassettes").glob("*.yaml")):  # names sort by recording date
+        feed = bundled.feed_for_url(load_cassette(path).url)
+        if feed is not None:
+            newest[feed.name] = path
+    for feed, path in newest.items():
+        argv = ["--config", str(config), "bless", feed, str(path)]
+        if run(argv, stdout=io.StringIO(), stderr=io.StringIO()) != 0:
+            raise SystemExit(f"cannot bless {feed} from {path}")
 
 
 def peak_rss_mb(corpus: Path, jobs: int = 1) -> float:
@@ -166,6 +185,12 @@ def main() -> int:
             args.runs,
         )
         toml = pytest_config(Path(tmp), corpus)
+        # Drift against a baseline adds fingerprinting to every check; timed on its own.
+        drift = replace(load_config(toml), cache_dir=warm.cache_dir)
+        bless_baselines(toml)
+        (t_drift,) = median_times(
+            [lambda: render(Runner(drift).check_paths([corpus]), Format.JSON)], args.runs
+        )
         t_n0, t_n2 = median_times(
             [run_pytest(toml, corpus, n, warm.cache_dir) for n in (0, 2)],
             max(3, args.runs // 2),
@@ -187,6 +212,8 @@ def main() -> int:
         f"{t_fp / t_warm:.2f}",
         "overhead (full - parse) / parse, cold / warm": f"{(t_full - t_parse) / t_parse:.3f} / "
         f"{(t_warm - t_parse) / t_parse:.3f}",
+        "harness check with drift baselines, warm cache, items/s": round(items / t_drift),
+        "overhead with drift baselines, warm": f"{(t_drift - t_parse) / t_parse:.3f}",
         "peak RSS 1x / 10x (MB)": f"{rss_1x:.0f} / {rss_10x:.0f} (ratio {rss_10x / rss_1x:.2f})",
         "-j 1 vs -j 2, warm cache (s)": f"{t_j1:.2f} / {t_j2:.2f} (speed-up {t_j1 / t_j2:.2f}x)",
         "-j 1 vs -j 2, cold cache (s)": f"{t_j1_cold:.2f} / {t_j2_cold:.2f} "
@@ -207,6 +234,7 @@ def main() -> int:
                     "parse": t_parse,
                     "full": t_full,
                     "full_warm": t_warm,
+                    "full_drift_warm": t_drift,
                     "j1": t_j1,
                     "j1_cold": t_j1_cold,
                     "j2_cold": t_j2_cold,
