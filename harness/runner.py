@@ -48,6 +48,7 @@ class Runner:
         }
         self._generic: dict[str, FeedSetup] = {}
         self.cache = None if config.cache_dir is None else CassetteCache(config.cache_dir)
+        self._bases: tuple[Path, tuple[Path, ...]] | None = None
         # Configured URLs as `harness record` writes them (secret query values scrubbed).
         scrub = Scrubber.from_settings(config.record).url
         self._scrubbed_urls = {
@@ -128,10 +129,19 @@ class Runner:
     def display(self, path: Path) -> str:
         """The path as reports show it: relative to the project (config folder) when inside it."""
         resolved = path.resolve()
-        for base in (self.config.source.parent if self.config.source else None, Path.cwd()):
-            if base is not None and resolved.is_relative_to(base.resolve()):
-                return resolved.relative_to(base.resolve()).as_posix()
+        for base in self._display_bases():
+            if resolved.is_relative_to(base):
+                return resolved.relative_to(base).as_posix()
         return resolved.as_posix()
+
+    def _display_bases(self) -> tuple[Path, ...]:
+        """The config folder and the working folder, resolved (once per folder, not per file)."""
+        cwd = Path.cwd()
+        if self._bases is None or self._bases[0] != cwd:
+            source = self.config.source
+            found = ((source.parent.resolve(),) if source else ()) + (cwd.resolve(),)
+            self._bases = (cwd, found)
+        return self._bases[1]
 
     def setup_for_url(self, url: str) -> FeedSetup:
         """The setup of the feed claiming ``url`` (also when the recording scrubbed its secrets)."""
