@@ -112,3 +112,44 @@ def test_script_share_counts_like_one_match_per_character(text: str, lang: str) 
     wanted = count(_SCRIPT_CLASSES.get(lang, "A-Za-z\u00c0-\u024f\u1e00-\u1eff"))
     share = min(1.0, wanted / letters) if letters else 1.0
     assert _script_share(text, lang) == (share, letters, count("\u00c0-\u00ff"))
+
+
+def test_case_folding_never_separates_what_the_regex_engine_matches() -> None:
+    """Every pair of characters re.IGNORECASE treats as equal folds to the same text, so the
+    folded pre-check of boilerplate-stripped cannot miss a marker the regex would find."""
+    import _sre
+    from re import _casefix  # type: ignore[attr-defined]  # the engine's extra equivalences
+
+    from harness.checks import _fold
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        assert _fold(char) == _fold(chr(_sre.unicode_tolower(code))), hex(code)
+    for one, others in _casefix._EXTRA_CASES.items():
+        for other in others:
+            assert _fold(chr(one)) == _fold(chr(other)), (hex(one), hex(other))
+
+
+_MARKER_TEXT = st.text(alphabet=st.sampled_from([*"aSsKkIiß-./获", "ſ", "K", "İ", "ı", "ẞ", "Σ", "ς"]))
+
+
+@settings(max_examples=300)
+@given(
+    markers=st.lists(_MARKER_TEXT.filter(bool), min_size=1, max_size=3),
+    fields=st.lists(_MARKER_TEXT, min_size=1, max_size=3),
+)
+def test_boilerplate_stripped_fires_exactly_where_the_regex_does(
+    markers: list[str], fields: list[str]
+) -> None:
+    item = {"title": fields[0], "paragraphs": fields[1:]}
+    check = get_invariant("boilerplate-stripped").bind({"markers": markers})
+    found = [(v.field, v.message) for v in check.iter_violations([item], CheckContext())]
+    pattern = re.compile("|".join(map(re.escape, dict.fromkeys(markers))), re.IGNORECASE)
+    expected = []
+    for path, text in text_fields(item):
+        match = pattern.search(text)
+        if match:
+            expected.append((path, f"boilerplate marker {match.group(0)!r} in text"))
+    assert found == expected
