@@ -169,8 +169,36 @@ def dumps(p: Profile) -> str:
     return json.dumps(to_data(p), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+_LOADED: dict[str, tuple[tuple[int, ...], Profile]] = {}
+_LOADED_MAX = 64
+
+
 def load_baseline(path: Path) -> Profile:
-    """Read a baseline file; ConfigError when it is missing or malformed."""
+    """Read a baseline file; ConfigError when it is missing or malformed.
+
+    ``harness check`` asks for a feed's baseline once per cassette: a file read before is served
+    from memory while it is the same file with the same size and times (``harness bless``
+    renames a new file over it; an edit in place changes its change time). Profiles are frozen
+    and shared: never mutate their mappings.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no baseline; create one with 'harness bless FEED'") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read baseline: {err}") from None
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    cached = _LOADED.get(os.fspath(path))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    loaded = _read_baseline(path)
+    if len(_LOADED) >= _LOADED_MAX:
+        _LOADED.clear()
+    _LOADED[os.fspath(path)] = (stamp, loaded)
+    return loaded
+
+
+def _read_baseline(path: Path) -> Profile:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

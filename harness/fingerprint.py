@@ -27,6 +27,7 @@ Signal families (the part before the first ``:``):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -72,7 +73,13 @@ _BLOCKS = frozenset({
     "table", "ul", "ol", "dl", "figure", "form", "main", "nav", "tr",
 })  # fmt: skip
 _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
-_WS = re.compile(r"[\s\u3000\xa0]+")
+_WS = re.compile(r"[\s\u3000\xa0]+")  # \s is str.isspace(), U+3000 and U+00A0 included
+_DIGIT = re.compile(r"\d")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ZONE = re.compile(r"(?:[+-]\d\d:?\d\d|Z|[A-Z]{1,5})$")
+_DIGITS = re.compile(r"\d+")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_MEMO = 4096  # entries per memoized pure function (tags, classes, hosts, link values)
 _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
 _ESCAPED_MARKUP = re.compile(
     r"<\s*/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>|&(?:[A-Za-z]{2,8}|#\d{2,6});"
@@ -82,15 +89,18 @@ _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u201e\u2020-\u2022\u2026\u2030\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u20ac\u2122]"
 )
 _WORD = re.compile(r"\w")
-_LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)
+_LETTERS = re.compile(r"[^\W\d_]+")  # runs: summing their lengths counts letters
+_CJK_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)  # found by _item_spans
+_ITEM_OPEN = re.compile(r"<(item|entry)\b")
+_ITEM_CLOSE = {"item": re.compile(r"</item\s*>"), "entry": re.compile(r"</entry\s*>")}
 _MARKUP_FIELD = re.compile(
     r"<((?:content:encoded)|description|summary|content)\b[^>]*?(/?)>(\s*)(<!\[CDATA\[|&amp;lt;|&lt;|<)?"
 )
 _URLISH = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|run|best|xyz|top|fr|cn|io)\b"
 )
+_URLISH_TLD = re.compile(r"\.(?:com|net|org|run|best|xyz|top|fr|cn|io)")
 _SHAPE_MAX = 200
 _RAW_LINK = re.compile(r"<link>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]*)")
 _HASH_CHARS = 10
@@ -246,13 +256,13 @@ def shape(text: str) -> str:
     ``Wed, 06 Dec 2023 15:45:03 GMT`` has the shape ``AAA, DD AAA DDDD DD:DD:DD AAA``.
     """
     text = _WS.sub(" ", text.strip())[:64]
-    return re.sub(r"\d", "D", re.sub(r"[A-Za-z]", "A", text))
+    return _DIGIT.sub("D", _ASCII_LETTER.sub("A", text))
 
 
 def _zone(raw: str) -> str:
     """The zone form of a date string: ``+0800``-style, ``+08:00``, ``Z``, a name, or none."""
     raw = raw.strip()
-    match = re.search(r"(?:[+-]\d\d:?\d\d|Z|[A-Z]{1,5})$", raw)
+    match = _ZONE.search(raw)
     if match is None:
         return "none"
     token = match.group()
@@ -261,6 +271,7 @@ def _zone(raw: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def host_key(host: str) -> str:
     """A host without ``www.`` and port, cut to its registrable part (``s.rfi.fr`` → ``rfi.fr``)."""
     labels = host.lower().strip(".").split(".")
@@ -269,6 +280,7 @@ def host_key(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def _link_form(value: str) -> tuple[str, str | None]:
     """(form, host) of an href/src: https, http, protocol- or root-relative, relative, scheme."""
     value = value.strip()
@@ -297,7 +309,8 @@ def _link_form(value: str) -> tuple[str, str | None]:
 
 
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """Whitespace runs as one space, ends stripped: ``_WS.sub(" ", text).strip()``, faster."""
+    return " ".join(text.split())  # str.split() splits on exactly the characters \s matches
 
 
 def _digest(text: str) -> str:
@@ -306,6 +319,15 @@ def _digest(text: str) -> str:
 
 
 def _short(text: str, width: int = _EXCERPT) -> str:
+    """``shorten(_norm(text), width)``, normalizing only a prefix of a long text when it suffices.
+
+    The normalized prefix (stripped) is a prefix of the normalized text: when it is already
+    longer than ``width``, the text is cut at the same place.
+    """
+    if len(text) > 4 * width:
+        head = _norm(text[: 2 * width + 64])
+        if len(head) > width:
+            return shorten(head, width)
     return shorten(_norm(text), width)
 
 
@@ -395,9 +417,9 @@ def _raw_forms(body: bytes) -> list[set[str]]:
     """Per item: how each markup field is written (cdata, escaped, double-escaped, xml, text)."""
     text = body.decode("utf-8", "replace")
     found: list[set[str]] = []
-    for span in _ITEM_SPAN.finditer(text):
+    for span in _item_spans(text):
         forms: set[str] = set()
-        for m in _MARKUP_FIELD.finditer(span.group()):
+        for m in _MARKUP_FIELD.finditer(span):
             name, empty, _, opener = m.groups()
             kind = {
                 "<![CDATA[": "cdata",
@@ -406,11 +428,33 @@ def _raw_forms(body: bytes) -> list[set[str]]:
                 "<": "xml",
             }.get(opener or "", "text")
             forms.add(f"esc:{name}={'empty' if empty else kind}")
-        link = _RAW_LINK.search(span.group())
+        link = _RAW_LINK.search(span)
         if link is not None:
             forms.add(f"rawlink:{_link_form(link.group(1))[0]}")
         found.append(forms)
     return found
+
+
+def _item_spans(text: str) -> Iterator[str]:
+    """What ``_ITEM_SPAN.finditer(text)`` matches, without its lazy scan of every character.
+
+    At an opening ``<item``/``<entry``, the lazy ``.*?`` stops at the first closing tag of that
+    name: a plain search for it. With no closing tag, the regex moves on by one character; no
+    later opening of that name can close either.
+    """
+    pos = 0
+    closed: dict[str, bool] = {}
+    while (opening := _ITEM_OPEN.search(text, pos)) is not None:
+        name = opening.group(1)
+        closing = None
+        if closed.get(name) is not False:
+            closing = _ITEM_CLOSE[name].search(text, opening.end())
+        if closing is None:
+            closed[name] = False
+            pos = opening.start() + 1
+            continue
+        yield text[opening.start() : closing.end()]
+        pos = closing.end()
 
 
 # --- bodies ------------------------------------------------------------------------------------
@@ -429,15 +473,30 @@ def _parse_body(html: str) -> Any:
 
 
 def _label(el: Any) -> str:
-    tag = el.tag.lower() if isinstance(el.tag, str) else "?"
-    if not el.attrib:
-        return tag[:24]
-    parts = [tag[:24]]
-    classes = sorted(set((el.get("class") or "").split()))[:3]
-    parts += ["." + re.sub(r"\d+", "D", c)[:24] for c in classes]
-    data = sorted(a for a in el.attrib if a.startswith("data-"))[:3]
-    parts += [f"[{re.sub(r'[0-9]+', 'D', a)[:30]}]" for a in data]
-    return "".join(parts)[:_LABEL_MAX]
+    """An element's path label: tag, up to 3 classes and 3 ``data-*`` names, digits as ``D``."""
+    return _form(el.tag if isinstance(el.tag, str) else "?", el.get("class"), tuple(el.keys()))[0]
+
+
+@functools.lru_cache(maxsize=_MEMO)
+def _form(
+    tag: str, classes: str | None, names: tuple[str, ...]
+) -> tuple[str, str, tuple[str, ...]]:
+    """(label, lowercase tag, ``attr:`` signals) of an element: a pure function of its tag,
+    class attribute and attribute names, so the walk computes it once per distinct element form.
+    """
+    lower = tag.lower()
+    attrs = tuple(
+        f"attr:{lower}@{name.lower()[:30]}"
+        for name in names
+        if name != "class" and not name.startswith("data-")
+    )
+    if not names:
+        return lower[:24], lower, attrs
+    parts = [lower[:24]]
+    parts += ["." + _DIGITS.sub("D", c)[:24] for c in sorted(set((classes or "").split()))[:3]]
+    data = sorted(a for a in names if a.startswith("data-"))[:3]
+    parts += [f"[{_ASCII_DIGITS.sub('D', a)[:30]}]" for a in data]
+    return "".join(parts)[:_LABEL_MAX], lower, attrs
 
 
 @dataclass(slots=True)
@@ -454,6 +513,7 @@ class _Draft:
     blocks: list[Any] = field(default_factory=list)  # top-level elements (or text) in order
     texts: list[tuple[str, int, str]] = field(default_factory=list)  # (hash, top index, text)
     field_text: str | None = None  # parsed text fields joined (None: the parser has none)
+    block_excerpts: dict[int, str] = field(default_factory=dict)  # top index -> its excerpt
 
     def add(self, signal: str, top: int | None = None, excerpt: str | None = None) -> None:
         """Note a signal, where it was first met and an excerpt of that place."""
@@ -461,9 +521,16 @@ class _Draft:
         if top is not None and signal not in self.where:
             self.where[signal] = top
             if excerpt is None and top < len(self.blocks):
-                excerpt = _block_excerpt(self.blocks[top])
+                excerpt = self.block_excerpt(top)
         if excerpt is not None and signal not in self.excerpts:
             self.excerpts[signal] = excerpt
+
+    def block_excerpt(self, top: int) -> str:
+        """The excerpt of top-level block ``top``, serialized once (blocks are only appended)."""
+        excerpt = self.block_excerpts.get(top)
+        if excerpt is None:
+            excerpt = self.block_excerpts[top] = _block_excerpt(self.blocks[top])
+        return excerpt
 
     def finish(self, boilerplate: Mapping[str, tuple[str, int]]) -> ItemPrint:
         """Add boilerplate signals and the boilerplate share; freeze."""
@@ -573,33 +640,72 @@ def _case(html: str, draft: _Draft) -> None:
 
 
 def _walk(body: Any, draft: _Draft) -> dict[str, tuple[str, int, Any]]:
-    """Walk the body once: paths, attributes, links, text blocks; return text -> (path, top, el)."""
+    """Walk the body once: paths, attributes, links, text blocks; return text -> (path, top, el).
+
+    The top-level children of the body (and the texts around them) are the *blocks*, numbered
+    ``top`` in order; every element is visited in document order, a block's tail text after
+    its elements. Script, style and the like are skipped with everything inside them.
+    """
     by_text: dict[str, tuple[str, int, Any]] = {}
     text_by_tag: Counter[str] = Counter()
     images = 0
     loose = _norm(body.text or "")
-    top = 0
     if loose:
         draft.blocks.append(loose)
         _text_block("#text", loose, 0, draft, text_by_tag)
-        top = 1
-    for child in body:
-        if not isinstance(child.tag, str) or child.tag in _SKIP:
+    where = draft.where  # a signal already placed needs nothing more (where ⊆ signals)
+    # labels of each visited element's path; the dict keeps the element proxies alive, so an
+    # element's getparent() is the very object stored here (absent: inside a skipped element)
+    labels_of: dict[Any, tuple[str, ...]] = {body: ()}
+    block: Any = None  # the current top-level block
+    top = 0
+    for el in body.iterdescendants():
+        parent = el.getparent()
+        parents = labels_of.get(parent)
+        raw = el.tag
+        if parent is body and block is not None:
+            _tail(block, draft, text_by_tag)  # the text after a block is the next block
+            block = None
+        if parents is None or not isinstance(raw, str) or raw in _SKIP:
             continue
-        draft.blocks.append(child)
-        images += _walk_block(child, top, draft, by_text, text_by_tag)
-        tail = _norm(child.tail or "")
-        top += 1
-        if tail:
-            draft.blocks.append(tail)
-            _text_block("#text", tail, top, draft, text_by_tag)
-            top += 1
+        if parent is body:
+            block, top = el, len(draft.blocks)
+            draft.blocks.append(el)
+        label, tag, attrs = _form(raw, el.get("class"), tuple(el.keys()))
+        labels = labels_of[el] = (*parents, label)[-_PATH_DEPTH:]
+        path = "/".join(labels)
+        signal = f"tag:{path}"
+        if signal not in where:
+            draft.add(signal, top)
+        for signal in attrs:
+            if signal not in where:
+                draft.add(signal, top)
+        if tag == "img":
+            images += 1
+            _link(el.get("src") or el.get("data-src") or "", "src", "imghost", top, draft)
+        elif tag == "a" and el.get("href") is not None:
+            _link(el.get("href") or "", "href", "host", top, draft)
+        if (tag in _BLOCKS or parent.tag == "body") and _holds_no_block(el):
+            text = _norm(_text_of(el))
+            if text and tag != "a":  # link texts (categories, tags) are content, not blocks
+                _text_block(tag, text, top, draft, text_by_tag)
+                by_text.setdefault(text, (path, top, el))
+    if block is not None:
+        _tail(block, draft, text_by_tag)
     draft.metrics["images"] = float(images)
     draft.metrics["text"] = float(sum(text_by_tag.values()))
     draft.metrics.setdefault("paragraphs", float(len(draft.texts)))
     if text_by_tag:
         draft.signals.add(f"tb:{text_by_tag.most_common(1)[0][0]}")
     return by_text
+
+
+def _tail(block: Any, draft: _Draft, text_by_tag: Counter[str]) -> None:
+    """The text after a top-level block, as a block of its own."""
+    tail = _norm(block.tail or "")
+    if tail:
+        draft.blocks.append(tail)
+        _text_block("#text", tail, len(draft.blocks) - 1, draft, text_by_tag)
 
 
 def _block_excerpt(el: Any) -> str:
@@ -612,43 +718,13 @@ def _block_excerpt(el: Any) -> str:
     return _short(markup, _EXCERPT)
 
 
-def _walk_block(
-    block: Any,
-    top: int,
-    draft: _Draft,
-    by_text: dict[str, tuple[str, int, Any]],
-    text_by_tag: Counter[str],
-) -> int:
-    images = 0
-    stack: list[tuple[Any, tuple[str, ...]]] = [(block, ())]
-    while stack:
-        el, parents = stack.pop()
-        if not isinstance(el.tag, str) or el.tag in _SKIP:
-            continue
-        labels = (*parents, _label(el))[-_PATH_DEPTH:]
-        path = "/".join(labels)
-        tag = el.tag.lower()
-        draft.add(f"tag:{path}", top)
-        for name in el.attrib:
-            if name != "class" and not name.startswith("data-"):
-                draft.add(f"attr:{tag}@{name.lower()[:30]}", top)
-        if tag == "img":
-            images += 1
-            _link(el.get("src") or el.get("data-src") or "", "src", "imghost", top, draft)
-        elif tag == "a" and el.get("href") is not None:
-            _link(el.get("href") or "", "href", "host", top, draft)
-        if _is_leaf_block(el, tag):
-            text = _norm("".join(el.itertext()))
-            if text and tag != "a":  # link texts (categories, tags) are content, not blocks
-                _text_block(tag, text, top, draft, text_by_tag)
-                by_text.setdefault(text, (path, top, el))
-        stack.extend((child, labels) for child in reversed(el))
-    return images
+def _text_of(el: Any) -> str:
+    """``"".join(el.itertext())`` (the element's text and its descendants', no tail), in C."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)  # type: ignore[no-any-return]
 
 
-def _is_leaf_block(el: Any, tag: str) -> bool:
-    if tag not in _BLOCKS and el.getparent() is not None and el.getparent().tag != "body":
-        return False
+def _holds_no_block(el: Any) -> bool:
+    """A leaf block: no child is a block element (checked for blocks and the body's children)."""
     return not any(isinstance(c.tag, str) and c.tag.lower() in _BLOCKS for c in el)
 
 
@@ -656,9 +732,14 @@ def _text_block(tag: str, text: str, top: int, draft: _Draft, text_by_tag: Count
     text_by_tag[tag] += len(text)
     if _WORD.search(text):  # punctuation between links (", ") is not a block
         draft.texts.append((_digest(text), top, text))
-    if len(text) <= _SHAPE_MAX and _URLISH.search(text):
+    if len(text) <= _SHAPE_MAX and _may_be_urlish(text) and _URLISH.search(text):
         masked = _URLISH.sub("<url>", text)
         draft.add(f"shape:{_digest(masked)}", top, _short(text))
+
+
+def _may_be_urlish(text: str) -> bool:
+    """False when ``_URLISH`` cannot match: no ``://`` (of ``https?://``), no ``www.``, no TLD."""
+    return "://" in text or "www." in text or _URLISH_TLD.search(text) is not None
 
 
 def _link(value: str, kind: str, host_family: str, top: int, draft: _Draft) -> None:
@@ -725,9 +806,9 @@ def _script(text: str, draft: _Draft) -> None:
         draft.add("text:mojibake", excerpt=_first_match(_MOJIBAKE, text))
     if "\ufffd" in text:
         draft.add("text:replacement-char")
-    letters = len(_LETTER.findall(text))
+    letters = sum(map(len, _LETTERS.findall(text)))
     if letters >= 20:
-        draft.metrics["cjk"] = round(len(_CJK.findall(text)) / letters, 4)
+        draft.metrics["cjk"] = round(sum(map(len, _CJK_RUNS.findall(text))) / letters, 4)
 
 
 # --- boilerplate -------------------------------------------------------------------------------

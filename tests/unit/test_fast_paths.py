@@ -132,7 +132,9 @@ def test_case_folding_never_separates_what_the_regex_engine_matches() -> None:
             assert _fold(chr(one)) == _fold(chr(other)), (hex(one), hex(other))
 
 
-_MARKER_TEXT = st.text(alphabet=st.sampled_from([*"aSsKkIiß-./获", "ſ", "K", "İ", "ı", "ẞ", "Σ", "ς"]))
+_MARKER_TEXT = st.text(
+    alphabet=st.sampled_from([*"aSsKkIiß-./获", "ſ", "K", "İ", "ı", "ẞ", "Σ", "ς"])
+)
 
 
 @settings(max_examples=300)
