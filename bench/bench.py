@@ -69,10 +69,13 @@ def pytest_config(tmp: Path, corpus: Path) -> Path:
     return path
 
 
-def run_pytest(config: Path, corpus: Path, workers: int, cache: Path | None) -> Callable[[], None]:
+def run_pytest(
+    config: Path, corpus: Path, workers: int, cache: Path | None, items: str = "check"
+) -> Callable[[], None]:
     """A function running the plugin's tests on ``corpus`` (pytest -n workers) in a subprocess."""
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-header"]
     argv += ["--harness-config", str(config), str(corpus), "-n", str(workers)]
+    argv += [f"--harness-items={items}"]
     env = {**os.environ, "FEEDHARNESS_CACHE": str(cache) if cache else "off"}
 
     def run() -> None:
@@ -189,8 +192,12 @@ def main() -> int:
         # pytest-xdist: on the 10x corpus, so that checking, not pytest's start-up, is timed.
         (Path(tmp) / "pytest").mkdir()
         pytest_toml = pytest_config(Path(tmp) / "pytest", big)
-        t_n0, t_n2 = median_times(
-            [run_pytest(pytest_toml, big, n, warm.cache_dir) for n in (0, 2)],
+        t_n0, t_n2, t_c0, t_c2 = median_times(
+            [
+                run_pytest(pytest_toml, big, n, warm.cache_dir, items)
+                for items in ("check", "cassette")
+                for n in (0, 2)
+            ],
             max(3, args.runs // 2),
         )
         # Drift against a baseline adds fingerprinting to every check; timed on its own.
@@ -224,8 +231,10 @@ def main() -> int:
         "-j 1 vs -j 2, warm cache (s)": f"{t_j1:.2f} / {t_j2:.2f} (speed-up {t_j1 / t_j2:.2f}x)",
         "-j 1 vs -j 2, cold cache (s)": f"{t_j1_cold:.2f} / {t_j2_cold:.2f} "
         f"(speed-up {t_j1_cold / t_j2_cold:.2f}x)",
-        "pytest -n 0 vs -n 2, 10x corpus, warm cache (s)": f"{t_n0:.2f} / {t_n2:.2f} "
+        "pytest -n 0 vs -n 2, 10x corpus, item per check (s)": f"{t_n0:.2f} / {t_n2:.2f} "
         f"(speed-up {t_n0 / t_n2:.2f}x)",
+        "pytest -n 0 vs -n 2, 10x corpus, item per cassette (s)": f"{t_c0:.2f} / {t_c2:.2f} "
+        f"(speed-up {t_c0 / t_c2:.2f}x)",
         "reports identical (cold, warm, -j 2)": same,
         "medians over runs": args.runs,
     }
@@ -246,6 +255,8 @@ def main() -> int:
                     "j2_cold": t_j2_cold,
                     "pytest_n0": t_n0,
                     "pytest_n2": t_n2,
+                    "pytest_cassette_n0": t_c0,
+                    "pytest_cassette_n2": t_c2,
                     "j2": t_j2,
                 }
             }

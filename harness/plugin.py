@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 _RUNNER = pytest.StashKey["Runner | None"]()
 _RECORDED = pytest.StashKey["RecordReport"]()
 _RECORD_MODES = ("once", "new_episodes", "rewrite", "none")  # harness.record.RecordMode
+_ITEM_MODES = ("check", "cassette")
+_WHOLE = "*"  # the check of the one item a cassette has with --harness-items=cassette
 
 
 class HarnessWarning(UserWarning):
@@ -53,6 +55,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="do not collect cassettes as tests",
     )
     group.addoption(
+        "--harness-items",
+        dest="harness_items",
+        choices=_ITEM_MODES,
+        default=None,
+        help="'check': one test per cassette x check (default); 'cassette': one test per "
+        "cassette, failing with all its violations (far fewer items: pytest -n scales with it)",
+    )
+    parser.addini(
+        "harness_items", "default of --harness-items (check or cassette)", default="check"
+    )
+    group.addoption(
         "--harness-record-mode",
         dest="harness_record_mode",
         choices=_RECORD_MODES,
@@ -65,6 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Load the harness configuration once; a bad one stops pytest with a usage error."""
     if not config.getoption("harness_off"):
+        _item_mode(config)  # a wrong harness_items stops pytest before collecting
         config.stash[_RUNNER] = _build_runner(config)
 
 
@@ -120,6 +134,15 @@ class _TerminalProgress:
                 self.reporter.write_line(record.progress_line)
 
 
+def _item_mode(config: pytest.Config) -> str:
+    mode = config.getoption("harness_items", None) or config.getini("harness_items")
+    if mode not in _ITEM_MODES:
+        raise pytest.UsageError(
+            f"feedharness: harness_items is {mode!r}, expected one of: {', '.join(_ITEM_MODES)}"
+        )
+    return str(mode)
+
+
 def _runner(config: pytest.Config) -> Runner | None:
     return config.stash.get(_RUNNER, None)
 
@@ -165,6 +188,9 @@ class CassetteFile(pytest.File):
 
         runner = _runner(self.config)
         assert runner is not None
+        if _item_mode(self.config) == "cassette":  # nothing to plan: the cassette is read once
+            yield CheckItem.from_parent(self, name="cassette", check=_WHOLE, feed=None)
+            return
         try:
             feed, checks = runner.plan(self.path)
         except HarnessError as err:
@@ -212,27 +238,36 @@ class CheckItem(pytest.Item):
             raise HarnessCheckFailed(f"cassette: {self.load_error}")
         result = self._result()
         self.shown = result.path
+        if self.check == _WHOLE:
+            self.user_properties[:] = [("feed", result.feed or "unclaimed")]
         if result.error is not None:
-            prefix = "" if self.check == "load" else "not checked: "
+            prefix = "" if self.check in ("load", _WHOLE) else "not checked: "
             raise HarnessCheckFailed(f"{prefix}{result.error_kind}: {result.error}")
         mine = [v for v in result.violations if self._owns(v.check, self.planned)]
         for v in mine:
             if v.severity is Severity.WARNING:
-                warnings.warn(HarnessWarning(f"{result.path}: {_line(v)}"), stacklevel=1)
+                warnings.warn(HarnessWarning(f"{result.path}: {self._shown_line(v)}"), stacklevel=1)
         errors = [v for v in mine if v.severity is Severity.ERROR]
         if errors:
-            lines = [_line(v) for v in errors[:20]]
+            lines = [self._shown_line(v) for v in errors[:20]]
             if len(errors) > 20:
                 lines.append(f"... and {len(errors) - 20} more")
             raise HarnessCheckFailed(
-                f"{len(errors)} violation(s) of {self.check}:\n" + "\n".join(lines)
+                f"{len(errors)} violation(s)"
+                + ("" if self.check == _WHOLE else f" of {self.check}")
+                + ":\n"
+                + "\n".join(lines)
             )
+
+    def _shown_line(self, v: Violation) -> str:
+        """The CLI's line; with one item per cassette, led by the check that found it."""
+        return f"{v.check}: {_line(v)}" if self.check == _WHOLE else _line(v)
 
     def _owns(self, check: str, planned: tuple[str, ...]) -> bool:
         """The 'parser' item owns the problems parsers report (date-format, body-structure...)."""
         if self.check == "parser":
             return check not in planned
-        return check == self.check
+        return self.check in (check, _WHOLE)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The violations, as the CLI shows them, without a traceback."""
@@ -243,7 +278,7 @@ class CheckItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Location shown in reports."""
-        return self.path, None, f"{self.shown}::{self.check}"
+        return self.path, None, f"{self.shown}::{self.name}"
 
 
 def _line(v: Violation) -> str:

@@ -34,6 +34,13 @@ from harness.setup import GENERIC_INVARIANTS, FeedSetup, build_setup
 from harness.staleness import stale_warning
 
 _ITEM_HEAD_BYTES = 4096
+# What a report calls a failure, by exception (first match; any other HarnessError: config).
+_ERROR_KINDS: dict[type[HarnessError], str] = {
+    TransportError: "transport",
+    CassetteError: "cassette",
+    ParseError: "parse",
+    FetchError: "parse",
+}
 _MAX_ITEM_FILE = 16 * 1024 * 1024
 
 
@@ -89,14 +96,9 @@ class Runner:
             if is_cassette_path(path):
                 return self._check_cassette(path, shown)
             return self._check_item_file(path, shown)
-        except TransportError as err:
-            return _broken(shown, "transport", err)
-        except CassetteError as err:
-            return _broken(shown, "cassette", err)
-        except (ParseError, FetchError) as err:
-            return _broken(shown, "parse", err)
         except HarnessError as err:
-            return _broken(shown, "config", err)
+            kind = next((k for t, k in _ERROR_KINDS.items() if isinstance(err, t)), "config")
+            return _broken(shown, kind, RuntimeError(_renamed(err, path, shown)))
         except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
             return _broken(shown, "internal", RuntimeError(f"internal error: {_crash(err)}"))
 
@@ -355,6 +357,15 @@ def _responses_for(interactions: Sequence[Interaction], url: str) -> int:
 def _crash(err: Exception) -> str:
     """'ValueError: Invalid IPv6 URL' on one line, for reports (the traceback stays ours)."""
     return " ".join(f"{type(err).__name__}: {err}".split())
+
+
+def _renamed(err: Exception, path: Path, shown: str) -> str:
+    """The message with the file named as ``shown`` (not by the path it was opened with)."""
+    message = str(err)
+    for name in dict.fromkeys((str(path), str(path.resolve()))):
+        if message.startswith(f"{name}: "):
+            return f"{shown}: {message[len(name) + 2 :]}"
+    return message
 
 
 def _prefixed(shown: str, err: Exception) -> str:

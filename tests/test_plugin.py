@@ -134,3 +134,46 @@ def test_runs_in_parallel_with_xdist(project: pytest.Pytester) -> None:
             cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8"
         )
     project.runpytest("-n", "2", "cassettes").assert_outcomes(passed=40)
+
+
+def test_one_item_per_cassette_reports_every_violation(project: pytest.Pytester) -> None:
+    bad_date = [{"title": " ", "link": "https://example.test/1", "date": "sometime soon"}]
+    project.path.joinpath("cassettes", "bad.yaml").write_text(
+        cassette_yaml("https://example.test/feed.xml", rss(bad_date)), encoding="utf-8"
+    )
+    project.path.joinpath("cassettes", "broken.yaml").write_text("{{{\n", encoding="utf-8")
+    collected = project.runpytest("--harness-items=cassette", "--collect-only", "-q", "cassettes")
+    collected.stdout.fnmatch_lines(
+        [
+            "cassettes/bad.yaml::cassette",
+            "cassettes/broken.yaml::cassette",
+            "cassettes/good.yaml::cassette",
+        ]
+    )
+    result = project.runpytest("--harness-items=cassette", "cassettes")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(["*bad.yaml::cassette*", "*2 violation(s):*"])
+    result.stdout.fnmatch_lines(["*title-nonempty*"])
+    result.stdout.fnmatch_lines(["*sometime soon*"])
+    result.stdout.fnmatch_lines(
+        ["*broken.yaml::cassette*", "*cassette: *broken.yaml*invalid YAML*"]
+    )
+
+
+def test_item_mode_from_the_ini_file_and_a_wrong_one(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nharness_items = cassette\n")
+    project.runpytest("cassettes").assert_outcomes(passed=1)
+    project.makeini("[pytest]\nharness_items = everything\n")
+    result = project.runpytest("cassettes")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*harness_items is 'everything', expected one of: check, cassette*"]
+    )
+
+
+def test_one_item_per_cassette_with_xdist(project: pytest.Pytester) -> None:
+    for n in range(4):
+        project.path.joinpath("cassettes", f"c{n}.yaml").write_text(
+            cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8"
+        )
+    project.runpytest("-n", "2", "--harness-items=cassette", "cassettes").assert_outcomes(passed=5)
