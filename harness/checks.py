@@ -55,18 +55,16 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def text_fields(item: Item) -> Iterator[tuple[str, str]]:
+def text_fields(item: Item) -> list[tuple[str, str]]:
     """(path, text) of every plain-text field of an item or article record."""
-    for key in ("title", "lead", "author"):
-        value = item.get(key)
-        if isinstance(value, str):
-            yield key, value
+    found = [(k, item[k]) for k in ("title", "lead", "author") if isinstance(item.get(k), str)]
     dateline = item.get("dateline")
     if isinstance(dateline, dict) and isinstance(dateline.get("text"), str):
-        yield "dateline/text", dateline["text"]
-    for i, para in enumerate(item.get("paragraphs") or ()):
-        if isinstance(para, str):
-            yield f"paragraphs/{i}", para
+        found.append(("dateline/text", dateline["text"]))
+    paragraphs = item.get("paragraphs")
+    if paragraphs:
+        found += [(f"paragraphs/{i}", p) for i, p in enumerate(paragraphs) if isinstance(p, str)]
+    return found
 
 
 def _parse_utc(value: Any) -> datetime | None:
@@ -235,7 +233,7 @@ def boilerplate_stripped(
         return
     folded = _folded_pattern(wanted)
     for i, item in enumerate(items):
-        fields = list(text_fields(item))
+        fields = text_fields(item)
         # A case-insensitive regex tries every marker at every position (~15x slower than a
         # plain search): a plain search of the case-folded text clears most items first.
         if not folded.search(_fold("\n".join(text for _, text in fields))):

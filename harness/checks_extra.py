@@ -87,7 +87,7 @@ def _mojibake_fields(item: Item, html_fields: bool) -> Iterator[tuple[str, str]]
     removes characters, so HTML whose raw text holds no candidate holds none once stripped:
     the (costly) stripping is done only on a hit.
     """
-    fields = list(text_fields(item))
+    fields = text_fields(item)
     html = [
         (key, item[key])
         for key in ("summary", "content")
