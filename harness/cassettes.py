@@ -211,7 +211,9 @@ def read_cassette_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
 def decode_cassette(path: Path, data: bytes) -> Cassette:
     """A cassette from the bytes of the file at ``path``; CassetteError naming the file."""
     try:
-        return _build(path, _parse_yaml(_utf8(data)))
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # libyaml would read UTF-16; vcrpy not
+            _utf8(data)
+        return _build(path, _parse_yaml(data))
     except _Problem as problem:
         raise CassetteError(f"{path}: {problem}") from None
 
@@ -243,13 +245,17 @@ def _utf8(data: bytes) -> str:
         ) from None
 
 
-def _parse_yaml(text: str) -> Any:
-    loader = _Loader(text)
+def _parse_yaml(data: bytes) -> Any:
+    """YAML from the file's bytes: libyaml decodes (and checks) UTF-8 itself, so the text is
+    neither decoded here nor encoded again by the loader (~4 ms per MB saved)."""
+    loader = _Loader(data)
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as err:
+        _utf8(data)  # bytes that are not UTF-8 are named as such, wherever the parser stopped
         raise _Problem(_yaml_message(err)) from None
     except yaml.YAMLError as err:
+        _utf8(data)
         raise _Problem(_one_line(f"invalid YAML: {err}")) from None
     except RecursionError:
         raise _Problem("invalid YAML: nested too deeply") from None
