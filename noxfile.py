@@ -39,5 +39,5 @@ def check(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmark against feedparser (not part of the default sessions; see bench/README.md)."""
-    session.install(".", "feedparser")
+    session.install(".[test]", "feedparser")  # pytest-xdist for the pytest -n timings
     session.run("python", "bench/bench.py", *session.posargs)
