@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -72,6 +74,7 @@ _BLOCKS = frozenset({
     "dt", "figcaption", "section", "article", "aside", "header", "footer", "address", "center",
     "table", "ul", "ol", "dl", "figure", "form", "main", "nav", "tr",
 })  # fmt: skip
+_BLOCK_TAGS = tuple(sorted(_BLOCKS))
 _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
 _WS = re.compile(r"[\s\u3000\xa0]+")  # \s is str.isspace(), U+3000 and U+00A0 included
 _DIGIT = re.compile(r"\d")
@@ -91,6 +94,8 @@ _MOJIBAKE = re.compile(
 _WORD = re.compile(r"\w")
 _LETTERS = re.compile(r"[^\W\d_]+")  # runs: summing their lengths counts letters
 _CJK_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_LETTER_RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufa6d\ufa70-\ufad9]+")
+_CJK_LETTERS_CHECKED = frozenset({"14.0.0"})  # Unicode versions where _CJK_LETTER_RUNS holds
 _ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)  # found by _item_spans
 _ITEM_OPEN = re.compile(r"<(item|entry)\b")
 _ITEM_CLOSE = {"item": re.compile(r"</item\s*>"), "entry": re.compile(r"</entry\s*>")}
@@ -102,6 +107,8 @@ _URLISH = re.compile(
 )
 _URLISH_TLD = re.compile(r"\.(?:com|net|org|run|best|xyz|top|fr|cn|io)")
 _SHAPE_MAX = 200
+_MOJIBAKE_MIN = 3  # mojibake pairs in a body text that make it ``text:mojibake``
+_HOST_FAMILY = {"href": "host", "src": "imghost"}
 _RAW_LINK = re.compile(r"<link>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]*)")
 _HASH_CHARS = 10
 _PATH_DEPTH = 3
@@ -368,11 +375,11 @@ def _envelope(body: bytes) -> _Envelope:
     env.feed.add(f"root:{_qname(root.tag, nsmap)}")
     namespaces: set[str] = set()
     for el in root.iter():
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        namespaces.update(v for k, v in el.nsmap.items())
-        local = etree.QName(el).localname
-        if local in ("item", "entry"):
+        namespaces.update(el.nsmap.values())
+        if tag.rpartition("}")[2] in ("item", "entry"):  # the local name
             env.items.append(_item_paths(el, nsmap))
     env.feed.update(f"ns:{_KNOWN_NS.get(u, u) or u}" for u in namespaces)
     env.feed.update(f"chan:{p}" for p in _channel_paths(root, nsmap))
@@ -470,6 +477,17 @@ def _parse_body(html: str) -> Any:
         return None
     body = root.find("body")
     return root if body is None else body
+
+
+def _parser_lowercases() -> bool:
+    """Whether the HTML parser writes ASCII tag names in lowercase (libxml2 does)."""
+    names = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "Div", "P", "BLOCKQUOTE"
+    body = _parse_body("".join(f"<{n}>x</{n}>" for n in names))
+    tags = [el.tag for el in body.iterdescendants()] if body is not None else []
+    return tags == [n.lower() for n in names]
+
+
+_PARSER_LOWERCASES = _parser_lowercases()
 
 
 def _label(el: Any) -> str:
@@ -577,7 +595,7 @@ def _item_draft(item: Item, index: int, envelope_items: list[set[str]]) -> _Draf
     body = _parse_body(html) if isinstance(html, str) and html.strip() else None
     if body is not None:
         _case(html, draft)
-        text_by_block = _walk(body, draft)
+        text_by_block = _walk(body, draft, html)
         _roles(item, text_by_block, draft)
         _text_signals(body, draft)
     if isinstance(title, str):
@@ -639,7 +657,57 @@ def _case(html: str, draft: _Draft) -> None:
     draft.add(f"case:{form}", excerpt=_short(html[:400], 100))
 
 
-def _walk(body: Any, draft: _Draft) -> dict[str, tuple[str, int, Any]]:
+class _Step(NamedTuple):
+    """What the walk needs of an element, a pure function of its path state and its form."""
+
+    n: int  # numbers the steps (an element's signals depend on more than its path state)
+    sid: int  # the element's path state (labels and raw tag), numbered
+    labels: tuple[str, ...]  # labels of the last three levels
+    raw: str
+    tag: str  # lowercase
+    path: str  # labels of the last three levels, joined with "/"
+    signals: tuple[str, ...]  # ``tag:`` path and ``attr:`` signals
+    blockish: bool  # a block tag or a child of a ``body`` tag: a text block if it is a leaf
+
+
+_STEPS: dict[tuple[int, str, str | None, tuple[str, ...]], _Step] = {}
+_STATES: dict[tuple[tuple[str, ...], str], int] = {}
+_NUMBERS = itertools.count()  # numbers steps and states, never twice
+_STEPS_MAX = 200_000  # memo entries; both are cleared between walks beyond this
+
+
+def _state(labels: tuple[str, ...], raw: str) -> int:
+    sid = _STATES.get((labels, raw))
+    if sid is None:
+        sid = _STATES[labels, raw] = next(_NUMBERS)
+    return sid
+
+
+def _step(key: tuple[int, str, str | None, tuple[str, ...]], parent: _Step) -> _Step:
+    _, raw, classes, names = key
+    label, tag, attrs = _form(raw, classes, names)
+    labels = (*parent.labels, label)[-_PATH_DEPTH:]
+    path = "/".join(labels)
+    blockish = tag in _BLOCKS or parent.raw == "body"
+    signals = (f"tag:{path}", *attrs)
+    sid = _state(labels, raw)
+    step = _Step(next(_NUMBERS), sid, labels, raw, tag, path, signals, blockish)
+    _STEPS[key] = step
+    return step
+
+
+def _block_parents(body: Any, html: str) -> set[Any] | None:
+    """The elements with a block child, found in C; None when tag names may need ``lower()``.
+
+    The HTML parser lowercases ASCII tag names (checked once, :data:`_PARSER_LOWERCASES`);
+    the only other character ``str.lower()`` turns into ASCII is the Kelvin sign.
+    """
+    if not _PARSER_LOWERCASES or "\u212a" in html:
+        return None
+    return {c.getparent() for c in body.iter(_BLOCK_TAGS)}
+
+
+def _walk(body: Any, draft: _Draft, html: str) -> dict[str, tuple[str, int, Any]]:
     """Walk the body once: paths, attributes, links, text blocks; return text -> (path, top, el).
 
     The top-level children of the body (and the texts around them) are the *blocks*, numbered
@@ -649,47 +717,74 @@ def _walk(body: Any, draft: _Draft) -> dict[str, tuple[str, int, Any]]:
     by_text: dict[str, tuple[str, int, Any]] = {}
     text_by_tag: Counter[str] = Counter()
     images = 0
+    blocks = draft.blocks
     loose = _norm(body.text or "")
     if loose:
-        draft.blocks.append(loose)
+        blocks.append(loose)
         _text_block("#text", loose, 0, draft, text_by_tag)
     where = draft.where  # a signal already placed needs nothing more (where ⊆ signals)
-    # labels of each visited element's path; the dict keeps the element proxies alive, so an
-    # element's getparent() is the very object stored here (absent: inside a skipped element)
-    labels_of: dict[Any, tuple[str, ...]] = {body: ()}
+    add = draft.add
+    if len(_STEPS) > _STEPS_MAX:  # numbers are never reused: a key of before only misses
+        _STEPS.clear()
+        _STATES.clear()
+    root = _Step(-1, _state((), body.tag), (), body.tag, "", "", (), False)
+    # each visited element's step; the dict keeps the element proxies alive, so an element's
+    # getparent() is the very object stored here (absent: inside a skipped element)
+    steps_of: dict[Any, _Step] = {body: root}
+    get_step = steps_of.get
+    memo = _STEPS.get
+    done: set[int] = set()  # steps whose signals are placed already
+    with_block = _block_parents(body, html)
     block: Any = None  # the current top-level block
     top = 0
     for el in body.iterdescendants():
         parent = el.getparent()
-        parents = labels_of.get(parent)
-        raw = el.tag
         if parent is body and block is not None:
-            _tail(block, draft, text_by_tag)  # the text after a block is the next block
+            tail = block.tail  # the text after a block is the next block
+            if tail and not tail.isspace():  # whitespace normalizes to nothing
+                _tail(block, draft, text_by_tag)
             block = None
-        if parents is None or not isinstance(raw, str) or raw in _SKIP:
+        up = get_step(parent)
+        raw = el.tag
+        if up is None or not isinstance(raw, str) or raw in _SKIP:
             continue
         if parent is body:
-            block, top = el, len(draft.blocks)
-            draft.blocks.append(el)
-        label, tag, attrs = _form(raw, el.get("class"), tuple(el.keys()))
-        labels = labels_of[el] = (*parents, label)[-_PATH_DEPTH:]
-        path = "/".join(labels)
-        signal = f"tag:{path}"
-        if signal not in where:
-            draft.add(signal, top)
-        for signal in attrs:
-            if signal not in where:
-                draft.add(signal, top)
+            block, top = el, len(blocks)
+            blocks.append(el)
+        key = (up.sid, raw, el.get("class"), tuple(el.keys()))
+        step = memo(key) or _step(key, up)
+        steps_of[el] = step
+        if step.n not in done:
+            done.add(step.n)
+            for signal in step.signals:
+                if signal not in where:
+                    add(signal, top)
+        tag = step.tag
         if tag == "img":
             images += 1
-            _link(el.get("src") or el.get("data-src") or "", "src", "imghost", top, draft)
-        elif tag == "a" and el.get("href") is not None:
-            _link(el.get("href") or "", "href", "host", top, draft)
-        if (tag in _BLOCKS or parent.tag == "body") and _holds_no_block(el):
-            text = _norm(_text_of(el))
-            if text and tag != "a":  # link texts (categories, tags) are content, not blocks
-                _text_block(tag, text, top, draft, text_by_tag)
-                by_text.setdefault(text, (path, top, el))
+            for signal in _link_signals(el.get("src") or el.get("data-src") or "", "src"):
+                if signal not in where:
+                    add(signal, top)
+        elif tag == "a":
+            href = el.get("href")
+            if href is not None:
+                for signal in _link_signals(href, "href"):
+                    if signal not in where:
+                        add(signal, top)
+        if not step.blockish:
+            continue
+        if with_block is None:
+            if not _holds_no_block(el):
+                continue
+        elif el in with_block:
+            continue
+        if tag == "a":  # link texts (categories, tags) are content, not blocks
+            continue
+        text = " ".join(((el.text or "") if not len(el) else _text_of(el)).split())  # _norm
+        if text:
+            _text_block(tag, text, top, draft, text_by_tag)
+            if text not in by_text:
+                by_text[text] = (step.path, top, el)
     if block is not None:
         _tail(block, draft, text_by_tag)
     draft.metrics["images"] = float(images)
@@ -742,11 +837,13 @@ def _may_be_urlish(text: str) -> bool:
     return "://" in text or "www." in text or _URLISH_TLD.search(text) is not None
 
 
-def _link(value: str, kind: str, host_family: str, top: int, draft: _Draft) -> None:
+@functools.lru_cache(maxsize=_MEMO)
+def _link_signals(value: str, kind: str) -> tuple[str, ...]:
+    """The signals of an ``href`` (``kind``, ``host``) or ``src`` (``kind``, ``imghost``)."""
     form, host = _link_form(value)
-    draft.add(f"{kind}:{form}", top)
-    if host:
-        draft.add(f"{host_family}:{host_key(host)}", top)
+    if not host:
+        return (f"{kind}:{form}",)
+    return f"{kind}:{form}", f"{_HOST_FAMILY[kind]}:{host_key(host)}"
 
 
 def _roles(item: Item, by_text: Mapping[str, tuple[str, int, Any]], draft: _Draft) -> None:
@@ -779,10 +876,20 @@ def _child_tags(el: Any) -> str:
 
 
 def _text_signals(body: Any, draft: _Draft) -> None:
-    texts = [t for t in body.itertext() if t and not t.isspace()]
-    text = " ".join(texts)
-    if _ESCAPED_MARKUP.search(text):
-        draft.add("text:escaped-markup", excerpt=_first_match(_ESCAPED_MARKUP, text))
+    """Text anomalies and the script mix of the body's text pieces, joined by spaces.
+
+    The pieces are joined in C, without the spaces between them (whitespace-only pieces
+    included): the joined text holds as many letters and CJK characters, and a ``\ufffd`` if
+    the pieces do. It has at least as many mojibake pairs (a pair never holds whitespace),
+    and escaped markup needs ``<`` or ``&``: below those, the pieces need no joining.
+    """
+    text = _text_of(body)
+    if "<" in text or "&" in text or len(_MOJIBAKE.findall(text)) >= _MOJIBAKE_MIN:
+        text = " ".join([t for t in body.itertext() if t and not t.isspace()])
+        if _ESCAPED_MARKUP.search(text):
+            draft.add("text:escaped-markup", excerpt=_first_match(_ESCAPED_MARKUP, text))
+        if len(_MOJIBAKE.findall(text)) >= _MOJIBAKE_MIN:
+            draft.add("text:mojibake", excerpt=_first_match(_MOJIBAKE, text))
     _script(text, draft)
 
 
@@ -801,14 +908,48 @@ def _first_match(pattern: re.Pattern[str], text: str) -> str:
 
 
 def _script(text: str, draft: _Draft) -> None:
-    bad = _MOJIBAKE.findall(text)
-    if len(bad) >= 3:
-        draft.add("text:mojibake", excerpt=_first_match(_MOJIBAKE, text))
     if "\ufffd" in text:
         draft.add("text:replacement-char")
-    letters = sum(map(len, _LETTERS.findall(text)))
+    letters, cjk = _letters_and_cjk(text)
     if letters >= 20:
-        draft.metrics["cjk"] = round(sum(map(len, _CJK_RUNS.findall(text))) / letters, 4)
+        draft.metrics["cjk"] = round(cjk / letters, 4)
+
+
+def _letters_and_cjk(text: str) -> tuple[int, int]:
+    """How many letters (``_LETTERS``) and CJK ideographs (``_CJK_RUNS``) the text holds.
+
+    The CJK ideographs that are letters are counted by removing them (one scan of the text);
+    the rest, short in Chinese text, is scanned for both.
+    """
+    rest = _cjk_letter_runs().sub("", text)
+    both = len(text) - len(rest)
+    letters = sum(map(len, _LETTERS.findall(rest)))
+    return both + letters, both + sum(map(len, _CJK_RUNS.findall(rest)))
+
+
+@functools.cache
+def _cjk_letter_runs() -> re.Pattern[str]:
+    """Runs of the characters of ``_CJK_RUNS`` that ``_LETTERS`` matches (all but unassigned).
+
+    Written out for the Unicode versions checked (``_cjk_letter_ranges`` finds them); other
+    versions find them once.
+    """
+    if unicodedata.unidata_version in _CJK_LETTERS_CHECKED:
+        return _CJK_LETTER_RUNS
+    return re.compile(_cjk_letter_ranges())
+
+
+def _cjk_letter_ranges() -> str:
+    """A character class of the characters of ``_CJK_RUNS`` that ``_LETTERS`` matches, runs."""
+    ranges: list[list[int]] = []
+    for low, high in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        for code in range(low, high + 1):
+            if _LETTERS.match(chr(code)):
+                if ranges and ranges[-1][1] == code - 1:
+                    ranges[-1][1] = code
+                else:
+                    ranges.append([code, code])
+    return "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]+"
 
 
 # --- boilerplate -------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)
 _TEXT_PARTS = [
-    *" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab1_²½-./:中文ÃÂ€<>&;",
+    *" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab1_²½-./:中文ÃÂ€<>&;\u3400\u4dbf\u9fff\ufa6e\ufaff",
     *("https://", "www.", ".com", ".fr", "<item>", "</item >", "<entry", "</entry>"),
 ]
 TEXT = st.lists(st.sampled_from(_TEXT_PARTS), max_size=60).map("".join)
@@ -120,6 +120,7 @@ def test_norm_short_and_counts_match_their_definitions(text: str) -> None:
         assert fpm._short(long, width) == shorten(_WS.sub(" ", long).strip(), width)
     assert sum(map(len, fpm._LETTERS.findall(text))) == len(_LETTER.findall(text))
     assert sum(map(len, fpm._CJK_RUNS.findall(text))) == len(_CJK.findall(text))
+    assert fpm._letters_and_cjk(text) == (len(_LETTER.findall(text)), len(_CJK.findall(text)))
     if fpm._URLISH.search(text):
         assert fpm._may_be_urlish(text)
     assert list(fpm._item_spans(text)) == [m.group() for m in _ITEM_SPAN.finditer(text)]
@@ -130,7 +131,7 @@ _HTML_PARTS = (
     "&#x1F600;", "<![CDATA[x<y]]>", "<script>var a='<p>';</script>", "<br>", "text", " ", "中文",
     "<img data-x1='1' src=//h.example/x alt=''>", "<a href='#'>l</a>", "<td>c</td>", "</b>",
     "<svg><text>t</text></svg>", "<B CLASS='x'>", "\udcff", "<", "<x:y data-id9='2'>z</x:y>",
-    "<body>", "<html>", "<textarea>a<b>c</textarea>",
+    "<body>", "<html>", "<textarea>a<b>c</textarea>", "Ã©", "Ã", "©", "\xa0", "\ufffd",
 )  # fmt: skip
 HTML = st.lists(st.sampled_from(_HTML_PARTS), max_size=16).map("".join)
 
@@ -144,6 +145,47 @@ def test_element_text_and_labels_match_their_definitions(html: str) -> None:
         if isinstance(el.tag, str):
             assert fpm._text_of(el) == "".join(el.itertext())
             assert fpm._label(el) == _label_slow(el)
+
+
+@given(HTML)
+def test_block_parents_match_their_definition(html: str) -> None:
+    body = fpm._parse_body(html)
+    if body is None:
+        return
+    found = fpm._block_parents(body, html)
+    assert found is not None
+    for el in body.iter():
+        assert (el in found) == (not fpm._holds_no_block(el))
+
+
+def _text_signals_slow(body: Any) -> Any:
+    draft = fpm._Draft("k", 0, "")
+    text = " ".join(t for t in body.itertext() if t and not t.isspace())
+    if fpm._ESCAPED_MARKUP.search(text):
+        draft.add("text:escaped-markup", excerpt=fpm._first_match(fpm._ESCAPED_MARKUP, text))
+    if len(fpm._MOJIBAKE.findall(text)) >= 3:
+        draft.add("text:mojibake", excerpt=fpm._first_match(fpm._MOJIBAKE, text))
+    if "\ufffd" in text:
+        draft.add("text:replacement-char")
+    letters = len(_LETTER.findall(text))
+    if letters >= 20:
+        draft.metrics["cjk"] = round(len(_CJK.findall(text)) / letters, 4)
+    return draft
+
+
+@given(HTML)
+@example("<p>Ã©tÃ©</p>\xa0<p>Ã©\ufffd</p>")
+def test_text_signals_match_their_definition(html: str) -> None:
+    body = fpm._parse_body(html)
+    if body is None:
+        return
+    draft = fpm._Draft("k", 0, "")
+    fpm._text_signals(body, draft)
+    assert draft == _text_signals_slow(body)
+
+
+def test_the_cjk_letter_runs_are_the_cjk_letters() -> None:
+    assert fpm._cjk_letter_runs().pattern == fpm._cjk_letter_ranges()
 
 
 def test_the_pinned_cassettes_split_into_the_same_item_spans() -> None:
