@@ -97,8 +97,7 @@ class Runner:
                 return self._check_cassette(path, shown)
             return self._check_item_file(path, shown)
         except HarnessError as err:
-            kind = next((k for t, k in _ERROR_KINDS.items() if isinstance(err, t)), "config")
-            return _broken(shown, kind, RuntimeError(_renamed(err, path, shown)))
+            return _broken(shown, _kind(err), RuntimeError(_renamed(err, path, shown)))
         except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
             return _broken(shown, "internal", RuntimeError(f"internal error: {_crash(err)}"))
 
@@ -111,10 +110,8 @@ class Runner:
         result = _base_result(shown, setup, response.url)
         try:
             output = _parse(setup, response, fetch or _no_fetch(shown), shown)
-        except TransportError as err:
-            return _broken(shown, "transport", err, result), None
-        except (ParseError, FetchError) as err:
-            return _broken(shown, "parse", err, result), None
+        except (ParseError, FetchError) as err:  # TransportError is a ParseError
+            return _broken(shown, _kind(err), err, result), None
         return self._evaluate(result, setup, output, response.body), output
 
     def check_response(
@@ -175,10 +172,8 @@ class Runner:
             return _broken(shown, "cassette", err, result)
         try:
             output = _parse(setup, response, cassette.fetch, shown)
-        except TransportError as err:
-            return _broken(shown, "transport", err, result)
         except (ParseError, FetchError) as err:
-            return _broken(shown, "parse", err, result)
+            return _broken(shown, _kind(err), err, result)
         return self._evaluate(result, setup, output, response.body)
 
     def _check_item_file(self, path: Path, shown: str) -> CassetteResult:
@@ -357,6 +352,11 @@ def _responses_for(interactions: Sequence[Interaction], url: str) -> int:
 def _crash(err: Exception) -> str:
     """'ValueError: Invalid IPv6 URL' on one line, for reports (the traceback stays ours)."""
     return " ".join(f"{type(err).__name__}: {err}".split())
+
+
+def _kind(err: HarnessError) -> str:
+    """What a report calls this failure (transport, cassette, parse; else config)."""
+    return next((kind for t, kind in _ERROR_KINDS.items() if isinstance(err, t)), "config")
 
 
 def _renamed(err: Exception, path: Path, shown: str) -> str:
