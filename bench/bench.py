@@ -104,6 +104,28 @@ def bless_baselines(config: Path) -> None:
             raise SystemExit(f"cannot bless {feed} from {path}")
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def cpu_ceiling(loops: int = 3_000_000) -> tuple[Callable[[], object], Callable[[], object]]:
+    """The machine's own parallel ceiling, the peer of the -j figures: the same pure-Python
+    loops run twice in one process, and once in each of two worker processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def serial() -> object:
+        return [_spin(loops), _spin(loops)]
+
+    def parallel() -> object:
+        with ProcessPoolExecutor(2) as pool:
+            return list(pool.map(_spin, [loops, loops]))
+
+    return serial, parallel
+
+
 def peak_rss_mb(corpus: Path, jobs: int = 1) -> float:
     """Peak RSS (MB) of `harness check` over ``corpus`` in a fresh process."""
     code = (
@@ -178,17 +200,28 @@ def main() -> int:
             == render(parallel, Format.JSON)
             == render(Runner(warm).check_paths([corpus]), Format.JSON)
         )
-        t_j1, t_j2, t_j1_cold, t_j2_cold = median_times(
+        spin_1, spin_2 = cpu_ceiling()
+        t_j1, t_j2, t_j1_cold, t_j2_cold, t_spin1, t_spin2 = median_times(
             [
                 lambda: Runner(warm).check_paths([corpus], jobs=1),
                 lambda: Runner(warm).check_paths([corpus], jobs=2),
                 lambda: Runner(config).check_paths([corpus], jobs=1),
                 lambda: Runner(config).check_paths([corpus], jobs=2),
+                spin_1,
+                spin_2,
             ],
             args.runs,
         )
         big = Path(tmp) / "corpus10"
         build_corpus(big, args.recordings * 10)
+        # -j on the 10x corpus: seconds of work per run, so the pool's start-up weighs less.
+        t_big1, t_big2 = median_times(
+            [
+                lambda: Runner(warm).check_paths([big], jobs=1),
+                lambda: Runner(warm).check_paths([big], jobs=2),
+            ],
+            max(3, args.runs // 2),
+        )
         # pytest-xdist: on the 10x corpus, so that checking, not pytest's start-up, is timed.
         (Path(tmp) / "pytest").mkdir()
         pytest_toml = pytest_config(Path(tmp) / "pytest", big)
@@ -200,13 +233,27 @@ def main() -> int:
             ],
             max(3, args.runs // 2),
         )
+        # What every pytest run pays whatever the corpus: start-up, collection, one recording.
+        (Path(tmp) / "pytest1").mkdir()
+        one = Path(tmp) / "pytest1" / paths[0].name
+        shutil.copyfile(paths[0], one)
+        one_toml = pytest_config(Path(tmp) / "pytest1", one.parent)
+        t_one0, t_one2 = median_times(
+            [run_pytest(one_toml, one, n, warm.cache_dir, "cassette") for n in (0, 2)],
+            max(3, args.runs // 2),
+        )
         # Drift against a baseline adds fingerprinting to every check; timed on its own.
         (Path(tmp) / "drift").mkdir()
         drift_toml = pytest_config(Path(tmp) / "drift", corpus)
         bless_baselines(drift_toml)
         drift = replace(load_config(drift_toml), cache_dir=warm.cache_dir)
-        (t_drift,) = median_times(
-            [lambda: render(Runner(drift).check_paths([corpus]), Format.JSON)], args.runs
+        drift_cold = replace(drift, cache_dir=None)
+        t_drift, t_drift_cold = median_times(
+            [
+                lambda: render(Runner(drift).check_paths([corpus]), Format.JSON),
+                lambda: render(Runner(drift_cold).check_paths([corpus]), Format.JSON),
+            ],
+            args.runs,
         )
         for baseline in corpus.glob("*.baseline.json"):
             baseline.unlink()  # the RSS runs below check the corpus as before
@@ -226,11 +273,19 @@ def main() -> int:
         "overhead (full - parse) / parse, cold / warm": f"{(t_full - t_parse) / t_parse:.3f} / "
         f"{(t_warm - t_parse) / t_parse:.3f}",
         "harness check with drift baselines, warm cache, items/s": round(items / t_drift),
-        "overhead with drift baselines, warm": f"{(t_drift - t_parse) / t_parse:.3f}",
+        "drift baselines vs feedparser, cold / warm (x faster)": f"{t_fp / t_drift_cold:.2f} / "
+        f"{t_fp / t_drift:.2f}",
+        "overhead with drift baselines, cold / warm": f"{(t_drift_cold - t_parse) / t_parse:.3f}"
+        f" / {(t_drift - t_parse) / t_parse:.3f}",
         "peak RSS 1x / 10x (MB)": f"{rss_1x:.0f} / {rss_10x:.0f} (ratio {rss_10x / rss_1x:.2f})",
         "-j 1 vs -j 2, warm cache (s)": f"{t_j1:.2f} / {t_j2:.2f} (speed-up {t_j1 / t_j2:.2f}x)",
         "-j 1 vs -j 2, cold cache (s)": f"{t_j1_cold:.2f} / {t_j2_cold:.2f} "
         f"(speed-up {t_j1_cold / t_j2_cold:.2f}x)",
+        "-j 1 vs -j 2, 10x corpus, warm cache (s)": f"{t_big1:.2f} / {t_big2:.2f} "
+        f"(speed-up {t_big1 / t_big2:.2f}x)",
+        "machine ceiling: pure-Python loops, 1 vs 2 processes (s)": f"{t_spin1:.2f} / "
+        f"{t_spin2:.2f} (speed-up {t_spin1 / t_spin2:.2f}x)",
+        "pytest start-up, one recording, -n 0 / -n 2 (s)": f"{t_one0:.2f} / {t_one2:.2f}",
         "pytest -n 0 vs -n 2, 10x corpus, item per check (s)": f"{t_n0:.2f} / {t_n2:.2f} "
         f"(speed-up {t_n0 / t_n2:.2f}x)",
         "pytest -n 0 vs -n 2, 10x corpus, item per cassette (s)": f"{t_c0:.2f} / {t_c2:.2f} "
@@ -250,6 +305,13 @@ def main() -> int:
                     "full": t_full,
                     "full_warm": t_warm,
                     "full_drift_warm": t_drift,
+                    "full_drift_cold": t_drift_cold,
+                    "j1_10x": t_big1,
+                    "j2_10x": t_big2,
+                    "spin_1": t_spin1,
+                    "spin_2": t_spin2,
+                    "pytest_one_n0": t_one0,
+                    "pytest_one_n2": t_one2,
                     "j1": t_j1,
                     "j1_cold": t_j1_cold,
                     "j2_cold": t_j2_cold,
