@@ -58,6 +58,7 @@ class CassetteCache:
         self.hits = 0
         self.misses = 0
         self._writable = True
+        self._tally: list[int] | None = None  # [entries, bytes] in the folder, as last counted
 
     def load(self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Cassette:
         """load_cassette(path), served from the cache when this content was decoded before."""
@@ -107,12 +108,26 @@ class CassetteCache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
-            self._prune()
+            self._count_write(len(blob))
         except OSError:
             self._writable = False  # read-only home, full disk: decode from YAML, quietly
 
-    def _prune(self) -> None:
-        """Oldest entries go once there are more than MAX_ENTRIES or MAX_TOTAL_BYTES."""
+    def _count_write(self, size: int) -> None:
+        """Prune when the folder is over its limits. The folder is listed once per process
+        (not once per write: that was quadratic in the number of new cassettes); later writes
+        are added to the tally. Other processes' writes are not counted, so the limits are
+        soft: they are found at the next process's first write."""
+        if self._tally is None:
+            self._tally = self._prune()
+            return
+        self._tally[0] += 1
+        self._tally[1] += size
+        if self._tally[0] > MAX_ENTRIES or self._tally[1] > MAX_TOTAL_BYTES:
+            self._tally = self._prune()
+
+    def _prune(self) -> list[int]:
+        """Oldest entries go once there are more than MAX_ENTRIES or MAX_TOTAL_BYTES; returns
+        the entries and bytes left."""
         entries = []
         with os.scandir(self.folder) as found:
             for entry in found:
@@ -121,13 +136,14 @@ class CassetteCache:
                     entries.append((info.st_mtime, info.st_size, entry.path))
         total = sum(size for _, size, _ in entries)
         if len(entries) <= MAX_ENTRIES and total <= MAX_TOTAL_BYTES:
-            return
+            return [len(entries), total]
         entries.sort()
         while entries and (len(entries) > MAX_ENTRIES * 9 // 10 or total > MAX_TOTAL_BYTES):
             _, size, name = entries.pop(0)
             with contextlib.suppress(OSError):
                 os.unlink(name)
             total -= size
+        return [len(entries), total]
 
 
 def _pack(key: str, cassette: Cassette) -> bytes:

@@ -6,6 +6,7 @@ import io
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import write_cassette
@@ -154,6 +155,31 @@ def test_oldest_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     )
     assert left == list(range(12 - len(left), 12))
     assert len(left) <= 10
+
+
+def test_folder_is_listed_once_per_process_not_once_per_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing the folder after every write made a first run over n new cassettes O(n^2)."""
+    listed = []
+    real_scandir = os.scandir
+
+    def counting_scandir(path: Any) -> Any:
+        listed.append(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(cassette_cache.os, "scandir", counting_scandir)
+    monkeypatch.setattr(cassette_cache, "MAX_ENTRIES", 30)
+    cache = CassetteCache(tmp_path / "cache")
+    for n in range(25):
+        cache.load(write_cassette(tmp_path, f"{n}.yaml", URL, f"<rss>{n}</rss>"))
+    assert len(listed) == 1
+    assert len(_entries(tmp_path / "cache")) == 25  # (glob lists the folder too)
+    listed.clear()
+    for n in range(25, 33):  # over the limit once: pruned (listed again), then counted again
+        cache.load(write_cassette(tmp_path, f"{n}.yaml", URL, f"<rss>{n}</rss>"))
+    assert len(listed) == 1
+    assert len(_entries(tmp_path / "cache")) <= 30
 
 
 def _is(entry: Path, n: int) -> bool:
