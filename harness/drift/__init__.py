@@ -1,0 +1,59 @@
+"""Drift detection: compare fingerprints of recordings; changes of form become findings.
+
+- :mod:`harness.drift.findings`: what is reported (findings, examples, a feed's history);
+- :mod:`harness.drift.kinds`: the kinds of finding and which signal stands for which;
+- :mod:`harness.drift.compare`: one recording against a baseline profile (the statistics);
+- :mod:`harness.drift.history`: two recordings (``diff``) or a feed's whole history;
+- :mod:`harness.drift.recordings`: recordings on disk, and drift against a blessed baseline.
+"""
+
+from __future__ import annotations
+
+from harness.drift.compare import ALPHA, MIN_EFFECT, MIN_ITEMS, block_texts, compare
+from harness.drift.findings import (
+    DriftReport,
+    Example,
+    FeedHistory,
+    Finding,
+    Level,
+    Scope,
+    SignalChange,
+    TimelinePoint,
+)
+from harness.drift.history import current_form, diff, history, timeline
+from harness.drift.kinds import KINDS
+from harness.drift.recordings import (
+    baseline_violations,
+    check_baseline,
+    feed_recordings,
+    folder_recordings,
+    ordered,
+    violation_findings,
+)
+
+__all__ = [
+    "ALPHA",
+    "KINDS",
+    "MIN_EFFECT",
+    "MIN_ITEMS",
+    "DriftReport",
+    "Example",
+    "FeedHistory",
+    "Finding",
+    "Level",
+    "Scope",
+    "SignalChange",
+    "TimelinePoint",
+    "baseline_violations",
+    "block_texts",
+    "check_baseline",
+    "compare",
+    "current_form",
+    "diff",
+    "feed_recordings",
+    "folder_recordings",
+    "history",
+    "ordered",
+    "timeline",
+    "violation_findings",
+]
