@@ -142,9 +142,11 @@ def _from_rfc3339(m: re.Match[str]) -> ParsedDate:
     else:
         tz = _zone(m["zone"], notes)
     fraction = (m["fraction"] or "")[:6].ljust(6, "0")
-    fields = (m["year"], m["month"], m["day"], m["hour"], m["minute"], m["second"])
-    year, month, day, hour, minute, second = (int(f or 0) for f in fields)
-    return _build((year, month, day, hour, minute, second, int(fraction)), tz, notes)
+    year, month, day, hour, minute, second = m.group(
+        "year", "month", "day", "hour", "minute", "second"
+    )
+    parts = (int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    return _build((*parts, int(fraction)), tz, notes)
 
 
 def _from_rfc822(m: re.Match[str]) -> ParsedDate:
@@ -173,7 +175,8 @@ def _build(parts: tuple[int, ...], tz: timezone, notes: list[str]) -> ParsedDate
         value = datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
     except ValueError as err:
         raise ValueError(f"impossible date: {err}") from None
-    _as_utc(value)  # out of range once moved to UTC (year 1 with a positive offset)
+    if not 1 < year < 9999:  # only there can an offset (under a day) move it out of range
+        _as_utc(value)  # out of range once moved to UTC (year 1 with a positive offset)
     return ParsedDate(value, tuple(notes))
 
 

@@ -155,7 +155,10 @@ def _decode_as(body: bytes, label: str) -> bytes:
     except UnicodeDecodeError as err:
         if err.end != len(body) or "unexpected end of data" not in err.reason:
             raise
-        text = body[: err.start].decode(name)  # cut mid-character: the XML parser says how
+        body = body[: err.start]
+        text = body.decode(name)  # cut mid-character: the XML parser says how
+    if name == _UTF8:
+        return body  # valid UTF-8 (strict: no surrogates) re-encodes to the same bytes
     return text.encode(_UTF8)
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "Dates",
     "ItemCollector",
     "all_plain",
+    "all_text",
     "base64_text",
     "check_item_count",
     "children",
@@ -109,10 +110,19 @@ def first(kids: Kids, key: str) -> Element | None:
     return found[0] if found else None
 
 
+def all_text(elem: Element) -> str:
+    """``"".join(elem.itertext())``: the text of ``elem`` and its descendants, no tail.
+
+    An element without children (the common case: titles, links, dates) is only its ``text``,
+    read ~25 times faster than through ``itertext``'s tree walker.
+    """
+    return "".join(elem.itertext()) if len(elem) else (elem.text or "")
+
+
 def raw_text(kids: Kids, key: str) -> str | None:
     """All text of the first child under ``key``, as written."""
-    elem = first(kids, key)
-    return None if elem is None else "".join(elem.itertext())
+    found = kids.get(key)
+    return all_text(found[0]) if found else None
 
 
 def text(kids: Kids, key: str) -> str | None:
@@ -129,7 +139,7 @@ def plain(kids: Kids, key: str) -> str | None:
 
 def all_plain(kids: Kids, *keys: str) -> list[str]:
     """The collapsed, non-empty texts of every child under each of ``keys``."""
-    texts = (collapse("".join(e.itertext())) for key in keys for e in kids.get(key, ()))
+    texts = (collapse(all_text(e)) for key in keys for e in kids.get(key, ()))
     return [t for t in texts if t]
 
 
@@ -189,7 +199,27 @@ def _date(
     """The UTC RFC 3339 form of ``raw``; unparseable dates and odd forms become problems."""
     if raw is None:
         return None
-    where = {
+    try:
+        parsed = parse_feed_date(raw)
+    except ValueError as err:
+        where = _where(raw, field, expected, item, index)
+        problems.append(
+            Violation("date-parseable", f"{field} date cannot be parsed: {err}", **where)
+        )
+        return None
+    if parsed.notes:  # the problem's fields are only built when there is a problem
+        where = _where(raw, field, expected, item, index)
+        for note in parsed.notes:
+            problems.append(
+                Violation(
+                    "date-format", f"{field} date: {note}", **where, severity=Severity.WARNING
+                )
+            )
+    return to_utc_rfc3339(parsed.value)
+
+
+def _where(raw: str, field: str, expected: str, item: Item, index: int) -> dict[str, Any]:
+    return {
         "field": field,
         "observed": shorten(raw.strip(), 120),
         "expected": expected,
@@ -197,15 +227,3 @@ def _date(
         "item_id": item["id"],
         "item_url": item["url"],
     }
-    try:
-        parsed = parse_feed_date(raw)
-    except ValueError as err:
-        problems.append(
-            Violation("date-parseable", f"{field} date cannot be parsed: {err}", **where)
-        )
-        return None
-    for note in parsed.notes:
-        problems.append(
-            Violation("date-format", f"{field} date: {note}", **where, severity=Severity.WARNING)
-        )
-    return to_utc_rfc3339(parsed.value)

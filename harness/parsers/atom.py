@@ -16,6 +16,7 @@ from harness.parsers._items import (
     Dates,
     ItemCollector,
     all_plain,
+    all_text,
     base64_text,
     check_item_count,
     children,
@@ -113,10 +114,10 @@ def atom_text(elem: Element, *, plain: bool) -> str:
         div = elem.find(f"{{{XHTML}}}div")
         target = div if div is not None else elem
         if plain:
-            return collapse("".join(target.itertext()))
+            return collapse(all_text(target))
         raw = inner_markup(target)
     else:
-        raw = "".join(elem.itertext())
+        raw = all_text(elem)
     if not plain:
         return raw.strip()
     if kind in ("html", "text/html") or mode == "escaped":

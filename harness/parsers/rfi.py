@@ -43,7 +43,6 @@ __all__ = [
 DEFAULT_BASE_URL = "https://www.rfi.fr/"
 DEFAULT_TIMEZONE = "Europe/Paris"
 
-_WS = re.compile(r"[\s\u3000\xa0]+")
 _DATELINE = re.compile(r"(\d{2})/(\d{2})/(\d{4}) - (\d{2}):(\d{2})")
 _DIGIT = re.compile(r"\d")
 _AUTHOR_LABEL = re.compile(r"作者\s*[：:]\s*")
@@ -156,7 +155,9 @@ class _State:
 
 def normalize_text(text: str) -> str:
     """Collapse runs of whitespace (ASCII, U+3000, no-break space) to one space and strip."""
-    return _WS.sub(" ", text).strip()
+    # str.split() splits on exactly the characters of the pattern [\s\u3000\xa0]+ (str.isspace:
+    # U+3000 and U+00A0 are among them), ~5 times faster than re.sub then strip.
+    return " ".join(text.split())
 
 
 def clean_title(title: str | None) -> str | None:
@@ -459,8 +460,8 @@ def _has_block_child(el: Any) -> bool:
 
 
 def _full_text(el: Any) -> str:
-    """All text inside ``el`` (no tail)."""
-    return "".join(el.itertext())
+    """All text inside ``el`` (no tail); without children, only its text (no tree walker)."""
+    return "".join(el.itertext()) if len(el) else (el.text or "")
 
 
 def _block_text(el: Any, images: list[Any] | None = None) -> str:
@@ -468,6 +469,8 @@ def _block_text(el: Any, images: list[Any] | None = None) -> str:
 
     ``<img>`` elements met on the way are appended to ``images`` when it is given.
     """
+    if not len(el):  # a leaf (most inline elements): its text alone, no child loop
+        return (el.text or "").partition(_FEEDX_MARK)[0]
     parts = [el.text or ""]
     for child in el:
         tag = child.tag.lower() if isinstance(child.tag, str) else ""

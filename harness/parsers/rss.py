@@ -29,6 +29,7 @@ from harness.parsers._items import (
     Dates,
     ItemCollector,
     all_plain,
+    all_text,
     check_item_count,
     children,
     enclosure,
@@ -55,6 +56,12 @@ _RSS10 = "http://purl.org/rss/1.0/"
 _RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
 _DCTERMS = "{http://purl.org/dc/terms/}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+# Child keys, built once (not per item).
+_ABOUT = f"{{{_RDF}}}about"
+_DC_CREATOR, _DC_SUBJECT, _DC_LANGUAGE = f"{DC}creator", f"{DC}subject", f"{DC}language"
+_CONTENT_ENCODED = f"{_CONTENT}encoded"
+_DATE_FALLBACKS = (f"{DC}date", f"{{{ATOM10}}}published", f"{{{ATOM10}}}updated")
+_DCTERMS_MODIFIED, _ATOM_UPDATED = f"{_DCTERMS}modified", f"{{{ATOM10}}}updated"
 
 
 class RssParser:
@@ -133,7 +140,7 @@ def _tree_title(root: Element) -> str:
         e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == "title"
     )
     title = next(titles, None)
-    return "(no <title>)" if title is None else shorten(collapse("".join(title.itertext())), 80)
+    return "(no <title>)" if title is None else shorten(collapse(all_text(title)), 80)
 
 
 # --- RSS 0.9x / 1.0 / 2.0 ---------------------------------------------------------------------
@@ -171,7 +178,7 @@ def _read_channel(
     ctx = ItemCollector(dialect, core, link or url)
     for item in items:
         ctx.add(*_rss_item(item, ctx))
-    language = text(kids, "language") or text(kids, f"{DC}language")
+    language = text(kids, "language") or text(kids, _DC_LANGUAGE)
     return ctx, {"title": plain(kids, "title"), "link": link, "language": language}
 
 
@@ -182,13 +189,13 @@ def _rss_item(elem: Element, ctx: ItemCollector) -> tuple[Item, Dates]:
     if url is None and guid is not None and _is_permalink(guid):
         url = resolve(guid_text, guid, ctx.base)
     item: Item = {
-        "id": guid_text or elem.get(f"{{{_RDF}}}about") or None,
+        "id": guid_text or elem.get(_ABOUT) or None,
         "url": url,
         "title": plain(kids, "title"),
-        "author": plain(kids, "author") or plain(kids, f"{DC}creator"),
+        "author": plain(kids, "author") or plain(kids, _DC_CREATOR),
         "summary": markup(kids, "description"),
-        "content": markup(kids, f"{_CONTENT}encoded"),
-        "categories": all_plain(kids, "category", f"{DC}subject"),
+        "content": markup(kids, _CONTENT_ENCODED),
+        "categories": all_plain(kids, "category", _DC_SUBJECT),
         "enclosures": [e for e in (_rss_enclosure(x, ctx) for x in kids.get("enclosure", ())) if e],
     }
     return item, _rss_dates(kids)
@@ -200,10 +207,10 @@ def _is_permalink(guid: Element) -> bool:
 
 def _rss_dates(kids: dict[str, list[Element]]) -> Dates:
     published = (raw_text(kids, "pubDate"), RFC822_EXPECTED)
-    for key in (f"{DC}date", f"{{{ATOM10}}}published", f"{{{ATOM10}}}updated"):
+    for key in _DATE_FALLBACKS:
         if published[0] is None:
             published = (raw_text(kids, key), RFC3339_EXPECTED)
-    updated = raw_text(kids, f"{_DCTERMS}modified") or raw_text(kids, f"{{{ATOM10}}}updated")
+    updated = raw_text(kids, _DCTERMS_MODIFIED) or raw_text(kids, _ATOM_UPDATED)
     return {"published": published, "updated": (updated, RFC3339_EXPECTED)}
 
 
