@@ -84,9 +84,12 @@ _DIGITS = re.compile(r"\d+")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _MEMO = 4096  # entries per memoized pure function (tags, classes, hosts, link values)
 _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
+_UPPER_TAG = re.compile(r"<[A-Z][A-Z0-9]*(?![A-Za-z0-9])")  # _TAG_NAME names with isupper()
+_LOWER_TAG = re.compile(r"<[a-z][a-z0-9]*(?![A-Za-z0-9])")  # _TAG_NAME names with islower()
 _ESCAPED_MARKUP = re.compile(
     r"<\s*/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>|&(?:[A-Za-z]{2,8}|#\d{2,6});"
 )
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6});")  # the second branch of _ESCAPED_MARKUP
 # UTF-8 read as Latin-1/cp1252: a lead byte (Ã Â â å æ ç è é ä ...) followed by a continuation.
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u201e\u2020-\u2022\u2026\u2030\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u20ac\u2122]"
@@ -96,6 +99,14 @@ _LETTERS = re.compile(r"[^\W\d_]+")  # runs: summing their lengths counts letter
 _CJK_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CJK_LETTER_RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufa6d\ufa70-\ufad9]+")
 _CJK_LETTERS_CHECKED = frozenset({"14.0.0"})  # Unicode versions where _CJK_LETTER_RUNS holds
+# High bytes of UTF-16 code units whose whole block of 256 is in _CJK_LETTER_RUNS (3400-4CFF,
+# 4E00-9FFF, F900-F9FF), and the two blocks only partly in it (4D00-4DBF, FA00-FA6D, FA70-FAD9).
+_CJK_HIGH = bytes([*range(0x34, 0x4D), *range(0x4E, 0xA0), 0xF9])
+_CJK_PARTIAL_HIGH = (0x4D, 0xFA)
+_LATIN1_LETTERS = bytes(b for b in range(256) if _LETTERS.match(chr(b)))
+# Common non-letters of CJK and European text outside Latin-1 (kept only if neither letter
+# nor CJK): removed in bulk before the rest is scanned.
+_BULK_PUNCTUATION = "，。、：；！？（）《》【】「」『』“”‘’…—–·・\u3000\u200b\u2022\u20ac"
 _ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)  # found by _item_spans
 _ITEM_OPEN = re.compile(r"<(item|entry)\b")
 _ITEM_CLOSE = {"item": re.compile(r"</item\s*>"), "entry": re.compile(r"</entry\s*>")}
@@ -111,6 +122,7 @@ _MOJIBAKE_MIN = 3  # mojibake pairs in a body text that make it ``text:mojibake`
 _HOST_FAMILY = {"href": "host", "src": "imghost"}
 _RAW_LINK = re.compile(r"<link>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]*)")
 _HASH_CHARS = 10
+_BLAKE2B = hashlib.blake2b(digest_size=_HASH_CHARS // 2)  # never updated: _digest copies it
 _PATH_DEPTH = 3
 _LABEL_MAX = 60
 _EXCERPT = 160
@@ -321,8 +333,10 @@ def _norm(text: str) -> str:
 
 
 def _digest(text: str) -> str:
-    data = text.encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=_HASH_CHARS // 2).hexdigest()
+    """A short BLAKE2b hex digest of the text (copying an empty hasher is cheaper)."""
+    hasher = _BLAKE2B.copy()
+    hasher.update(text.encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
 
 
 def _short(text: str, width: int = _EXCERPT) -> str:
@@ -373,14 +387,22 @@ def _envelope(body: bytes) -> _Envelope:
         return env
     nsmap = dict(root.nsmap)
     env.feed.add(f"root:{_qname(root.tag, nsmap)}")
-    namespaces: set[str] = set()
-    for el in root.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        namespaces.update(el.nsmap.values())
-        if tag.rpartition("}")[2] in ("item", "entry"):  # the local name
-            env.items.append(_item_paths(el, nsmap))
+    qnames: dict[str, str] = {}  # _qname(tag, nsmap) of each tag met, for this nsmap
+    if 0 < len(nsmap) == body.count(b"xmlns"):
+        # every declaration is on the root (``xmlns`` appears once per root declaration and
+        # nowhere else): the namespaces in scope anywhere are the root's
+        namespaces = set(nsmap.values())
+        for el in root.iter("{*}item", "{*}entry"):  # by local name, in document order
+            env.items.append(_item_paths(el, nsmap, qnames))
+    else:
+        namespaces = set()
+        for el in root.iter():
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            namespaces.update(el.nsmap.values())
+            if tag.rpartition("}")[2] in ("item", "entry"):  # the local name
+                env.items.append(_item_paths(el, nsmap, qnames))
     env.feed.update(f"ns:{_KNOWN_NS.get(u, u) or u}" for u in namespaces)
     env.feed.update(f"chan:{p}" for p in _channel_paths(root, nsmap))
     forms = _raw_forms(body)
@@ -389,17 +411,28 @@ def _envelope(body: bytes) -> _Envelope:
     return env
 
 
-def _item_paths(item: Any, nsmap: Mapping[str | None, str]) -> set[str]:
+def _item_paths(
+    item: Any, nsmap: Mapping[str | None, str], qnames: dict[str, str] | None = None
+) -> set[str]:
+    """``env:`` paths of an item; ``qnames`` memoizes ``_qname(tag, nsmap)`` (same nsmap)."""
+    if qnames is None:
+        qnames = {}
     paths: set[str] = set()
     for child in item:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        name = _qname(child.tag, nsmap)
+        name = qnames.get(tag)
+        if name is None:
+            name = qnames[tag] = _qname(tag, nsmap)
         paths.add(f"env:{name}")
-        paths.update(f"env:{name}@{_qname(a, nsmap)}" for a in child.attrib)
-        for grand in child:
-            if isinstance(grand.tag, str):
-                paths.add(f"env:{name}/{_qname(grand.tag, nsmap)}")
+        names = child.keys()
+        if names:
+            paths.update(f"env:{name}@{_qname(a, nsmap)}" for a in names)
+        if len(child):
+            for grand in child:
+                if isinstance(grand.tag, str):
+                    paths.add(f"env:{name}/{_qname(grand.tag, nsmap)}")
     return paths
 
 
@@ -424,9 +457,11 @@ def _raw_forms(body: bytes) -> list[set[str]]:
     """Per item: how each markup field is written (cdata, escaped, double-escaped, xml, text)."""
     text = body.decode("utf-8", "replace")
     found: list[set[str]] = []
-    for span in _item_spans(text):
+    # searched in place: the patterns start with "<" and look neither before the span's start
+    # nor past its end (an end bound reads as the end of the text), as in a copy of the span
+    for start, end in _item_bounds(text):
         forms: set[str] = set()
-        for m in _MARKUP_FIELD.finditer(span):
+        for m in _MARKUP_FIELD.finditer(text, start, end):
             name, empty, _, opener = m.groups()
             kind = {
                 "<![CDATA[": "cdata",
@@ -435,7 +470,7 @@ def _raw_forms(body: bytes) -> list[set[str]]:
                 "<": "xml",
             }.get(opener or "", "text")
             forms.add(f"esc:{name}={'empty' if empty else kind}")
-        link = _RAW_LINK.search(span)
+        link = _RAW_LINK.search(text, start, end)
         if link is not None:
             forms.add(f"rawlink:{_link_form(link.group(1))[0]}")
         found.append(forms)
@@ -443,7 +478,13 @@ def _raw_forms(body: bytes) -> list[set[str]]:
 
 
 def _item_spans(text: str) -> Iterator[str]:
-    """What ``_ITEM_SPAN.finditer(text)`` matches, without its lazy scan of every character.
+    """What ``_ITEM_SPAN.finditer(text)`` matches (:func:`_item_bounds`, cut out)."""
+    for start, end in _item_bounds(text):
+        yield text[start:end]
+
+
+def _item_bounds(text: str) -> Iterator[tuple[int, int]]:
+    """Where ``_ITEM_SPAN.finditer(text)`` matches, without its lazy scan of every character.
 
     At an opening ``<item``/``<entry``, the lazy ``.*?`` stops at the first closing tag of that
     name: a plain search for it. With no closing tag, the regex moves on by one character; no
@@ -460,7 +501,7 @@ def _item_spans(text: str) -> Iterator[str]:
             closed[name] = False
             pos = opening.start() + 1
             continue
-        yield text[opening.start() : closing.end()]
+        yield opening.start(), closing.end()
         pos = closing.end()
 
 
@@ -644,12 +685,14 @@ def _offset(published: Any, dateline: Any) -> float | None:
 
 
 def _case(html: str, draft: _Draft) -> None:
-    upper = lower = 0
-    for name in _TAG_NAME.findall(html[:200_000]):
-        if name.isupper():
-            upper += 1
-        elif name.islower():
-            lower += 1
+    """How tag names are written: the share of ``_TAG_NAME`` names that are upper/lowercase.
+
+    A name is all of ``[A-Za-z0-9]`` and starts with a letter, so ``isupper()`` means no
+    lowercase letter in it: ``_UPPER_TAG`` counts those (the lookahead rejects a cut name).
+    """
+    head = html[:200_000]
+    upper = len(_UPPER_TAG.findall(head))
+    lower = len(_LOWER_TAG.findall(head))
     if upper + lower == 0:
         return
     share = upper / (upper + lower)
@@ -668,8 +711,12 @@ class _Step(NamedTuple):
     path: str  # labels of the last three levels, joined with "/"
     signals: tuple[str, ...]  # ``tag:`` path and ``attr:`` signals
     blockish: bool  # a block tag or a child of a ``body`` tag: a text block if it is a leaf
+    kind: int  # _IMG, _LINK or 0: which link attribute the element has signals for
+    leafy: bool  # blockish and not a link: a text block when it holds no block
 
 
+_IMG = 1
+_LINK = 2
 _STEPS: dict[tuple[int, str, str | None, tuple[str, ...]], _Step] = {}
 _STATES: dict[tuple[tuple[str, ...], str], int] = {}
 _NUMBERS = itertools.count()  # numbers steps and states, never twice
@@ -691,7 +738,9 @@ def _step(key: tuple[int, str, str | None, tuple[str, ...]], parent: _Step) -> _
     blockish = tag in _BLOCKS or parent.raw == "body"
     signals = (f"tag:{path}", *attrs)
     sid = _state(labels, raw)
-    step = _Step(next(_NUMBERS), sid, labels, raw, tag, path, signals, blockish)
+    kind = _IMG if tag == "img" else _LINK if tag == "a" else 0
+    leafy = blockish and tag != "a"  # link texts (categories, tags) are content, not blocks
+    step = _Step(next(_NUMBERS), sid, labels, raw, tag, path, signals, blockish, kind, leafy)
     _STEPS[key] = step
     return step
 
@@ -727,7 +776,7 @@ def _walk(body: Any, draft: _Draft, html: str) -> dict[str, tuple[str, int, Any]
     if len(_STEPS) > _STEPS_MAX:  # numbers are never reused: a key of before only misses
         _STEPS.clear()
         _STATES.clear()
-    root = _Step(-1, _state((), body.tag), (), body.tag, "", "", (), False)
+    root = _Step(-1, _state((), body.tag), (), body.tag, "", "", (), False, 0, False)
     # each visited element's step; the dict keeps the element proxies alive, so an element's
     # getparent() is the very object stored here (absent: inside a skipped element)
     steps_of: dict[Any, _Step] = {body: root}
@@ -739,19 +788,25 @@ def _walk(body: Any, draft: _Draft, html: str) -> dict[str, tuple[str, int, Any]
     top = 0
     for el in body.iterdescendants():
         parent = el.getparent()
-        if parent is body and block is not None:
-            tail = block.tail  # the text after a block is the next block
-            if tail and not tail.isspace():  # whitespace normalizes to nothing
-                _tail(block, draft, text_by_tag)
-            block = None
-        up = get_step(parent)
         raw = el.tag
-        if up is None or not isinstance(raw, str) or raw in _SKIP:
-            continue
         if parent is body:
+            if block is not None:
+                tail = block.tail  # the text after a block is the next block
+                if tail and not tail.isspace():  # whitespace normalizes to nothing
+                    _tail(block, draft, text_by_tag)
+                block = None
+            if not isinstance(raw, str) or raw in _SKIP:
+                continue
             block, top = el, len(blocks)
             blocks.append(el)
-        key = (up.sid, raw, el.get("class"), tuple(el.keys()))
+            up = root
+        else:
+            found = get_step(parent)
+            if found is None or not isinstance(raw, str) or raw in _SKIP:
+                continue
+            up = found
+        names = el.keys()
+        key = (up.sid, raw, el.get("class") if names else None, tuple(names))
         step = memo(key) or _step(key, up)
         steps_of[el] = step
         if step.n not in done:
@@ -759,30 +814,27 @@ def _walk(body: Any, draft: _Draft, html: str) -> dict[str, tuple[str, int, Any]
             for signal in step.signals:
                 if signal not in where:
                     add(signal, top)
-        tag = step.tag
-        if tag == "img":
-            images += 1
-            for signal in _link_signals(el.get("src") or el.get("data-src") or "", "src"):
+        kind = step.kind
+        if kind:
+            if kind == _IMG:
+                images += 1
+                link = _link_signals(el.get("src") or el.get("data-src") or "", "src")
+            else:
+                href = el.get("href")
+                link = () if href is None else _link_signals(href, "href")
+            for signal in link:
                 if signal not in where:
                     add(signal, top)
-        elif tag == "a":
-            href = el.get("href")
-            if href is not None:
-                for signal in _link_signals(href, "href"):
-                    if signal not in where:
-                        add(signal, top)
-        if not step.blockish:
+        if not step.leafy:
             continue
         if with_block is None:
             if not _holds_no_block(el):
                 continue
         elif el in with_block:
             continue
-        if tag == "a":  # link texts (categories, tags) are content, not blocks
-            continue
         text = " ".join(((el.text or "") if not len(el) else _text_of(el)).split())  # _norm
         if text:
-            _text_block(tag, text, top, draft, text_by_tag)
+            _text_block(step.tag, text, top, draft, text_by_tag)
             if text not in by_text:
                 by_text[text] = (step.path, top, el)
     if block is not None:
@@ -880,11 +932,16 @@ def _text_signals(body: Any, draft: _Draft) -> None:
 
     The pieces are joined in C, without the spaces between them (whitespace-only pieces
     included): the joined text holds as many letters and CJK characters, and a ``\ufffd`` if
-    the pieces do. It has at least as many mojibake pairs (a pair never holds whitespace),
-    and escaped markup needs ``<`` or ``&``: below those, the pieces need no joining.
+    the pieces do. It has at least as many mojibake pairs (a pair never spans two pieces),
+    and escaped markup needs ``<`` or an entity (``_ENTITY``, no whitespace in it: within one
+    piece, so in the joined text too): below those, the pieces need no joining.
     """
     text = _text_of(body)
-    if "<" in text or "&" in text or len(_MOJIBAKE.findall(text)) >= _MOJIBAKE_MIN:
+    if (
+        "<" in text
+        or ("&" in text and _ENTITY.search(text) is not None)
+        or len(_MOJIBAKE.findall(text)) >= _MOJIBAKE_MIN
+    ):
         text = " ".join([t for t in body.itertext() if t and not t.isspace()])
         if _ESCAPED_MARKUP.search(text):
             draft.add("text:escaped-markup", excerpt=_first_match(_ESCAPED_MARKUP, text))
@@ -918,6 +975,31 @@ def _script(text: str, draft: _Draft) -> None:
 def _letters_and_cjk(text: str) -> tuple[int, int]:
     """How many letters (``_LETTERS``) and CJK ideographs (``_CJK_RUNS``) the text holds.
 
+    Counted in bulk, in C, where the Unicode version is one checked: the CJK letters by the
+    high bytes of their UTF-16 code units (:data:`_CJK_HIGH`, whole 256-character blocks of
+    ``_CJK_LETTER_RUNS``), the Latin-1 letters by bytes (:data:`_LATIN1_LETTERS`). One regex
+    pass then removes those and common punctuation (:data:`_BULK_RUNS`, no letter and no CJK
+    character in it): only what is left is scanned for both. Otherwise, and when the text has
+    a CJK block only partly of letters: :func:`_letters_and_cjk_plain`.
+    """
+    if _BULK_RUNS is None:
+        return _letters_and_cjk_plain(text)
+    units = text.encode("utf-16-be", "surrogatepass")[::2]  # the high byte of each code unit
+    if _CJK_PARTIAL_HIGH[0] in units or _CJK_PARTIAL_HIGH[1] in units:
+        return _letters_and_cjk_plain(text)  # a block only partly of CJK letters
+    both = len(units) - len(units.translate(None, _CJK_HIGH))
+    latin = text.encode("latin-1", "ignore")
+    letters = both + len(latin) - len(latin.translate(None, _LATIN1_LETTERS))
+    rest = _BULK_RUNS.sub("", text)
+    if not rest:
+        return letters, both
+    letters += sum(map(len, _LETTERS.findall(rest)))
+    return letters, both + sum(map(len, _CJK_RUNS.findall(rest)))
+
+
+def _letters_and_cjk_plain(text: str) -> tuple[int, int]:
+    """:func:`_letters_and_cjk` by regexes only.
+
     The CJK ideographs that are letters are counted by removing them (one scan of the text);
     the rest, short in Chinese text, is scanned for both.
     """
@@ -925,6 +1007,23 @@ def _letters_and_cjk(text: str) -> tuple[int, int]:
     both = len(text) - len(rest)
     letters = sum(map(len, _LETTERS.findall(rest)))
     return both + letters, both + sum(map(len, _CJK_RUNS.findall(rest)))
+
+
+def _bulk_runs() -> re.Pattern[str] | None:
+    """Runs of what :func:`_letters_and_cjk` counts in bulk: Latin-1, CJK letters, punctuation.
+
+    None where the Unicode version is not one checked (``_CJK_LETTER_RUNS`` may not hold).
+    """
+    if unicodedata.unidata_version not in _CJK_LETTERS_CHECKED:
+        return None
+    punctuation = "".join(
+        c for c in _BULK_PUNCTUATION if not _LETTERS.match(c) and not _CJK_RUNS.match(c)
+    )
+    cjk = _CJK_LETTER_RUNS.pattern[1:-2]  # the ranges inside "[...]+"
+    return re.compile(f"[\\x00-\\xff{cjk}{re.escape(punctuation)}]+")
+
+
+_BULK_RUNS = _bulk_runs()
 
 
 @functools.cache
