@@ -184,3 +184,21 @@ def _envelope_plain(body: bytes) -> fpm._Envelope:
 def test_envelope_matches_the_plain_walk(body: bytes) -> None:
     assert fpm._envelope(body) == _envelope_plain(body)
     assert fpm._raw_forms(body) == _raw_forms_plain(body)
+
+
+def test_undeclared_prefix_is_a_form_not_a_crash() -> None:
+    """A lenient parser may accept <media:content> without xmlns:media; lxml's recovering
+    parser keeps "media:content" as the tag name, which etree.QName rejects."""
+    from harness.fingerprint import Fingerprint, fingerprint_output
+    from harness.model import FeedOutput
+
+    body = (
+        b'<rss version="2.0"><channel><media:thumbnail url="http://example.com/t.jpg"/>'
+        b"<title>t</title><item><title>a</title><link>http://example.com/a</link>"
+        b'<media:content url="http://example.com/x.jpg"/></item></channel></rss>'
+    )
+    item = {"id": "a", "url": "http://example.com/a", "title": "a", "summary": None}
+    output = FeedOutput(dialect="rss2.0", feed={}, items=[item])
+    fp = fingerprint_output(Fingerprint("a.yaml", "f", None, None), output, body)
+    assert any("media:thumbnail" in s for s in fp.feed_signals)
+    assert any("media:content" in s for s in fp.items[0].signals)
