@@ -29,6 +29,14 @@ _LEADS = tuple(chr(code) for code in range(0xC2, 0xF5))
 
 
 def _may_hold_mojibake(text: str) -> bool:
+    """True when ``text`` holds a lead character (U+00C2-U+00F4): every candidate starts with one.
+
+    ASCII text holds none (``isascii`` is O(1)). In UTF-8 every character U+00C0-U+00FF starts
+    with the byte C3, which no other character's encoding contains: one encoding and one memchr
+    clear long CJK text about twice as fast as 51 ``in`` scans, which only run on a C3 byte.
+    """
+    if text.isascii() or b"\xc3" not in text.encode("utf-8", "surrogatepass"):
+        return False
     return any(lead in text for lead in _LEADS)
 
 
@@ -93,7 +101,11 @@ def _mojibake_fields(item: Item, html_fields: bool) -> Iterator[tuple[str, str]]
         for key in ("summary", "content")
         if html_fields and isinstance(item.get(key), str)
     ]
-    if not _may_hold_mojibake("\n".join(text for _, text in (*fields, *html))):
+    # No lead is a newline: the joined text holds one exactly when a field does. The (long)
+    # HTML fields are searched as they are, not copied into the join.
+    if not _may_hold_mojibake("\n".join(text for _, text in fields)) and not any(
+        _may_hold_mojibake(raw) for _, raw in html
+    ):
         return
     yield from fields
     for key, raw in html:

@@ -49,6 +49,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def terminal_safe(s: str) -> str:
     """Return s with controls, bidi overrides, separators and surrogates as visible escapes."""
+    if s.isascii() and s.isprintable():  # ASCII holds no unsafe character but C0 and DEL
+        return s
     return _UNSAFE.sub(_escape, s)
 
 
@@ -60,6 +62,8 @@ def xml_safe(s: str) -> str:
 def json_safe(text: str) -> str:
     """Return JSON text with DEL, C1, bidi controls and surrogates as \\uXXXX escapes."""
     # Outside strings json.dumps writes ASCII only, so every match lies inside a string.
+    if text.isascii() and "\x7f" not in text:  # DEL is the one ASCII character escaped here
+        return text
     return _JSON_UNSAFE.sub(_json_escape, text)
 
 
