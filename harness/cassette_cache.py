@@ -21,15 +21,14 @@ turns it off), else ``$XDG_CACHE_HOME/feedharness`` (``~/.cache/feedharness``).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import struct
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from harness.cachedir import CacheFolder
 from harness.cassettes import (
     DEFAULT_MAX_BYTES,
     Cassette,
@@ -54,36 +53,40 @@ class CassetteCache:
     """Decoded cassettes under ``root/cassettes-v<format>/``, one file per cassette content."""
 
     def __init__(self, root: Path) -> None:
-        self.folder = Path(root) / f"cassettes-v{_FORMAT}"
+        self.entries = CacheFolder(
+            Path(root) / f"cassettes-v{_FORMAT}",
+            _SUFFIX,
+            max_entries=MAX_ENTRIES,
+            max_bytes=MAX_TOTAL_BYTES,
+        )
+        self.folder = self.entries.folder
         self.hits = 0
         self.misses = 0
-        self._writable = True
-        self._tally: list[int] | None = None  # [entries, bytes] in the folder, as last counted
 
     def load(self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Cassette:
         """load_cassette(path), served from the cache when this content was decoded before."""
+        return self.load_keyed(path, max_bytes=max_bytes)[0]
+
+    def load_keyed(self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Cassette, str]:
+        """The cassette and the SHA-256 of its file (what other caches key derived data by)."""
         path = Path(path)
         data = read_cassette_bytes(path, max_bytes)
         key = hashlib.sha256(data).hexdigest()
         cached = self._read(key, path)
         if cached is not None:
             self.hits += 1
-            with contextlib.suppress(OSError):  # recently used entries are pruned last
-                os.utime(self._entry(key))
-            return cached
+            self.entries.touch(key)
+            return cached, key
         self.misses += 1
         cassette = decode_cassette(path, data)
         self._write(key, cassette)
-        return cassette
+        return cassette, key
 
     # --- entries ---------------------------------------------------------------------------
 
-    def _entry(self, key: str) -> Path:
-        return self.folder / f"{key}{_SUFFIX}"
-
     def _read(self, key: str, path: Path) -> Cassette | None:
         try:
-            with self._entry(key).open("rb") as handle:
+            with self.entries.entry(key).open("rb") as handle:
                 return _unpack(handle, key, path)
         except OSError:
             return None
@@ -91,59 +94,13 @@ class CassetteCache:
             return None  # damaged or foreign: decoded again and rewritten
 
     def _write(self, key: str, cassette: Cassette) -> None:
-        if not self._writable:
+        if not self.entries.writable:
             return
         try:
             blob = _pack(key, cassette)
         except (TypeError, ValueError):  # metadata JSON cannot hold: not cached
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=_SUFFIX)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(tmp, self._entry(key))
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-            self._count_write(len(blob))
-        except OSError:
-            self._writable = False  # read-only home, full disk: decode from YAML, quietly
-
-    def _count_write(self, size: int) -> None:
-        """Prune when the folder is over its limits. The folder is listed once per process
-        (not once per write: that was quadratic in the number of new cassettes); later writes
-        are added to the tally. Other processes' writes are not counted, so the limits are
-        soft: they are found at the next process's first write."""
-        if self._tally is None:
-            self._tally = self._prune()
-            return
-        self._tally[0] += 1
-        self._tally[1] += size
-        if self._tally[0] > MAX_ENTRIES or self._tally[1] > MAX_TOTAL_BYTES:
-            self._tally = self._prune()
-
-    def _prune(self) -> list[int]:
-        """Oldest entries go once there are more than MAX_ENTRIES or MAX_TOTAL_BYTES; returns
-        the entries and bytes left."""
-        entries = []
-        with os.scandir(self.folder) as found:
-            for entry in found:
-                if entry.name.endswith(_SUFFIX) and not entry.name.startswith("."):
-                    info = entry.stat()
-                    entries.append((info.st_mtime, info.st_size, entry.path))
-        total = sum(size for _, size, _ in entries)
-        if len(entries) <= MAX_ENTRIES and total <= MAX_TOTAL_BYTES:
-            return [len(entries), total]
-        entries.sort()
-        while entries and (len(entries) > MAX_ENTRIES * 9 // 10 or total > MAX_TOTAL_BYTES):
-            _, size, name = entries.pop(0)
-            with contextlib.suppress(OSError):
-                os.unlink(name)
-            total -= size
-        return [len(entries), total]
+        self.entries.write(key, blob)
 
 
 def _pack(key: str, cassette: Cassette) -> bytes:

@@ -55,6 +55,7 @@ class Runner:
         }
         self._generic: dict[str, FeedSetup] = {}
         self.cache = None if config.cache_dir is None else CassetteCache(config.cache_dir)
+        self._prints: Any = None  # FingerprintCache, built at the first drift check
         self._bases: tuple[Path, tuple[Path, ...]] | None = None
         # Configured URLs as `harness record` writes them (secret query values scrubbed).
         scrub = Scrubber.from_settings(config.record).url
@@ -153,7 +154,11 @@ class Runner:
         return load_cassette(path) if self.cache is None else self.cache.load(path)
 
     def _check_cassette(self, path: Path, shown: str) -> CassetteResult:
-        cassette = self.load_cassette(path)
+        content: str | None = None  # the file's SHA-256, when the cache computed it
+        if self.cache is None:
+            cassette = load_cassette(path)
+        else:
+            cassette, content = self.cache.load_keyed(path)
         setup = self.setup_for_url(cassette.url)
         result = _base_result(shown, setup, cassette.url)
         recorded = _responses_for(cassette.interactions, cassette.url)
@@ -174,7 +179,7 @@ class Runner:
             output = _parse(setup, response, cassette.fetch, shown)
         except (ParseError, FetchError) as err:
             return _broken(shown, _kind(err), err, result)
-        return self._evaluate(result, setup, output, response.body)
+        return self._evaluate(result, setup, output, response.body, content)
 
     def _check_item_file(self, path: Path, shown: str) -> CassetteResult:
         from harness.parsers.itemdump import looks_like_itemdump
@@ -208,6 +213,7 @@ class Runner:
         setup: FeedSetup,
         output: FeedOutput,
         body: bytes | None = None,
+        content: str | None = None,
     ) -> CassetteResult:
         context = setup.context
         if context.language is None and isinstance(output.feed.get("language"), str):
@@ -221,7 +227,14 @@ class Runner:
 
             drift_checks = ("drift",)
             found.extend(
-                baseline_violations(self.config.cassettes, setup.name, result.path, output, body)
+                baseline_violations(
+                    self.config.cassettes,
+                    setup.name,
+                    result.path,
+                    output,
+                    body,
+                    fingerprint=self._fingerprinter(setup, content),
+                )
             )
         for inv in setup.invariants:
             try:
@@ -237,6 +250,36 @@ class Runner:
             checks=(*result.checks, *setup.checks, *drift_checks, *problem_checks),
             violations=violations,
         )
+
+    def _fingerprinter(self, setup: FeedSetup, content: str | None) -> Any:
+        """fingerprint_output served from the fingerprint cache, when the recording's form can
+        be keyed (cache on, the cassette's hash known, a parser of this package); else None."""
+        if content is None or self.config.cache_dir is None or not setup.name:
+            return None
+        from harness.fingerprint import Fingerprint, fingerprint_output
+        from harness.fingerprint_cache import FingerprintCache
+
+        if self._prints is None:
+            self._prints = FingerprintCache(self.config.cache_dir)
+        prints: FingerprintCache = self._prints
+        feed = self.config.feed_named(setup.name)
+        settings = {
+            "parser": feed.parser,
+            "parser-options": dict(feed.parser_options),
+            "limits": dict(self.config.limits),
+        }
+        key = prints.key(content, setup.parser, settings)
+        if key is None:
+            return None
+
+        def fingerprint(base: Fingerprint, output: FeedOutput, body: bytes) -> Fingerprint:
+            found = prints.get(key, base)
+            if found is None:
+                found = fingerprint_output(base, output, body)
+                prints.put(key, found)
+            return found
+
+        return fingerprint
 
 
 _WORKER: Runner | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,11 @@ from harness.drift.kinds import KINDS
 from harness.fingerprint import Fingerprint, fingerprint_cassette
 from harness.model import CassetteResult, FeedOutput, Severity, Violation
 
+# (name, feed, URL, time) + the parsed recording + its raw body -> the recording's form
+Fingerprinter = Callable[[Fingerprint, FeedOutput, bytes], Fingerprint]
+
 __all__ = [
+    "Fingerprinter",
     "baseline_violations",
     "check_baseline",
     "feed_recordings",
@@ -129,14 +133,20 @@ def violation_findings(old: CassetteResult, new: CassetteResult) -> tuple[Findin
 
 
 def baseline_violations(
-    cassettes: Path, feed: str, shown: str, output: FeedOutput, body: bytes
+    cassettes: Path,
+    feed: str,
+    shown: str,
+    output: FeedOutput,
+    body: bytes,
+    *,
+    fingerprint: Fingerprinter | None = None,
 ) -> tuple[Violation, ...]:
     """Drift against ``<cassettes>/<feed>.baseline.json`` as violations (check id ``drift``).
 
     For ``harness check``: the runner already has the parsed output and the raw body, so
-    nothing is parsed twice. No baseline file: no violations. Feed drift that damages parsed
-    data is an error, other feed drift a warning; item problems and transport are left to the
-    other checks.
+    nothing is parsed twice (and ``fingerprint``, when given, may serve the recording's form
+    from a cache). No baseline file: no violations. Feed drift that damages parsed data is an
+    error, other feed drift a warning; item problems and transport are left to the other checks.
     """
     from harness.baseline import baseline_path, load_baseline
     from harness.fingerprint import fingerprint_output
@@ -145,7 +155,7 @@ def baseline_violations(
     if not where.is_file():
         return ()
     base = load_baseline(where)
-    fp = fingerprint_output(Fingerprint(shown, feed, None, None), output, body)
+    fp = (fingerprint or fingerprint_output)(Fingerprint(shown, feed, None, None), output, body)
     found = []
     for f in compare(base, fp):
         if not f.is_drift:
