@@ -77,18 +77,42 @@ def test_a_parser_from_outside_the_package_is_never_cached(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"{", b"[]", b'{"key": "other", "fingerprint": {}}', b'{"key": "%s"}', b"\xff\xfe"],
+    [
+        lambda entry: b"",
+        lambda entry: b"{",
+        lambda entry: entry[: len(entry) // 2],  # cut
+        lambda entry: entry.replace(b'"signals": [', b'"signals": [1, ', 1),  # changed
+        lambda entry: entry.replace(b'"sha256"', b'"other"', 1),
+        lambda entry: entry.partition(b"\n")[2],  # no header
+        lambda entry: b"\xff\xfe" + entry,
+    ],
 )
-def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: bytes) -> None:
+def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: Any) -> None:
     fp, parser = _printed(BUNDLED[3])
     cache = FingerprintCache(tmp_path)
     key = cache.key("c" * 64, parser, SETTINGS)
     assert key is not None
     cache.put(key, fp)
-    cache.entries.entry(key).write_bytes(damage.replace(b"%s", key.encode()))
+    entry = cache.entries.entry(key)
+    damaged = damage(entry.read_bytes())
+    assert damaged != entry.read_bytes()
+    entry.write_bytes(damaged)
     assert cache.get(key, fp) is None
     cache.put(key, fp)
     assert cache.get(key, fp) == fp
+
+
+def test_another_keys_entry_is_a_miss(tmp_path: Path) -> None:
+    fp, parser = _printed(BUNDLED[3])
+    cache = FingerprintCache(tmp_path)
+    mine, other = (cache.key(c * 64, parser, SETTINGS) for c in "de")
+    assert mine is not None
+    assert other is not None
+    cache.put(other, fp)
+    cache.entries.folder.joinpath(f"{mine}.json").write_bytes(
+        cache.entries.entry(other).read_bytes()
+    )
+    assert cache.get(mine, fp) is None
 
 
 def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: Path) -> Path:
