@@ -3,8 +3,10 @@
 Builds a corpus by cycling the bundled cassettes (default 100 recordings), then times, in one
 process and on the same bytes: feedparser.parse on each feed body, the configured harness parser
 on each response (parse only), and full `harness check` (cassette load from disk, parse, schema,
-invariants, JSON report). Prints medians over --runs, items/s, the ratios, peak RSS of a check of
-1x and 10x the corpus (each in a fresh subprocess), and -j 1 vs -j 2 wall time.
+invariants, JSON report) with a cold and a warm cache, and with drift baselines (fingerprints).
+Prints medians over --runs, items/s, the ratios, peak RSS of a check of 1x and 10x the corpus
+(each in a fresh subprocess), -j 1 vs -j 2 and pytest -n 0 vs -n 2, each beside its peer on
+the same machine: pure-Python loops in 1 and 2 processes, and empty tests under pytest-xdist.
 
     python bench/bench.py [--recordings 100] [--runs 5]
 """
@@ -82,6 +84,28 @@ def run_pytest(
         done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=config.parent)
         if done.returncode not in (0, 1):  # 1: the corpus has failing checks, as designed
             raise SystemExit(f"pytest failed ({done.returncode}):\n{done.stdout[-2000:]}")
+
+    return run
+
+
+def run_empty_tests(folder: Path, tests: int, workers: int) -> Callable[[], None]:
+    """The peer of the pytest figures: ``tests`` empty tests under pytest -n ``workers``, i.e.
+    what pytest and pytest-xdist cost per test and per run on this machine, whatever is tested."""
+    module = folder / "test_empty.py"
+    if not module.exists():
+        module.write_text(
+            "import pytest\n\n\n"
+            f"@pytest.mark.parametrize('n', range({tests}))\n"
+            "def test_empty(n):\n    pass\n",
+            encoding="utf-8",
+        )
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-header"]
+    argv += ["-n", str(workers), str(module)]
+
+    def run() -> None:
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=folder)
+        if done.returncode != 0:
+            raise SystemExit(f"empty tests failed ({done.returncode}):\n{done.stdout[-2000:]}")
 
     return run
 
@@ -225,11 +249,16 @@ def main() -> int:
         # pytest-xdist: on the 10x corpus, so that checking, not pytest's start-up, is timed.
         (Path(tmp) / "pytest").mkdir()
         pytest_toml = pytest_config(Path(tmp) / "pytest", big)
-        t_n0, t_n2, t_c0, t_c2 = median_times(
+        (Path(tmp) / "empty").mkdir()
+        t_n0, t_n2, t_c0, t_c2, t_e0, t_e2 = median_times(
             [
-                run_pytest(pytest_toml, big, n, warm.cache_dir, items)
-                for items in ("check", "cassette")
-                for n in (0, 2)
+                *(
+                    run_pytest(pytest_toml, big, n, warm.cache_dir, items)
+                    for items in ("check", "cassette")
+                    for n in (0, 2)
+                ),
+                run_empty_tests(Path(tmp) / "empty", args.recordings * 10, 0),
+                run_empty_tests(Path(tmp) / "empty", args.recordings * 10, 2),
             ],
             max(3, args.runs // 2),
         )
@@ -290,6 +319,8 @@ def main() -> int:
         f"(speed-up {t_n0 / t_n2:.2f}x)",
         "pytest -n 0 vs -n 2, 10x corpus, item per cassette (s)": f"{t_c0:.2f} / {t_c2:.2f} "
         f"(speed-up {t_c0 / t_c2:.2f}x)",
+        f"pytest -n 0 vs -n 2, {args.recordings * 10} empty tests (s)": f"{t_e0:.2f} / "
+        f"{t_e2:.2f} (speed-up {t_e0 / t_e2:.2f}x)",
         "reports identical (cold, warm, -j 2)": same,
         "medians over runs": args.runs,
     }
@@ -319,6 +350,8 @@ def main() -> int:
                     "pytest_n2": t_n2,
                     "pytest_cassette_n0": t_c0,
                     "pytest_cassette_n2": t_c2,
+                    "pytest_empty_n0": t_e0,
+                    "pytest_empty_n2": t_e2,
                     "j2": t_j2,
                 }
             }
