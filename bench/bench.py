@@ -110,6 +110,45 @@ def run_empty_tests(folder: Path, tests: int, workers: int) -> Callable[[], None
     return run
 
 
+def breakdown(config: object, corpus: Path, runs: int) -> dict[str, float]:
+    """Seconds spent, inside a real `harness check`, loading cassettes, parsing, and in schema and
+    invariants (the runner's own functions, timed where they run; medians over ``runs``)."""
+    from harness import runner as runner_module
+    from harness.cassette_cache import CassetteCache
+
+    spent: dict[str, float] = {}
+    patched = [
+        (CassetteCache, "load_keyed", "load"),
+        (runner_module, "_parse", "parse"),
+        (runner_module.Runner, "_evaluate", "schema and invariants"),
+    ]
+    originals = [getattr(owner, name) for owner, name, _ in patched]
+
+    def timed(function: Callable[..., object], label: str) -> Callable[..., object]:
+        def call(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+
+        return call
+
+    rounds: list[dict[str, float]] = []
+    try:
+        for (owner, name, label), original in zip(patched, originals, strict=True):
+            setattr(owner, name, timed(original, label))
+        for _ in range(runs):
+            spent.clear()
+            start = time.perf_counter()
+            runner_module.Runner(config).check_paths([corpus])  # type: ignore[arg-type]
+            rounds.append({**spent, "total": time.perf_counter() - start})
+    finally:
+        for (owner, name, _), original in zip(patched, originals, strict=True):
+            setattr(owner, name, original)
+    return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+
+
 def bless_baselines(config: Path) -> None:
     """Baselines for each bundled feed (from its newest bundled recording) beside the corpus."""
     from harness.cassettes import load_cassette
@@ -217,6 +256,7 @@ def main() -> int:
         t_fp, t_parse, t_full, t_warm = median_times(
             [feedparser_all, parse_only, full_check, full_check_warm], args.runs
         )
+        inside = breakdown(warm, corpus, args.runs)
         serial = Runner(config).check_paths([corpus], jobs=1)
         parallel = Runner(warm).check_paths([corpus], jobs=2)
         same = (
@@ -289,6 +329,7 @@ def main() -> int:
 
         rss_1x, rss_10x = peak_rss_mb(corpus), peak_rss_mb(big)
 
+    inside_overhead = inside["total"] / inside["parse"] - 1
     rows = {
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, feedparser {feedparser.__version__}",
@@ -301,6 +342,19 @@ def main() -> int:
         f"{t_fp / t_warm:.2f}",
         "overhead (full - parse) / parse, cold / warm": f"{(t_full - t_parse) / t_parse:.3f} / "
         f"{(t_warm - t_parse) / t_parse:.3f}",
+        "inside a warm check (ms): load / parse / schema+invariants / rest": " / ".join(
+            f"{1000 * v:.0f}"
+            for v in (
+                inside["load"],
+                inside["parse"],
+                inside["schema and invariants"],
+                inside["total"]
+                - inside["load"]
+                - inside["parse"]
+                - inside["schema and invariants"],
+            )
+        ),
+        "inside a warm check: (total - parse) / parse": f"{inside_overhead:.3f}",
         "harness check with drift baselines, warm cache, items/s": round(items / t_drift),
         "drift baselines vs feedparser, cold / warm (x faster)": f"{t_fp / t_drift_cold:.2f} / "
         f"{t_fp / t_drift:.2f}",
@@ -350,6 +404,7 @@ def main() -> int:
                     "pytest_n2": t_n2,
                     "pytest_cassette_n0": t_c0,
                     "pytest_cassette_n2": t_c2,
+                    "inside_warm": inside,
                     "pytest_empty_n0": t_e0,
                     "pytest_empty_n2": t_e2,
                     "j2": t_j2,
