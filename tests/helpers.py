@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 RSS_ITEM = """<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>
@@ -58,3 +59,30 @@ def write_cassette(folder: Path, name: str, url: str, body: str, **kw: object) -
     path = folder / name
     path.write_text(cassette_yaml(url, body, **kw), encoding="utf-8")  # type: ignore[arg-type]
     return path
+
+
+# no-mojibake's candidates (UTF-8 read as Windows-1252), written out here as the tests' reference
+MOJIBAKE_CANDIDATE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
+)
+
+
+def reference_find_mojibake(text: str) -> tuple[str, str] | None:
+    """find_mojibake as first written: every candidate run, no pre-check (the fast paths'
+    reference)."""
+    for match in MOJIBAKE_CANDIDATE.finditer(text):
+        out = bytearray()
+        for char in match.group(0):
+            try:
+                out += char.encode("cp1252")
+            except UnicodeEncodeError:
+                if ord(char) > 0xFF:
+                    break
+                out.append(ord(char))
+        else:
+            try:
+                return match.group(0), bytes(out).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+    return None

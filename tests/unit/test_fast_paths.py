@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from helpers import reference_find_mojibake
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,25 +25,6 @@ _CANDIDATE = re.compile(
 )
 
 
-def _reference_find(text: str) -> tuple[str, str] | None:
-    """find_mojibake as first written: every candidate run, no pre-check."""
-    for match in _CANDIDATE.finditer(text):
-        out = bytearray()
-        for char in match.group(0):
-            try:
-                out += char.encode("cp1252")
-            except UnicodeEncodeError:
-                if ord(char) > 0xFF:
-                    break
-                out.append(ord(char))
-        else:
-            try:
-                return match.group(0), bytes(out).decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-    return None
-
-
 def _reference_fields(item: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """Every field, HTML stripped of its tags, as the first no-mojibake searched them."""
     yield from text_fields(item)
@@ -53,7 +35,7 @@ def _reference_fields(item: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 def _reference_fired(item: dict[str, Any]) -> tuple[str, str] | None:
     for path, text in _reference_fields(item):
-        found = _reference_find(text)
+        found = reference_find_mojibake(text)
         if found:
             return path, found[0]
     return None
@@ -71,7 +53,7 @@ _TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=4)), max_size=12).map("".jo
 
 @given(_TEXT)
 def test_find_mojibake_matches_the_reference(text: str) -> None:
-    assert find_mojibake(text) == _reference_find(text)
+    assert find_mojibake(text) == reference_find_mojibake(text)
 
 
 @settings(max_examples=300)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from helpers import reference_find_mojibake
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -67,25 +68,6 @@ def _reference_mojibake_fields(
     for key, raw in html:
         if _CANDIDATE.search(raw):
             yield key, _TAG.sub(" ", raw)
-
-
-def _reference_find(text: str) -> tuple[str, str] | None:
-    """find_mojibake without a pre-check: every candidate run."""
-    for match in _CANDIDATE.finditer(text):
-        out = bytearray()
-        for char in match.group(0):
-            try:
-                out += char.encode("cp1252")
-            except UnicodeEncodeError:
-                if ord(char) > 0xFF:
-                    break
-                out.append(ord(char))
-        else:
-            try:
-                return match.group(0), bytes(out).decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-    return None
 
 
 def _reference_letters(pattern: str, text: str) -> int:
@@ -269,7 +251,7 @@ def test_no_mojibake_fires_exactly_where_the_reference_does(
     found = [(v.field, v.message) for v in check.iter_violations([item], CheckContext())]
     expected = []
     for path, text in _reference_mojibake_fields(item, html_fields):
-        hit = _reference_find(text)
+        hit = reference_find_mojibake(text)
         if hit:
             message = f"mojibake: {hit[0]!r} is UTF-8 for {hit[1]!r} read as Windows-1252"
             expected.append((path, message))
