@@ -151,14 +151,16 @@ class Runner:
 
     def load_cassette(self, path: Path) -> Cassette:
         """A cassette, decoded from YAML or served by the cache of decoded cassettes."""
-        return load_cassette(path) if self.cache is None else self.cache.load(path)
+        return self._load_keyed(path)[0]
+
+    def _load_keyed(self, path: Path) -> tuple[Cassette, str | None]:
+        """The cassette and its file's SHA-256 when the cache computed it (None: cache off)."""
+        if self.cache is None:
+            return load_cassette(path), None
+        return self.cache.load_keyed(path)
 
     def _check_cassette(self, path: Path, shown: str) -> CassetteResult:
-        content: str | None = None  # the file's SHA-256, when the cache computed it
-        if self.cache is None:
-            cassette = load_cassette(path)
-        else:
-            cassette, content = self.cache.load_keyed(path)
+        cassette, content = self._load_keyed(path)
         setup = self.setup_for_url(cassette.url)
         result = _base_result(shown, setup, cassette.url)
         recorded = _responses_for(cassette.interactions, cassette.url)
