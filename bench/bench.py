@@ -114,7 +114,7 @@ def breakdown(config: object, corpus: Path, runs: int) -> dict[str, float]:
     """Seconds spent, inside a real `harness check`, loading cassettes, parsing, and in schema and
     invariants (the runner's own functions, timed where they run; medians over ``runs``)."""
     from harness import runner as runner_module
-    from harness.cassette_cache import CassetteCache
+    from harness.cassettes.cache import CassetteCache
 
     spent: dict[str, float] = {}
     patched = [
@@ -151,7 +151,7 @@ def breakdown(config: object, corpus: Path, runs: int) -> dict[str, float]:
 
 def bless_baselines(config: Path) -> None:
     """Baselines for each bundled feed (from its newest bundled recording) beside the corpus."""
-    from harness.cassettes import load_cassette
+    from harness.cassettes.store import load_cassette
     from harness.cli import run
     from harness.config import load_config
 
@@ -215,9 +215,9 @@ def main() -> int:
 
     import feedparser
 
-    from harness.cassettes import load_cassette
+    from harness.cassettes.store import load_cassette
     from harness.config import load_config
-    from harness.report import Format, render
+    from harness.report.result import Format, render
     from harness.runner import Runner
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,7 +1,7 @@
 """One folder of cache entries named by content key: atomic writes, soft size limits, no failures.
 
-Shared by the cache of decoded cassettes (:mod:`harness.cassette_cache`) and the cache of
-fingerprints (:mod:`harness.fingerprint_cache`). An entry is written to a temporary file and
+Shared by the cache of decoded cassettes (:mod:`harness.cassettes.cache`) and the cache of
+fingerprints (:mod:`harness.drift.fingerprint_cache`). An entry is written to a temporary file and
 renamed, so a reader never sees half of one. Once there are more than ``max_entries`` entries
 or ``max_bytes`` bytes, the least recently used go (readers touch what they use). The folder is
 listed once per process, at the first write, and later writes are tallied: listing it after

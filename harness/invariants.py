@@ -4,7 +4,7 @@ An invariant is a generator function ``fn(items, ctx, **params)`` that yields
 :class:`~harness.model.Violation` for the items it finds wrong. Parameters are keyword-only with
 defaults; the configuration may override them (``[feeds.invariants.<id>]``), and a value of the
 wrong type or an unknown name is a ConfigError that lists what is allowed. The built-in invariants
-live in :mod:`harness.checks`.
+live in :mod:`harness.checks.core`.
 """
 
 from __future__ import annotations
@@ -136,8 +136,8 @@ def make_invariant(invariant_id: str, fn: InvariantFn, *, dotted: bool = False) 
 
 
 def _load_builtins() -> None:
-    import harness.checks  # registers the built-ins (and so does checks_extra)
-    import harness.checks_extra  # noqa: F401
+    import harness.checks.core  # registers the built-ins (and so does checks_extra)
+    import harness.checks.fields  # noqa: F401
 
 
 def _entry_points() -> dict[str, str]:

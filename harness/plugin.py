@@ -20,12 +20,12 @@ import pytest
 
 if TYPE_CHECKING:
     from harness.model import CassetteResult, Violation
-    from harness.record_report import FeedRecord, RecordReport
+    from harness.record.report import FeedRecord, RecordReport
     from harness.runner import Runner
 
 _RUNNER = pytest.StashKey["Runner | None"]()
 _RECORDED = pytest.StashKey["RecordReport"]()
-_RECORD_MODES = ("once", "new_episodes", "rewrite", "none")  # harness.record.RecordMode
+_RECORD_MODES = ("once", "new_episodes", "rewrite", "none")  # harness.record.transaction.RecordMode
 _ITEM_MODES = ("check", "cassette")
 _WHOLE = "*"  # the check of the one item a cassette has with --harness-items=cassette
 
@@ -90,7 +90,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if mode is None or runner is None:
         return
     from harness.errors import HarnessError
-    from harness.record import record_feeds
+    from harness.record.transaction import record_feeds
 
     try:
         report = record_feeds(runner.config, mode=mode, progress=_TerminalProgress(session.config))
@@ -116,7 +116,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 class _TerminalProgress:
-    """harness.record's progress protocol, on pytest's terminal (one line per feed)."""
+    """harness.record.transaction's progress protocol, on pytest's terminal (one line per feed)."""
 
     def __init__(self, config: pytest.Config) -> None:
         import threading
@@ -282,6 +282,6 @@ class CheckItem(pytest.Item):
 
 
 def _line(v: Violation) -> str:
-    from harness.report import violation_line
+    from harness.report.result import violation_line
 
     return violation_line(v)

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.cassette_cache import CassetteCache
-from harness.cassettes import Cassette, Interaction, is_cassette_path, load_cassette
+from harness.cassettes.age import stale_warning
+from harness.cassettes.cache import CassetteCache
+from harness.cassettes.scrub import Scrubber
+from harness.cassettes.store import Cassette, Interaction, is_cassette_path, load_cassette
 from harness.config import FeedConfig, HarnessConfig, InvariantSetting, normalize_url
 from harness.errors import (
     CassetteError,
@@ -19,6 +21,7 @@ from harness.errors import (
     ParseError,
     TransportError,
 )
+from harness.feedsetup import GENERIC_INVARIANTS, FeedSetup, build_setup
 from harness.model import (
     CassetteResult,
     FeedOutput,
@@ -29,9 +32,6 @@ from harness.model import (
     Violation,
 )
 from harness.schemas import default_schema_dir, validate_item
-from harness.scrub import Scrubber
-from harness.setup import GENERIC_INVARIANTS, FeedSetup, build_setup
-from harness.staleness import stale_warning
 
 _ITEM_HEAD_BYTES = 4096
 # What a report calls a failure, by exception (first match; any other HarnessError: config).
@@ -205,7 +205,7 @@ class Runner:
         return None
 
     def _has_baseline(self, feed: str) -> bool:
-        from harness.baseline import baseline_path
+        from harness.drift.baseline import baseline_path
 
         return baseline_path(self.config.cassettes, feed).is_file()
 
@@ -258,8 +258,8 @@ class Runner:
         be keyed (cache on, the cassette's hash known, a parser of this package); else None."""
         if content is None or self.config.cache_dir is None or not setup.name:
             return None
-        from harness.fingerprint import Fingerprint, fingerprint_output
-        from harness.fingerprint_cache import FingerprintCache
+        from harness.drift.fingerprint import Fingerprint, fingerprint_output
+        from harness.drift.fingerprint_cache import FingerprintCache
 
         if self._prints is None:
             self._prints = FingerprintCache(self.config.cache_dir)

@@ -11,7 +11,7 @@ schema-valid records and run results.
   the benign operators (text, counts, order, dates, optional parts, whitespace), form kept.
 * :func:`records` (:func:`feed_items`, :func:`article_records`), :func:`results` -- records
   valid against ``schemas/*.schema.json`` and whole :class:`~harness.model.Result` objects.
-* :class:`DataChoices` -- operators' :class:`~harness.operators.Choices` from ``st.data()``.
+* :class:`DataChoices` -- operators' :class:`~harness.audit.operators.Choices` from ``st.data()``.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from harness.articleform import DATELINE_FORMAT, is_ambiguous
+from harness.audit.articleform import DATELINE_FORMAT, is_ambiguous
+from harness.audit.feedwriter import DIALECTS, EntrySpec, FeedSpec, expected_item, render_feed
+from harness.audit.operators import Kind, Operator, operators
+from harness.audit.ops_benign import HANZI, WORDS
 from harness.dates import to_utc_rfc3339
-from harness.feedwriter import DIALECTS, EntrySpec, FeedSpec, expected_item, render_feed
 from harness.model import CassetteResult, Response, Result, Severity, Violation
-from harness.operators import Kind, Operator, operators
-from harness.operators_benign import HANZI, WORDS
 
 __all__ = [
     "BOILERPLATE_BLOCKS",
@@ -60,7 +60,7 @@ T = TypeVar("T")
 
 
 class DataChoices:
-    """:class:`harness.operators.Choices` drawn from Hypothesis (``st.data()``): shrinkable."""
+    """:class:`harness.audit.operators.Choices` drawn from Hypothesis (``st.data()``)."""
 
     def __init__(self, data: st.DataObject) -> None:
         self.data = data
@@ -170,7 +170,7 @@ def _entries(draw: st.DrawFn, language: str, host: str, index: int) -> EntrySpec
 def feed_documents(
     draw: st.DrawFn, dialect: str | None = None, *, max_items: int = 5
 ) -> GeneratedFeed:
-    """A feed in ``dialect`` (default: any of :data:`~harness.feedwriter.DIALECTS`)."""
+    """A feed in ``dialect`` (default: any of :data:`~harness.audit.feedwriter.DIALECTS`)."""
     chosen = dialect or draw(st.sampled_from(DIALECTS))
     language = draw(st.sampled_from(["zh", "en"]))
     host = draw(st.sampled_from(["www.rfi.fr", "www.dapenti.com", "www.dw.com", "example.org"]))
@@ -341,7 +341,7 @@ def variants_of(
     pool = list(using) if using is not None else operators(Kind.BENIGN)
     chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique_by=lambda o: o.id))
     choices = DataChoices(draw(st.data()))
-    from harness.feeddoc import NotApplicable
+    from harness.audit.feeddoc import NotApplicable
 
     for op in chosen:
         try:
@@ -355,7 +355,7 @@ def recorded_variants(
     path: str | Path, *, timezone: str | None = None
 ) -> st.SearchStrategy[Response]:
     """The feed response recorded in a cassette, its content varied (see :func:`variants_of`)."""
-    from harness.cassettes import load_cassette
+    from harness.cassettes.store import load_cassette
 
     cassette = load_cassette(Path(path))
     response = cassette.fetch(cassette.url)

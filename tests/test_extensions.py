@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from helpers import rss
 
-from harness.cassettes import make_interaction, write_cassette
+from harness.cassettes.store import make_interaction, write_cassette
 from harness.cli import run
 
 PLUGIN = '''
 from typing import ClassVar
 from harness.model import FeedOutput
-from harness.checks import violation
+from harness.checks.core import violation
 from harness.parsers.rss import RssParser
 
 

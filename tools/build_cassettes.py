@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from harness.cassettes import (
+from harness.cassettes.store import (
     Interaction,
     dump_cassette,
     is_cassette_path,
@@ -796,7 +796,7 @@ VARIANTS_README_HEAD = """\
 Each is the seed (`seed/000_46e50146a1d95ecb.txt`, RFI via feedx.net, 2023-12-06, date line
 `06/12/2023 - 16:42` = 15:42Z, pubDate `Wed, 06 Dec 2023 15:45:03 GMT`) rebuilt as a feedx
 cassette with a single item (two for `duplicate-guid`), changed in one way. Invariant ids are
-those of `harness/checks.py` with the `rfi` feed settings in `harness.toml`."""
+those of `harness/checks/core.py` with the `rfi` feed settings in `harness.toml`."""
 
 
 ITEMS_SOURCES_MD = """\

@@ -1,6 +1,6 @@
 """One recording against a baseline: changes of form become findings, grouped by cause.
 
-A new recording is compared with a :class:`~harness.baseline.Profile` (one older recording, a
+A new recording is compared with a :class:`~harness.drift.baseline.Profile` (one older recording, a
 pool of recent ones, or the blessed baseline). Every signal's share of items and every metric's
 spread is tested against the baseline's own numbers:
 
@@ -29,10 +29,10 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from harness.baseline import Profile
+from harness.drift.baseline import Profile
 from harness.drift.findings import Example, Finding, Level, Scope, SignalChange
+from harness.drift.fingerprint import Fingerprint, ItemPrint
 from harness.drift.kinds import KINDS, kind_of, priority
-from harness.fingerprint import Fingerprint, ItemPrint
 
 __all__ = ["ALPHA", "MIN_EFFECT", "MIN_ITEMS", "UNIVERSAL", "WINDOW", "block_texts", "compare"]
 

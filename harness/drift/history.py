@@ -6,11 +6,11 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from harness.baseline import profile
+from harness.drift.baseline import profile
 from harness.drift.compare import _EXAMPLES, WINDOW, _failure, _order, block_texts, compare
 from harness.drift.findings import Example, FeedHistory, Finding, Level, Scope, TimelinePoint
+from harness.drift.fingerprint import Fingerprint
 from harness.drift.kinds import KINDS
-from harness.fingerprint import Fingerprint
 
 __all__ = ["current_form", "diff", "history", "timeline"]
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.cassettes import is_cassette_path
+from harness.cassettes.store import is_cassette_path
 from harness.drift.compare import _EXAMPLES, compare
 from harness.drift.findings import Example, FeedHistory, Finding, Level, Scope, SignalChange
+from harness.drift.fingerprint import Fingerprint, fingerprint_cassette
 from harness.drift.history import timeline
 from harness.drift.kinds import KINDS
-from harness.fingerprint import Fingerprint, fingerprint_cassette
 from harness.model import CassetteResult, FeedOutput, Severity, Violation
 
 # (name, feed, URL, time) + the parsed recording + its raw body -> the recording's form
@@ -82,7 +82,7 @@ def check_baseline(runner: Any, path: Path) -> FeedHistory | None:
 
     This is what ``harness check`` calls per cassette to report drift next to violations.
     """
-    from harness.baseline import baseline_path, load_baseline
+    from harness.drift.baseline import baseline_path, load_baseline
 
     fp = fingerprint_cassette(path, runner)
     if fp.feed is None:
@@ -148,8 +148,8 @@ def baseline_violations(
     from a cache). No baseline file: no violations. Feed drift that damages parsed data is an
     error, other feed drift a warning; item problems and transport are left to the other checks.
     """
-    from harness.baseline import baseline_path, load_baseline
-    from harness.fingerprint import fingerprint_output
+    from harness.drift.baseline import baseline_path, load_baseline
+    from harness.drift.fingerprint import fingerprint_output
 
     where = baseline_path(cassettes, feed)
     if not where.is_file():

@@ -10,7 +10,7 @@ import pytest
 from drift_paths import ROOT
 
 from harness.config import load_config
-from harness.fingerprint import Fingerprint, fingerprint_cassette
+from harness.drift.fingerprint import Fingerprint, fingerprint_cassette
 from harness.runner import Runner
 
 

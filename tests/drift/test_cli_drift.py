@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from drift_paths import CASSETTES, DRIFT, REAL, ROOT, VARIANTS
 
-from harness.baseline import baseline_path, load_baseline, profile
 from harness.cli import run
 from harness.config import load_config
 from harness.drift import check_baseline
-from harness.fingerprint import fingerprint_cassette
+from harness.drift.baseline import baseline_path, load_baseline, profile
+from harness.drift.fingerprint import fingerprint_cassette
 from harness.runner import Runner
 
 CONFIG = str(ROOT / "harness.toml")
@@ -157,7 +157,7 @@ def test_bless_refuses_unknown_feeds_and_transport_failures(project: Path) -> No
 def test_baseline_round_trip_and_malformed(tmp_path: Path) -> None:
     runner = Runner(load_config(ROOT / "harness.toml"))
     fp = fingerprint_cassette(CASSETTES / "feedx-rfi_2023-11.yaml", runner)
-    from harness.baseline import write_baseline
+    from harness.drift.baseline import write_baseline
 
     path = tmp_path / "rfi.baseline.json"
     write_baseline(path, profile([fp]))
@@ -168,7 +168,7 @@ def test_baseline_round_trip_and_malformed(tmp_path: Path) -> None:
 
 
 def test_baseline_violations_for_harness_check(project: Path) -> None:
-    from harness.cassettes import load_cassette
+    from harness.cassettes.store import load_cassette
     from harness.drift import baseline_violations
 
     runner = Runner(load_config(project / "harness.toml"))
@@ -177,7 +177,7 @@ def test_baseline_violations_for_harness_check(project: Path) -> None:
     response = new.fetch(new.url)
     output = runner.setups["rfi"].parser.parse(response, fetch=new.fetch)
     assert baseline_violations(cassettes, "rfi", "x.yaml", output, response.body) == ()
-    from harness.baseline import write_baseline
+    from harness.drift.baseline import write_baseline
 
     old = fingerprint_cassette(cassettes / "feedx-rfi_2023-05.yaml", runner)
     write_baseline(baseline_path(cassettes, "rfi"), profile([old]))

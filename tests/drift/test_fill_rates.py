@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from harness.baseline import profile
 from harness.drift import compare
-from harness.fingerprint import Fingerprint, ItemPrint
+from harness.drift.baseline import profile
+from harness.drift.fingerprint import Fingerprint, ItemPrint
 
 
 def _recording(name: str, filled: int, total: int) -> Fingerprint:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from drift_paths import CASSETTES
 
-from harness.fingerprint import Fingerprint, host_key, shape
+from harness.drift.fingerprint import Fingerprint, host_key, shape
 
 Print = Callable[[Path], Fingerprint]
 

@@ -1,4 +1,4 @@
-"""Fast paths of harness.fingerprint that the bundled cassettes do not all exercise.
+"""Fast paths of harness.drift.fingerprint that the bundled cassettes do not all exercise.
 
 Each test keeps the plain version the fast path replaced and compares the two on Hypothesis-drawn
 input built from the characters that matter (see test_fingerprint_pinned.py for the others).
@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from lxml import etree
 
-from harness import fingerprint as fpm
+from harness.drift import fingerprint as fpm
 
 _LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -189,7 +189,7 @@ def test_envelope_matches_the_plain_walk(body: bytes) -> None:
 def test_undeclared_prefix_is_a_form_not_a_crash() -> None:
     """A lenient parser may accept <media:content> without xmlns:media; lxml's recovering
     parser keeps "media:content" as the tag name, which etree.QName rejects."""
-    from harness.fingerprint import Fingerprint, fingerprint_output
+    from harness.drift.fingerprint import Fingerprint, fingerprint_output
     from harness.model import FeedOutput
 
     body = (

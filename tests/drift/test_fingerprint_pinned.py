@@ -1,4 +1,4 @@
-"""Fingerprints are pinned: speed work on harness.fingerprint must not change any result.
+"""Fingerprints are pinned: speed work on harness.drift.fingerprint must not change any result.
 
 ``fingerprints-pinned.json`` holds, for each bundled cassette, a SHA-256 of its whole fingerprint
 (every field, in order) and one per item, so a failure names the items that changed. The fast
@@ -26,9 +26,9 @@ from drift_paths import CASSETTES, DRIFT, ROOT
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from harness import fingerprint as fpm
-from harness.baseline import dumps, load_baseline, profile
 from harness.config import load_config
+from harness.drift import fingerprint as fpm
+from harness.drift.baseline import dumps, load_baseline, profile
 from harness.runner import Runner
 from harness.textsafe import shorten
 

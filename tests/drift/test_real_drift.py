@@ -9,7 +9,7 @@ import pytest
 from drift_paths import CASSETTES, DRIFT, REAL
 
 from harness.drift import Finding, Level, Scope, diff, history, ordered
-from harness.fingerprint import Fingerprint
+from harness.drift.fingerprint import Fingerprint
 
 Print = Callable[[Path], Fingerprint]
 

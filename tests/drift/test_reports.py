@@ -13,10 +13,10 @@ from drift_paths import VARIANTS
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
-from harness.cassettes import load_cassette, write_cassette
+from harness.cassettes.store import load_cassette, write_cassette
 from harness.drift import DriftReport, Example, Finding, Level, Scope, SignalChange, diff
-from harness.fingerprint import Fingerprint
-from harness.report_drift import (
+from harness.drift.fingerprint import Fingerprint
+from harness.report.drift import (
     DRIFT_REPORT_SCHEMA,
     emit_github,
     github_annotations,
@@ -25,7 +25,7 @@ from harness.report_drift import (
     to_json_data,
     write_github_summary,
 )
-from harness.report_html import render_html
+from harness.report.html import render_html
 
 Print = Callable[[Path], Fingerprint]
 HOSTILE = (
@@ -44,7 +44,7 @@ def hostile_report(tmp_path: Path, fingerprint: Print) -> DriftReport:
         "]]></description>", block + "]]></description>"
     )
     body = body.replace("<title>", "<title>@someone `x` ", 2)
-    from harness.cassettes import make_interaction
+    from harness.cassettes.store import make_interaction
 
     path = tmp_path / "hostile.yaml"
     write_cassette(

@@ -14,12 +14,12 @@ from pathlib import Path
 from drift_paths import CASSETTES
 from helpers import write_cassette
 
-from harness.baseline import profile
-from harness.cassettes import load_cassette
+from harness.audit.feeddoc import FeedDoc, html_join, html_parts
+from harness.audit.operators import RandomChoices, get_operator
+from harness.cassettes.store import load_cassette
 from harness.drift import Finding, block_texts, compare, diff, history
-from harness.feeddoc import FeedDoc, html_join, html_parts
-from harness.fingerprint import Fingerprint
-from harness.operators import RandomChoices, get_operator
+from harness.drift.baseline import profile
+from harness.drift.fingerprint import Fingerprint
 
 Print = Callable[[Path], Fingerprint]
 ONE_ITEM = CASSETTES / "feedx-rfi_2023-05.yaml"  # one article, with the author block 作者：艾娃

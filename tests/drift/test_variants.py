@@ -9,7 +9,7 @@ import pytest
 from drift_paths import VARIANTS
 
 from harness.drift import Level, diff
-from harness.fingerprint import Fingerprint
+from harness.drift.fingerprint import Fingerprint
 
 Print = Callable[[Path], Fingerprint]
 

@@ -12,12 +12,12 @@ from io import StringIO
 import pytest
 from _budget import ROOT, THOROUGH
 
-from harness.audit import AuditReport, Score, audit
-from harness.audit_report import render_audit
+from harness.audit.feeddoc import FeedDoc
+from harness.audit.operators import Kind, operator, operators
+from harness.audit.report import render_audit
+from harness.audit.run import AuditReport, Score, audit
 from harness.cli import run
 from harness.config import load_config
-from harness.feeddoc import FeedDoc
-from harness.operators import Kind, operator, operators
 
 CONFIG = ROOT / "harness.toml"
 FEEDS = [feed.name for feed in load_config(CONFIG).feeds]
@@ -181,7 +181,7 @@ def test_cli_lists_operators() -> None:
 def test_a_custom_drift_operator_the_checks_miss_fails_the_audit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from harness import operators as registry
+    from harness.audit import operators as registry
 
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
 

@@ -9,12 +9,19 @@ from _budget import CASSETTES, ROOT, budget
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.cassettes import load_cassette
+from harness.audit.feeddoc import FeedDoc, NotApplicable, html_join, html_parts
+from harness.audit.operators import (
+    Kind,
+    RandomChoices,
+    get_operator,
+    make_operator,
+    operator,
+    operators,
+)
+from harness.cassettes.store import load_cassette
 from harness.config import load_config
 from harness.errors import ConfigError, UnknownPluginError
-from harness.feeddoc import FeedDoc, NotApplicable, html_join, html_parts
 from harness.model import Response
-from harness.operators import Kind, RandomChoices, get_operator, make_operator, operator, operators
 from harness.runner import Runner
 from harness.strategies import variants_of
 
@@ -111,7 +118,7 @@ def test_operators_are_deterministic_for_a_seed(op) -> None:
 def test_custom_operator_registers_by_decorator_and_dotted_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from harness import operators as registry
+    from harness.audit import operators as registry
 
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
 
@@ -176,7 +183,7 @@ SMALL = [
 
 
 def _fingerprint(name: str, response: Response) -> object:
-    from harness.fingerprint import Fingerprint, fingerprint_output
+    from harness.drift.fingerprint import Fingerprint, fingerprint_output
 
     feed = runner().config.feed_for_url(response.url)
     assert feed is not None

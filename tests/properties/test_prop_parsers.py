@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from harness.cassettes import load_cassette
+from harness.audit.feedwriter import parsed_dialect
+from harness.audit.operators import operators
+from harness.cassettes.store import load_cassette
 from harness.config import load_config
 from harness.errors import HarnessError
-from harness.feedwriter import parsed_dialect
 from harness.model import Response, Severity
-from harness.operators import operators
 from harness.parsers.feedx import FeedxRfiParser
 from harness.parsers.itemdump import ItemDumpParser
 from harness.parsers.rss import RssParser
@@ -107,7 +107,7 @@ def test_generated_rfi_articles_read_back_and_pass_every_rfi_check(feed: Generat
 @budget(10)
 @given(data=st.data(), name=st.sampled_from(SMALL))
 def test_parsers_never_crash_on_operator_output(op, data: st.DataObject, name: str) -> None:
-    from harness.feeddoc import NotApplicable
+    from harness.audit.feeddoc import NotApplicable
 
     response = recording(name)
     try:
@@ -120,7 +120,7 @@ def test_parsers_never_crash_on_operator_output(op, data: st.DataObject, name: s
 @budget(40)
 @given(data=st.data(), name=st.sampled_from(SMALL))
 def test_parsers_never_crash_on_chained_operators(data: st.DataObject, name: str) -> None:
-    from harness.feeddoc import NotApplicable
+    from harness.audit.feeddoc import NotApplicable
 
     body = recording(name).body
     chain = data.draw(st.lists(st.sampled_from(operators()), min_size=2, max_size=4))
@@ -162,7 +162,7 @@ def test_parsers_never_crash_on_damaged_bytes(
 
 
 def test_generated_documents_exist_for_every_dialect() -> None:
-    from harness.feedwriter import DIALECTS
+    from harness.audit.feedwriter import DIALECTS
 
     assert set(DIALECTS) == {
         "rss0.90",

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from harness.cassettes import load_cassette
+from harness.cassettes.store import load_cassette
 from harness.config import HarnessConfig, load_config
 from harness.errors import ParseError
-from harness.fetcher import Fetcher
 from harness.model import FeedOutput, Fetch, Response
 from harness.parsers.rss import RssParser
+from harness.record.fetcher import Fetcher
 
 ROOT = Path(__file__).resolve().parents[2]
 RFI_CASSETTE = ROOT / "cassettes" / "feedx-rfi_2023-11.yaml"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.compare import Comparison, FieldFill, ItemChange, Recording, compare
 from harness.model import Severity, Violation
+from harness.record.comparison import Comparison, FieldFill, ItemChange, Recording, compare
 
 FEED = {"title": "T", "link": "https://x.test/", "language": "en"}
 

@@ -12,7 +12,8 @@ import pytest
 from record_servers import RFI_BODY, ROOT, FeedServer, Reply, Seen, Sleeps
 
 from harness.config import RecordSettings
-from harness.fetcher import (
+from harness.model import Response
+from harness.record.fetcher import (
     Failure,
     Fetcher,
     LiveTransportError,
@@ -20,7 +21,6 @@ from harness.fetcher import (
     http_problem,
     retry_after,
 )
-from harness.model import Response
 
 SETTINGS = RecordSettings(
     timeout=5, retries=2, user_agent="feedharness-test/1 (+mailto:t@example.test)"

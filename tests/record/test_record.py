@@ -34,14 +34,15 @@ from record_servers import (
     write_project,
 )
 
-import harness.cassettes
-from harness.cassettes import load_cassette
+import harness.cassettes.store
+from harness.cassettes.store import load_cassette
 from harness.cli import run
 from harness.config import HarnessConfig, load_config
-from harness.fetcher import Exchange, Fetcher
 from harness.model import Outcome
 from harness.parsers.feedx import FeedxRfiParser
-from harness.record import (
+from harness.record.fetcher import Exchange, Fetcher
+from harness.record.report import FeedRecord, LiveProgress, PlainProgress
+from harness.record.transaction import (
     RecordReport,
     Verdict,
     clear_scratch,
@@ -50,7 +51,6 @@ from harness.record import (
     scratch_path,
     stale_warning,
 )
-from harness.record_report import FeedRecord, LiveProgress, PlainProgress
 from harness.runner import Runner
 
 FEED_PATH = "/rss/rfi.xml"
@@ -357,7 +357,7 @@ def test_a_writer_failing_midway_leaves_the_old_cassette_and_no_temp_file(
     recorded: Path, project: HarnessConfig, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = recorded.read_bytes()
-    real = harness.cassettes._dump_to
+    real = harness.cassettes.store._dump_to
 
     def half_then_disk_full(stream: io.TextIOBase, *args: object) -> None:
         buffer = io.StringIO()
@@ -365,7 +365,7 @@ def test_a_writer_failing_midway_leaves_the_old_cassette_and_no_temp_file(
         stream.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(harness.cassettes, "_dump_to", half_then_disk_full)
+    monkeypatch.setattr(harness.cassettes.store, "_dump_to", half_then_disk_full)
     (result,) = record(project, sleeps).feeds
     assert result.verdict is Verdict.FAILED
     assert result.reasons[0].endswith("rfi.new.yaml: No space left on device")
@@ -382,7 +382,7 @@ def test_ctrl_c_while_writing_leaves_the_old_cassette_and_no_temp_file(
         stream.write("interactions:\n- request:\n")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(harness.cassettes, "_dump_to", interrupted)
+    monkeypatch.setattr(harness.cassettes.store, "_dump_to", interrupted)
     with pytest.raises(KeyboardInterrupt):
         record(project, sleeps)
     assert recorded.read_bytes() == before

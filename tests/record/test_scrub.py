@@ -6,9 +6,9 @@ import base64
 
 import pytest
 
-from harness.cassettes import Interaction, dump_cassette, make_interaction
+from harness.cassettes.scrub import PLACEHOLDER, Scrubber
+from harness.cassettes.store import Interaction, dump_cassette, make_interaction
 from harness.config import RecordSettings
-from harness.scrub import PLACEHOLDER, Scrubber
 
 FEED = "https://feeds.example.test/rss.xml"
 

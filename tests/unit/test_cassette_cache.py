@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from helpers import write_cassette
 
-from harness import cassette_cache
-from harness.cassette_cache import CassetteCache
-from harness.cassettes import load_cassette
+from harness.cassettes import cache as cassette_cache
+from harness.cassettes.cache import CassetteCache
+from harness.cassettes.store import load_cassette
 from harness.cli import run
 from harness.config import default_cache_dir, load_config, parse_config
 from harness.errors import CassetteError, ConfigError
-from harness.report import Format, render
+from harness.report.result import Format, render
 from harness.runner import Runner
 
 ROOT = Path(__file__).resolve().parent.parent.parent

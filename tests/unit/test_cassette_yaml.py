@@ -1,4 +1,4 @@
-"""harness.cassette_yaml: the fast body scalar writer gives byte-identical cassettes.
+"""harness.cassettes.bodyyaml: the fast body scalar writer gives byte-identical cassettes.
 
 ``cassettes._Dumper`` (fast) must write exactly what ``cassettes._PlainDumper`` (PyYAML's emitter
 with our line breaking, the reference) writes, for any body and around it.
@@ -16,8 +16,9 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from harness import cassette_yaml, cassettes
-from harness.cassettes import Interaction, dump_cassette, load_cassette, make_interaction
+from harness.cassettes import bodyyaml as cassette_yaml
+from harness.cassettes import store as cassettes
+from harness.cassettes.store import Interaction, dump_cassette, load_cassette, make_interaction
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTE_FILES = sorted((ROOT / "cassettes").glob("*.yaml")) + sorted(

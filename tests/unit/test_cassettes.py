@@ -1,4 +1,4 @@
-"""harness.cassettes: safe loading, one-line errors, deterministic dumps, vcrpy compatibility.
+"""harness.cassettes.store: safe loading, one-line errors, deterministic dumps, vcrpy compatibility.
 
 Cassettes under cassettes/ and tests/data/cassettes/ are built by tools/build_cassettes.py from
 the project's corpus; these tests read only the repository's copies. No test touches the network.
@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
-from harness import cassettes
-from harness.cassettes import (
+from harness.cassettes import store as cassettes
+from harness.cassettes.store import (
     Cassette,
     Interaction,
     dump_cassette,

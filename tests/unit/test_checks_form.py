@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from harness.cassettes import load_cassette
-from harness.checks_form import cut_off, expected_offset, main_text
+from harness.cassettes.store import load_cassette
+from harness.checks.form import cut_off, expected_offset, main_text
 from harness.errors import ConfigError
 from harness.invariants import CheckContext, get_invariant
 from harness.model import Item, Response

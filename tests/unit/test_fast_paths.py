@@ -14,8 +14,8 @@ from helpers import reference_find_mojibake
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.checks import text_fields
-from harness.checks_extra import find_mojibake
+from harness.checks.core import text_fields
+from harness.checks.fields import find_mojibake
 from harness.invariants import CheckContext, get_invariant
 
 _TAG = re.compile(r"<[^<>]*>")
@@ -85,7 +85,7 @@ _SCRIPTS = st.text(
 
 @given(_SCRIPTS, st.sampled_from(["zh", "ja", "ko", "ru", "ar", "he", "el", "en", "xx"]))
 def test_script_share_counts_like_one_match_per_character(text: str, lang: str) -> None:
-    from harness.checks import _SCRIPT_CLASSES, _script_share
+    from harness.checks.core import _SCRIPT_CLASSES, _script_share
 
     def count(chars: str) -> int:
         return re.compile(f"[{chars}]").subn("", text)[1]
@@ -102,7 +102,7 @@ def test_case_folding_never_separates_what_the_regex_engine_matches() -> None:
     import _sre
     from re import _casefix  # type: ignore[attr-defined]  # the engine's extra equivalences
 
-    from harness.checks import _fold
+    from harness.checks.core import _fold
 
     for code in range(0x110000):
         if 0xD800 <= code <= 0xDFFF:

@@ -17,14 +17,14 @@ from helpers import reference_find_mojibake
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from harness.checks import (
+from harness.checks.core import (
     _SCRIPT_CLASSES,
     _SCRIPT_RE,
     _link_problem,
     _script_share,
     text_fields,
 )
-from harness.checks_extra import _may_hold_mojibake
+from harness.checks.fields import _may_hold_mojibake
 from harness.invariants import CheckContext, get_invariant
 from harness.model import Violation
 

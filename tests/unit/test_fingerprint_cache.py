@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from harness import fingerprint as fingerprint_module
-from harness import fingerprint_cache
+import harness
 from harness.cli import run
 from harness.config import load_config
-from harness.fingerprint import Fingerprint, fingerprint_output
-from harness.fingerprint_cache import FingerprintCache, from_json, to_json
-from harness.report import Format, render
+from harness.drift import fingerprint as fingerprint_module
+from harness.drift import fingerprint_cache
+from harness.drift.fingerprint import Fingerprint, fingerprint_output
+from harness.drift.fingerprint_cache import FingerprintCache, from_json, to_json
+from harness.report.result import Format, render
 from harness.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +64,7 @@ def test_key_changes_with_content_settings_and_code(
 
 
 def test_code_identity_covers_every_source_file() -> None:
-    package = Path(fingerprint_module.__file__).parent
+    package = Path(harness.__file__).parent
     assert len(list(package.rglob("*.py"))) > 50
     assert fingerprint_cache.code_identity() == fingerprint_cache.code_identity()
 

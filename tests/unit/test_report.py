@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from harness import __version__
 from harness.errors import ConfigError
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
-from harness.report import ERROR_KINDS, Format, render, to_json_data
+from harness.report.result import ERROR_KINDS, Format, render, to_json_data
 from harness.textsafe import terminal_safe
 
 SCHEMA = json.loads(

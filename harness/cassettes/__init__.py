@@ -1,0 +1,1 @@
+"""Cassettes: the recorded-response model, safe reading, deterministic writing, scrubbing, cache."""

@@ -1,0 +1,94 @@
+"""``harness audit [FEED ...]``: how much of each drift operator would the checks catch."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+from typing import Any, TextIO
+
+from harness.config import HarnessConfig
+from harness.errors import HarnessError
+
+COMMAND = "audit"
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Add the ``audit`` sub-command to the CLI's sub-parsers."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        COMMAND,
+        help="apply drift and benign operators to real recordings and score the checks",
+        description=(
+            "Change each feed's real recordings with every drift operator (form changes) and "
+            "benign operator (content changes), many Hypothesis examples each, and report which "
+            "drift the checks catch and which benign change raises a false alarm. Exit 1 when a "
+            "drift operator is missed or a benign one alarms."
+        ),
+    )
+    parser.add_argument(
+        "feeds", nargs="*", metavar="FEED", help="configured feed names (default: every feed)"
+    )
+    parser.add_argument(
+        "--examples",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="Hypothesis examples per operator and recording (default: 20)",
+    )
+    parser.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    parser.add_argument(
+        "--operator",
+        action="append",
+        default=[],
+        metavar="ID",
+        dest="operators",
+        help="only this operator (repeatable; 'harness audit --list-operators' names them)",
+    )
+    parser.add_argument(
+        "--latest", action="store_true", help="only the newest recording of each feed"
+    )
+    parser.add_argument(
+        "--no-drift",
+        action="store_true",
+        help="checks only: leave drift detection (harness.drift) out",
+    )
+    parser.add_argument("--list-operators", action="store_true", help="list the operators and exit")
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of examples, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 example, got {number}")
+    return number
+
+
+def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
+    """Run the audit and print its report; the exit code is the report's."""
+    from harness.audit.operators import operators
+
+    if args.list_operators:
+        for op in operators():
+            print(f"{op.id}  [{op.kind.value}]  {op.doc}", file=stdout)
+        return 0
+    if importlib.util.find_spec("hypothesis") is None:  # an optional dependency
+        raise HarnessError(
+            "harness audit needs Hypothesis, which is not installed: "
+            "pip install 'feedharness[audit]'"
+        )
+    from harness.audit.report import render_audit
+    from harness.audit.run import DEFAULT_EXAMPLES, audit
+
+    report = audit(
+        config,
+        args.feeds,
+        examples=args.examples or DEFAULT_EXAMPLES,
+        latest=args.latest,
+        only=args.operators,
+        drift=not args.no_drift,
+    )
+    stdout.write(render_audit(report, args.format))
+    del stderr
+    return report.exit_code

@@ -1,0 +1,161 @@
+"""``harness record``: re-record feeds from their live URLs, check them, swap in the clean ones."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from harness.config import HarnessConfig
+from harness.errors import ConfigError
+
+if TYPE_CHECKING:
+    from harness.record.comparison import Comparison
+    from harness.record.transaction import RecordReport
+
+COMMAND = "record"
+
+_DESCRIPTION = """\
+Fetch each feed live (and every page its parser fetches) into <cassette>.new.yaml beside the
+committed cassette, scrubbed of secrets and volatile headers; check it as 'harness check' does
+and compare it with the committed one. The committed cassette is replaced (atomically) only
+when the new recording is complete and clean; otherwise it stays byte-identical, the new
+recording is left beside it for review and the report says why.
+"""
+_EPILOG = """\
+record modes (pytest-recording's names):
+  rewrite       record every feed again (default)
+  once          record only feeds that have no cassette yet
+  new_episodes  keep every recorded interaction, record only what the parser now also needs
+  none          record nothing: check the cassettes; a missing one is an error
+
+exit status:
+  0  every feed recorded and replaced (or skipped, or checked clean)
+  1  a feed was not replaced: transport failure (DNS, TLS, refused, timeout, HTTP error after
+     retries, an HTML or anti-bot page instead of a feed), error-level violations or drift;
+     its committed cassette is unchanged. --accept replaces despite violations and drift,
+     never after a transport failure.
+  2  usage or configuration error (unknown feed, bad option): nothing was recorded
+"""
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Register ``record`` on the sub-command parser and return its parser."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        COMMAND,
+        help="re-record feeds live, check them, replace the cassettes that stay clean",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("feeds", nargs="*", metavar="FEED", help="feed names (default: all)")
+    parser.add_argument(
+        "--record-mode",
+        choices=["once", "new_episodes", "rewrite", "none"],
+        default="rewrite",
+        help="what to record (default: rewrite)",
+    )
+    parser.add_argument(
+        "--accept",
+        action="store_true",
+        help="replace the cassette despite violations or drift (after reviewing them)",
+    )
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument(
+        "--header",
+        "-H",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="send this header with every request (repeatable); its value is scrubbed",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
+    """Record, print the progress on stderr and the report on stdout; return the exit code."""
+    from harness.record.fetcher import Fetcher
+    from harness.record.transaction import RecordMode, progress_for, record_feeds
+    from harness.textsafe import json_safe
+
+    headers = parse_headers(args.header)
+    feeds = args.feeds or [f.name for f in config.feeds]
+    report = record_feeds(
+        config,
+        args.feeds,
+        mode=RecordMode.parse(args.record_mode),
+        accept=args.accept,
+        fetcher=Fetcher(config.record, headers=headers),
+        progress=progress_for(stderr, len(feeds)),
+    )
+    if args.format == "json":
+        text = json.dumps(report_data(report), ensure_ascii=False, indent=2)
+        stdout.write(json_safe(text) + "\n")
+    else:
+        stdout.write("\n".join(report.lines) + "\n")
+    return report.exit_code
+
+
+def parse_headers(values: list[str]) -> dict[str, str]:
+    """``["Authorization: Bearer x"]`` -> ``{"Authorization": "Bearer x"}``; ConfigError if bad."""
+    headers: dict[str, str] = {}
+    for value in values:
+        name, sep, text = value.partition(":")
+        name = name.strip()
+        if not sep or not name or any(c.isspace() for c in name):
+            raise ConfigError(f"--header {value!r}: expected 'NAME: VALUE', e.g. 'X-Api-Key: ...'")
+        headers[name] = text.strip()
+    return headers
+
+
+def report_data(report: RecordReport) -> dict[str, Any]:
+    """The record report as JSON-ready data."""
+    from harness import __version__
+    from harness.model import Result
+    from harness.report.result import to_json_data
+
+    feeds = []
+    for record in report.feeds:
+        check = None
+        if record.check is not None:
+            check = to_json_data(Result((record.check,)))["cassettes"][0]
+        feeds.append(
+            {
+                "feed": record.feed,
+                "cassette": record.cassette,
+                "verdict": record.verdict.value,
+                "ok": record.ok,
+                "reasons": list(record.reasons),
+                "scratch": record.scratch,
+                "status": record.status,
+                "items": record.items,
+                "requests": record.requests,
+                "seconds": round(record.seconds, 3),
+                "comparison": _comparison_data(record.comparison),
+                "check": check,
+            }
+        )
+    return {
+        "tool": "feedharness",
+        "version": __version__,
+        "mode": report.mode.value,
+        "feeds": feeds,
+        "exit_code": report.exit_code,
+    }
+
+
+def _comparison_data(comparison: Comparison | None) -> dict[str, Any] | None:
+    if comparison is None:
+        return None
+    return {
+        "drifted": comparison.drifted,
+        "drift": list(comparison.drift),
+        "added": list(comparison.added),
+        "removed": list(comparison.removed),
+        "changed": [{"id": c.id, "fields": list(c.fields)} for c in comparison.changed],
+        "unchanged": comparison.unchanged,
+        "fill": [{"field": f.field, "old": f.old, "new": f.new} for f in comparison.fill],
+        "new_violations": list(comparison.new_violations),
+        "fixed_violations": list(comparison.fixed_violations),
+        "notes": list(comparison.notes),
+    }

@@ -1,0 +1,1 @@
+"""``harness record``: the live fetcher, the record transaction, comparing recordings, report."""

@@ -1,0 +1,476 @@
+"""The live HTTP client of `harness record`: polite, retrying, and clear about what went wrong.
+
+Built on the standard library's ``http.client``: every redirect hop is seen (and recorded as its
+own interaction, as vcrpy records them), repeated headers are kept, no proxy or environment
+setting changes what is fetched. Per request: a timeout (connect and the whole response),
+retries with exponential backoff on connection errors, 429 and 5xx (``Retry-After`` honoured),
+an identifying User-Agent, gzip/deflate (and br when the ``brotli`` package is installed)
+decoded so cassettes store readable bodies. One request at a time per host; callers run several
+hosts in parallel threads. Failures are :class:`LiveTransportError` with a one-line message and a
+:class:`Failure` kind: DNS, TLS, refused, timeout, connection, HTTP status, redirects, size,
+decoding, not a feed.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import http.cookiejar
+import importlib
+import socket
+import ssl
+import threading
+import time
+import urllib.request
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from harness.cassettes.store import MAX_REDIRECTS, REDIRECT_STATUSES, Interaction, make_interaction
+from harness.config import RecordSettings
+from harness.errors import TransportError
+from harness.model import Response
+
+__all__ = [
+    "ACCEPT",
+    "DEFAULT_MAX_BYTES",
+    "Exchange",
+    "Failure",
+    "Fetcher",
+    "LiveTransportError",
+    "feed_problem",
+    "http_problem",
+]
+
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+)
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+RETRY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
+_CHUNK = 64 * 1024
+# The body is stored decoded and whole; connection management is the client's business.
+_DROPPED_HEADERS = frozenset({"transfer-encoding", "content-encoding", "connection", "keep-alive"})
+
+
+def _optional(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+_BROTLI = _optional("brotli")  # optional: `pip install brotli` to accept br-encoded responses
+
+
+class Failure(StrEnum):
+    """What kind of transport problem ended a request."""
+
+    DNS = "dns"
+    TLS = "tls"
+    REFUSED = "refused"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    HTTP = "http"
+    REDIRECTS = "redirects"
+    TOO_LARGE = "too-large"
+    DECODING = "decoding"
+    NOT_A_FEED = "not-a-feed"
+
+
+class LiveTransportError(TransportError):
+    """A live request failed for good: the message is one line naming the URL and the cause."""
+
+    def __init__(self, message: str, *, kind: Failure, url: str, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.url = url
+        self.attempts = attempts
+
+
+class _Failed(Exception):
+    """One attempt failed; ``retry`` says whether trying again may help."""
+
+    def __init__(self, kind: Failure, message: str, *, retry: bool) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.retry = retry
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One GET: the redirect hops and the final response, each one interaction, in order."""
+
+    url: str
+    interactions: tuple[Interaction, ...]
+    attempts: int  # requests made for the final response (1 when it came first time)
+    seconds: float
+    note: str = ""  # why retrying stopped early, e.g. a Retry-After over the limit
+
+    @property
+    def response(self) -> Response:
+        """The final response (after redirects)."""
+        return self.interactions[-1].response
+
+
+class Fetcher:
+    """Fetches URLs live; thread-safe, one request at a time per host."""
+
+    def __init__(
+        self,
+        settings: RecordSettings | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        backoff: float = 1.0,
+        max_wait: float = 60.0,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.settings = settings or RecordSettings()
+        self.headers = dict(headers or {})  # sent with every request (e.g. Authorization)
+        self.sleep = sleep  # injectable: tests don't wait
+        self.clock = clock
+        self.backoff = backoff  # first wait in seconds, doubled on each retry
+        self.max_wait = max_wait  # longest single wait; a longer Retry-After stops retrying
+        self.max_bytes = max_bytes
+        self.tls = tls or ssl.create_default_context()
+        # Cookies a server sets are sent back during the run, as a browser would (anti-bot
+        # checks and session redirects expect it); the scrubber keeps them out of cassettes.
+        self.cookies = http.cookiejar.CookieJar()
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def get(self, url: str) -> Exchange:
+        """GET ``url``, following redirects; HTTP errors are returned, transport failures raised."""
+        start = self.clock()
+        hops: list[Interaction] = []
+        current = url
+        while True:
+            with self._host_lock(current):
+                interaction, attempts, note = self._with_retries(current)
+            hops.append(interaction)
+            location = _first(interaction, "location")
+            if interaction.response.status not in REDIRECT_STATUSES or not location:
+                return Exchange(url, tuple(hops), attempts, self.clock() - start, note)
+            if len(hops) > MAX_REDIRECTS:
+                raise LiveTransportError(
+                    f"GET {url}: more than {MAX_REDIRECTS} redirects (last to {location})",
+                    kind=Failure.REDIRECTS,
+                    url=url,
+                )
+            current = urljoin(current, location.strip())
+            if urlsplit(current).scheme not in ("http", "https"):
+                raise LiveTransportError(
+                    f"GET {url}: redirected to {current!r}, not an http(s) URL",
+                    kind=Failure.REDIRECTS,
+                    url=url,
+                )
+
+    def _host_lock(self, url: str) -> threading.Lock:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._locks_guard:
+            return self._locks.setdefault(host, threading.Lock())
+
+    def _with_retries(self, url: str) -> tuple[Interaction, int, str]:
+        tries = self.settings.retries + 1
+        for attempt in range(1, tries + 1):
+            try:
+                interaction = self._once(url)
+            except _Failed as err:
+                if not err.retry or attempt == tries:
+                    raise LiveTransportError(
+                        f"GET {url}: {err.message}{_after(attempt)}",
+                        kind=err.kind,
+                        url=url,
+                        attempts=attempt,
+                    ) from None
+                self.sleep(self._wait(attempt, None))
+                continue
+            if interaction.response.status not in RETRY_STATUSES or attempt == tries:
+                return interaction, attempt, ""
+            asked = retry_after(interaction.response.headers.get("retry-after"), now=_utcnow())
+            if asked is not None and asked > self.max_wait:
+                return (
+                    interaction,
+                    attempt,
+                    f"Retry-After {asked:g} s is over the {self.max_wait:g} s limit",
+                )
+            self.sleep(self._wait(attempt, asked))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, attempt: int, asked: float | None) -> float:
+        if asked is not None:
+            return max(asked, 0.0)
+        return float(min(self.backoff * 2 ** (attempt - 1), self.max_wait))
+
+    def _once(self, url: str) -> Interaction:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        try:
+            port = parts.port or _default_port(parts.scheme)
+        except ValueError:
+            raise _Failed(Failure.CONNECTION, "bad port in the URL", retry=False) from None
+        path = parts.path or "/"
+        headers = self._request_headers(url)
+        conn = self._connection(parts.scheme, host, port)
+        deadline = self.clock() + self.settings.timeout
+        try:
+            conn.request("GET", f"{path}?{parts.query}" if parts.query else path, headers=headers)
+            response = conn.getresponse()
+            raw = self._read(response, deadline)
+        except OSError as err:
+            raise _classify(err, host, port, self.settings.timeout) from None
+        except http.client.HTTPException as err:
+            raise _Failed(
+                Failure.CONNECTION, f"connection failed: {_describe(err)}", retry=True
+            ) from None
+        finally:
+            conn.close()
+        self._remember_cookies(url, response)
+        return self._interaction(url, headers, response, raw)
+
+    def _connection(self, scheme: str, host: str, port: int) -> http.client.HTTPConnection:
+        timeout = self.settings.timeout
+        if scheme == "https":
+            return http.client.HTTPSConnection(host, port, timeout=timeout, context=self.tls)
+        return http.client.HTTPConnection(host, port, timeout=timeout)
+
+    def _request_headers(self, url: str) -> dict[str, str]:
+        encodings = "gzip, deflate, br" if _BROTLI is not None else "gzip, deflate"
+        headers = {
+            "User-Agent": self.settings.user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": encodings,
+            **self.headers,
+        }
+        request = urllib.request.Request(url)  # noqa: S310  (a cookie-jar key, never opened)
+        self.cookies.add_cookie_header(request)
+        cookie = request.get_header("Cookie")
+        if cookie and not any(name.lower() == "cookie" for name in headers):
+            headers["Cookie"] = cookie
+        return headers
+
+    def _remember_cookies(self, url: str, response: http.client.HTTPResponse) -> None:
+        request = urllib.request.Request(url)  # noqa: S310  (a cookie-jar key, never opened)
+        self.cookies.extract_cookies(response, request)
+
+    def _read(self, response: http.client.HTTPResponse, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read(_CHUNK):
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise _Failed(Failure.TOO_LARGE, f"body over {self.max_bytes:,} bytes", retry=False)
+            if self.clock() > deadline:
+                timeout = self.settings.timeout
+                raise _Failed(Failure.TIMEOUT, f"timed out after {timeout:g} s", retry=True)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _interaction(
+        self, url: str, sent: Mapping[str, str], response: http.client.HTTPResponse, raw: bytes
+    ) -> Interaction:
+        body = decode_body(raw, response.msg.get_all("Content-Encoding") or [], self.max_bytes)
+        headers: dict[str, list[str]] = {}
+        names: dict[str, str] = {}
+        for name, value in response.msg.items():
+            if name.lower() in _DROPPED_HEADERS:
+                continue
+            key = names.setdefault(name.lower(), name)
+            headers.setdefault(key, []).append(value)
+        for name in headers:
+            if name.lower() == "content-length":
+                headers[name] = [str(len(body))]
+        return make_interaction(
+            url,
+            body,
+            status=response.status,
+            reason=response.reason or _phrase(response.status),
+            headers=headers,
+            request_headers=dict(sent),
+        )
+
+
+def decode_body(raw: bytes, encodings: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Undo Content-Encoding (gzip, deflate, br; several are undone in reverse order)."""
+    names = [e.strip().lower() for value in encodings for e in value.split(",") if e.strip()]
+    body = raw
+    for name in reversed(names):
+        if name == "identity":
+            continue
+        try:
+            body = _decode_one(body, name, max_bytes)
+        except (zlib.error, OSError, ValueError) as err:
+            message = f"cannot decode the {name} body: {err}"
+            raise _Failed(Failure.DECODING, message, retry=False) from None
+    return body
+
+
+def _decode_one(body: bytes, name: str, max_bytes: int) -> bytes:
+    if name in ("gzip", "x-gzip"):
+        return _inflate(body, 16 + zlib.MAX_WBITS, max_bytes)
+    if name == "deflate":  # zlib-wrapped per the RFC; some servers send it raw
+        try:
+            return _inflate(body, zlib.MAX_WBITS, max_bytes)
+        except zlib.error:
+            return _inflate(body, -zlib.MAX_WBITS, max_bytes)
+    if name == "br":
+        if _BROTLI is None:
+            raise ValueError("the brotli package is not installed (pip install brotli)")
+        decoded = _BROTLI.decompress(body)
+        if len(decoded) > max_bytes:
+            raise ValueError(f"decoded body over {max_bytes:,} bytes")
+        return bytes(decoded)
+    raise ValueError(
+        f"unsupported Content-Encoding {name!r} (feedharness decodes gzip, deflate, br)"
+    )
+
+
+def _inflate(body: bytes, wbits: int, max_bytes: int) -> bytes:
+    inflater = zlib.decompressobj(wbits)
+    decoded = inflater.decompress(body, max_bytes + 1)
+    if len(decoded) > max_bytes:
+        raise ValueError(f"decoded body over {max_bytes:,} bytes")
+    if not inflater.eof:
+        raise ValueError("truncated compressed stream")
+    return decoded
+
+
+def retry_after(value: str | None, *, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - now).total_seconds(), 0.0)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def http_problem(exchange: Exchange) -> str | None:
+    """One line when the final status is an HTTP error (4xx/5xx), else None."""
+    status = exchange.response.status
+    if status < 400:
+        return None
+    line = f"GET {exchange.url}: HTTP {status} {_phrase(status)}".rstrip() + _after(
+        exchange.attempts
+    )
+    return f"{line} ({exchange.note})" if exchange.note else line
+
+
+_HTML_START = (b"<!doctype html", b"<html", b"<head", b"<body")
+_ANTIBOT_TITLES = (
+    "just a moment",
+    "attention required",
+    "access denied",
+    "captcha",
+    "are you a robot",
+    "verify you are human",
+    "security check",
+    "ddos-guard",
+)
+
+
+def feed_problem(response: Response) -> str | None:
+    """Why a 2xx response cannot be a feed (empty, an HTML page, an anti-bot page), or None."""
+    body = response.body
+    if not body.strip():
+        return "empty body" if not body else f"body is only whitespace ({len(body)} bytes)"
+    head = _skip_prolog(body[:4096].removeprefix(b"\xef\xbb\xbf"))
+    if not head.lower().startswith(_HTML_START):
+        return None
+    title = _html_title(body)
+    kind = "an HTML page"
+    mitigated = response.headers.get("cf-mitigated", "")
+    if mitigated or any(marker in title.lower() for marker in _ANTIBOT_TITLES):
+        kind = "an anti-bot challenge page"
+    shown = f"title {title!r}" if title else "no <title>"
+    return f"not a feed: {kind} ({response.content_type or 'no Content-Type'}, {shown})"
+
+
+def _skip_prolog(head: bytes) -> bytes:
+    """Leading whitespace, XML declarations and comments removed."""
+    while True:
+        head = head.lstrip()
+        if head.startswith(b"<?"):
+            end = head.find(b"?>")
+        elif head.startswith(b"<!--"):
+            end = head.find(b"-->")
+        else:
+            return head
+        if end < 0:
+            return head
+        head = head[end + 2 :].lstrip(b">")
+
+
+def _html_title(body: bytes) -> str:
+    lower = body[:65536].lower()
+    start = lower.find(b"<title")
+    if start < 0:
+        return ""
+    start = lower.find(b">", start) + 1
+    end = lower.find(b"</title", start)
+    if start <= 0 or end < 0:
+        return ""
+    text = body[start:end].decode("utf-8", "replace")
+    return " ".join(text.split())[:80]
+
+
+def _classify(err: OSError, host: str, port: int, timeout: float) -> _Failed:
+    """A connection-level OSError: DNS and TLS failures are final, the others worth a retry."""
+    if isinstance(err, socket.gaierror):
+        temporary = err.errno == socket.EAI_AGAIN  # the resolver could not answer: may pass
+        reason = err.strerror or str(err)
+        return _Failed(Failure.DNS, f"DNS lookup failed for {host} ({reason})", retry=temporary)
+    if isinstance(err, ssl.SSLError):
+        reason = getattr(err, "verify_message", None) or err.reason or str(err)
+        return _Failed(Failure.TLS, f"TLS error with {host}:{port}: {reason}", retry=False)
+    if isinstance(err, ConnectionRefusedError):
+        return _Failed(Failure.REFUSED, f"connection refused by {host}:{port}", retry=True)
+    if isinstance(err, TimeoutError):
+        return _Failed(Failure.TIMEOUT, f"timed out after {timeout:g} s", retry=True)
+    return _Failed(Failure.CONNECTION, f"connection failed: {_describe(err)}", retry=True)
+
+
+def _first(interaction: Interaction, wanted: str) -> str | None:
+    for name, values in interaction.response_headers.items():
+        if name.lower() == wanted and values:
+            return values[0]
+    return None
+
+
+def _describe(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def _after(attempts: int) -> str:
+    return f" ({attempts} attempts)" if attempts > 1 else ""
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80

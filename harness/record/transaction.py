@@ -1,0 +1,454 @@
+"""Live recording (`harness record`): scratch cassette, scrub, check, compare, atomic swap.
+
+For each feed: fetch its URLs live (and every page its parser ``fetch``es while parsing them),
+scrub, write ``<cassette>.new.yaml`` beside the committed cassette (atomically), run the same
+checks as `harness check` on it and compare it with the committed one. The new recording
+replaces the committed cassette (``os.replace``: atomic) only when it is complete (no transport
+failure) and clean (no error-level violation, no drift); ``accept=True`` replaces it despite
+violations and drift, never when incomplete. Otherwise the committed cassette stays
+byte-identical and the new recording is left beside it for review. An interrupted run (Ctrl-C,
+kill, network error) never changes a committed cassette: until the final rename everything is
+written to the scratch file or to temporary files, which the next run clears.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from harness.cassettes.age import stale_warning
+from harness.cassettes.scrub import Scrubber
+from harness.cassettes.store import Cassette, Interaction, _fsync_dir, load_cassette, write_cassette
+from harness.config import FeedConfig, HarnessConfig
+from harness.dates import to_utc_rfc3339
+from harness.errors import CassetteError, ConfigError, FetchError
+from harness.model import CassetteResult, Response, Severity
+from harness.record.comparison import Recording, compare
+from harness.record.fetcher import (
+    RETRY_STATUSES,
+    Fetcher,
+    LiveTransportError,
+    feed_problem,
+    http_problem,
+)
+from harness.record.report import (
+    FeedRecord,
+    PlainProgress,
+    Progress,
+    RecordReport,
+    SilentProgress,
+    Verdict,
+    progress_for,
+)
+from harness.runner import Runner
+
+__all__ = [
+    "SCRATCH_SUFFIX",
+    "FeedRecord",
+    "PlainProgress",
+    "Progress",
+    "RecordMode",
+    "RecordReport",
+    "SilentProgress",
+    "Verdict",
+    "is_scratch",
+    "progress_for",
+    "record_feeds",
+    "scratch_path",
+    "stale_warning",
+]
+
+SCRATCH_SUFFIX = ".new"
+"""``rfi.yaml`` is recorded into ``rfi.new.yaml`` first."""
+
+
+class RecordMode(StrEnum):
+    """pytest-recording's record modes, as they apply to whole feeds."""
+
+    ONCE = "once"  # record only feeds that have no cassette yet
+    NEW_EPISODES = "new_episodes"  # keep every recorded interaction, record the missing ones
+    REWRITE = "rewrite"  # record everything again (the default)
+    NONE = "none"  # record nothing: check the cassettes; a missing one is an error
+
+    @classmethod
+    def parse(cls, value: str) -> RecordMode:
+        """The mode named ``value``; ConfigError listing the valid ones otherwise."""
+        try:
+            return cls(value)
+        except ValueError:
+            valid = ", ".join(m.value for m in cls)
+            raise ConfigError(f"No record mode {value!r}. Valid modes are: {valid}.") from None
+
+
+# --- the flow ------------------------------------------------------------------------------
+
+
+def record_feeds(
+    config: HarnessConfig,
+    names: Sequence[str] = (),
+    *,
+    mode: RecordMode | str = RecordMode.REWRITE,
+    accept: bool = False,
+    fetcher: Fetcher | None = None,
+    progress: Progress | None = None,
+    now: Callable[[], datetime] | None = None,
+    jobs: int = 4,
+) -> RecordReport:
+    """Record the named feeds (default: all configured) and replace the cassettes that pass."""
+    feeds = _select(config, names)
+    recorder = _Recorder(
+        config,
+        mode=RecordMode.parse(mode) if isinstance(mode, str) else mode,
+        accept=accept,
+        fetcher=fetcher or Fetcher(config.record),
+        now=now or (lambda: datetime.now(UTC)),
+    )
+    return RecordReport(
+        recorder.mode, tuple(_run(recorder, feeds, progress or SilentProgress(), jobs))
+    )
+
+
+def _select(config: HarnessConfig, names: Sequence[str]) -> list[FeedConfig]:
+    if not config.feeds:
+        where = config.source or "the configuration (none found)"
+        raise ConfigError(f"{where}: no feeds configured: nothing to record")
+    return [config.feed_named(n) for n in dict.fromkeys(names)] if names else list(config.feeds)
+
+
+def _run(
+    recorder: _Recorder, feeds: list[FeedConfig], progress: Progress, jobs: int
+) -> list[FeedRecord]:
+    """Feeds in parallel threads (hosts are serialized by the fetcher); results in input order."""
+
+    def one(feed: FeedConfig) -> FeedRecord:
+        progress.started(feed.name)
+        record = recorder.record(feed)
+        progress.finished(record)
+        return record
+
+    if jobs <= 1 or len(feeds) == 1:
+        return [one(feed) for feed in feeds]
+    results: dict[int, FeedRecord] = {}
+    errors: list[BaseException] = []
+    pending = list(enumerate(feeds))
+    guard = threading.Lock()
+
+    def worker() -> None:
+        while not recorder.stop.is_set():
+            with guard:
+                if not pending:
+                    return
+                index, feed = pending.pop(0)
+            try:
+                results[index] = one(feed)
+            except _Interrupted:
+                return
+            except BaseException as err:  # a bug: stop the others, re-raise in the main thread
+                errors.append(err)
+                recorder.stop.set()
+                return
+
+    # Daemon threads: on Ctrl-C the main thread returns at once; a thread cut off mid-write
+    # leaves only a temporary file, which the next run of that feed removes.
+    threads = [
+        threading.Thread(target=worker, name=f"harness-record-{n}", daemon=True)
+        for n in range(min(jobs, len(feeds)))
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.1)  # short waits: Ctrl-C reaches the main thread at once
+    except BaseException:
+        recorder.stop.set()  # no cassette is replaced after this
+        raise
+    if errors:
+        raise errors[0]
+    return [results[i] for i in sorted(results)]
+
+
+class _Interrupted(BaseException):
+    """The run was stopped; parsers must not swallow it (hence BaseException)."""
+
+
+class _Recorder:
+    """Records one feed at a time; shared by the worker threads."""
+
+    def __init__(
+        self,
+        config: HarnessConfig,
+        *,
+        mode: RecordMode,
+        accept: bool,
+        fetcher: Fetcher,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.config = config
+        self.mode = mode
+        self.accept = accept
+        self.fetcher = fetcher
+        self.now = now
+        self.scrubber = Scrubber.from_settings(config.record, extra_headers=fetcher.headers)
+        # Recorded URIs are scrubbed: feeds must claim them as scrubbed too.
+        self.runner = Runner(_scrubbed_urls(config, self.scrubber))
+        self.check_lock = threading.Lock()  # the runner's caches are not shared across threads
+        self.stop = threading.Event()
+
+    def record(self, feed: FeedConfig) -> FeedRecord:
+        """Record, check, compare and maybe swap one feed's cassette."""
+        committed = self.config.cassette_path(feed)
+        shown = self.runner.display(committed)
+        base = FeedRecord(feed.name, shown, Verdict.FAILED)
+        start = time.monotonic()
+        if self.mode is RecordMode.NONE:
+            record = self._check_only(feed, committed, base)
+        elif self.mode is RecordMode.ONCE and committed.exists():
+            record = replace(
+                base, verdict=Verdict.SKIPPED, reasons=("cassette exists (mode once)",)
+            )
+        else:
+            record = self._record(feed, committed, base)
+        return replace(record, seconds=time.monotonic() - start)
+
+    def _check_only(self, feed: FeedConfig, committed: Path, base: FeedRecord) -> FeedRecord:
+        if not committed.exists():
+            reason = f"no cassette (mode none records nothing): run 'harness record {feed.name}'"
+            return replace(base, verdict=Verdict.MISSING, reasons=(reason,))
+        with self.check_lock:
+            result = self.runner.check_file(committed)
+        reasons = tuple(_check_reasons(result))
+        return replace(
+            base, verdict=Verdict.CHECKED, reasons=reasons, items=result.items, check=result
+        )
+
+    def _record(self, feed: FeedConfig, committed: Path, base: FeedRecord) -> FeedRecord:
+        scratch = scratch_path(committed)
+        clear_scratch(scratch)
+        old_bytes = _read_bytes(committed)
+        old = _load_or_none(committed) if old_bytes is not None else None
+        replay = old if self.mode is RecordMode.NEW_EPISODES else None
+        session = _Session(self.fetcher, self.stop, replay)
+        try:
+            status, items = session.record_feed(feed, self.runner.setups[feed.name].parser)
+        except LiveTransportError as err:
+            session.failures.append(str(err))
+            status, items = None, None
+        base = replace(base, status=status, items=items, requests=session.requests)
+        reasons = tuple(f"transport: {f}" for f in session.failures)
+        try:
+            base = replace(
+                base, scratch=self._write_scratch(feed, scratch, session.interactions, old)
+            )
+        except OSError as err:
+            return replace(base, reasons=(*reasons, f"cannot write {scratch}: {_os_reason(err)}"))
+        if reasons:
+            return replace(base, reasons=reasons)
+        return self._judge(feed, committed, scratch, old_bytes, base)
+
+    def _write_scratch(
+        self,
+        feed: FeedConfig,
+        scratch: Path,
+        interactions: Sequence[Interaction],
+        old: Cassette | None,
+    ) -> str | None:
+        if not interactions:
+            return None
+        stamp = to_utc_rfc3339(self.now())
+        meta: dict[str, Any] = {"feed": feed.name, "recorded_at": stamp}
+        if self.mode is RecordMode.NEW_EPISODES and old is not None:
+            meta = {**old.meta, "feed": feed.name, "episodes_added_at": stamp}
+        from harness import __version__
+
+        meta["recorded_with"] = f"feedharness {__version__}"
+        scratch.parent.mkdir(parents=True, exist_ok=True)  # a first recording, a new sub-folder
+        write_cassette(scratch, self.scrubber.interactions(interactions), meta)
+        return self.runner.display(scratch)
+
+    def _judge(
+        self,
+        feed: FeedConfig,
+        committed: Path,
+        scratch: Path,
+        old_bytes: bytes | None,
+        base: FeedRecord,
+    ) -> FeedRecord:
+        with self.check_lock:
+            result = self.runner.check_file(scratch)
+            comparison = None
+            if old_bytes is not None:
+                old_result = self.runner.check_file(committed)
+                comparison = compare(
+                    self._recording(feed, committed, old_result),
+                    self._recording(feed, scratch, result),
+                )
+        reasons = list(_check_reasons(result))
+        if comparison is not None:
+            reasons += [f"drift: {line}" for line in comparison.drift]
+        record = replace(base, reasons=tuple(reasons), comparison=comparison, check=result)
+        if result.error_kind == "transport":
+            return record  # incomplete: never swapped in, not even with accept
+        if reasons and not self.accept:
+            return replace(record, verdict=Verdict.KEPT)
+        if _read_bytes(committed) != old_bytes:
+            changed = "the committed cassette changed while recording: not replaced"
+            return replace(record, verdict=Verdict.KEPT, reasons=(*record.reasons, changed))
+        if self.stop.is_set():
+            raise _Interrupted
+        try:
+            os.replace(scratch, committed)
+        except OSError as err:
+            return replace(record, reasons=(*reasons, f"cannot replace it: {_os_reason(err)}"))
+        _fsync_dir(committed.parent)
+        if old_bytes is None:
+            verdict = Verdict.CREATED
+        else:
+            verdict = Verdict.ACCEPTED if reasons else Verdict.REPLACED
+        return replace(record, verdict=verdict, scratch=None)
+
+    def _recording(self, feed: FeedConfig, path: Path, result: CassetteResult) -> Recording:
+        """What compare needs: the parsed feed of a cassette that the checks could read."""
+        if result.error is not None:
+            return Recording(error=f"{result.error_kind}: {result.error}")
+        try:
+            cassette = load_cassette(path)
+            output = self.runner.setups[feed.name].parser.parse(
+                cassette.fetch(cassette.url), fetch=cassette.fetch
+            )
+        except Exception as err:  # the check read it, so this is unexpected: report, don't crash
+            return Recording(error=f"{type(err).__name__}: {err}")
+        return Recording(output.dialect, output.feed, output.items, result.violations)
+
+
+class _Session:
+    """The live fetches of one feed, in order; replays an old cassette in new_episodes mode."""
+
+    def __init__(self, fetcher: Fetcher, stop: threading.Event, replay: Cassette | None) -> None:
+        self.fetcher = fetcher
+        self.stop = stop
+        self.replay = replay
+        self.interactions: list[Interaction] = list(replay.interactions) if replay else []
+        self.failures: list[str] = []  # transport failures: the recording is incomplete
+        self.requests = 0
+        self._seen: dict[str, Response] = {}
+
+    def record_feed(self, feed: FeedConfig, parser: Any) -> tuple[str | None, int | None]:
+        """Fetch and parse each URL of the feed live; (status of the first, its item count)."""
+        first: tuple[str | None, int | None] | None = None
+        for url in feed.urls:
+            response, problem = self._get(url)
+            problem = problem or _not_a_feed(url, response)
+            items = None
+            if problem is not None:
+                self.failures.append(problem)
+            else:
+                items = self._parse(parser, response)
+            first = first or (_status_text(response.status), items)
+        return first or (None, None)
+
+    def _parse(self, parser: Any, response: Response) -> int | None:
+        """Parse live so the parser fetches (and we record) its extra pages; the check reports."""
+        try:
+            output = parser.parse(response, fetch=self.fetch)
+        except Exception:  # parse problems are for the check to report, on the recording
+            return None
+        return len(output.items) if hasattr(output, "items") else None
+
+    def fetch(self, url: str) -> Response:
+        """The ``fetch`` handed to the parser: live and recorded; FetchError when it failed."""
+        try:
+            response, problem = self._get(url)
+        except LiveTransportError as err:
+            self.failures.append(str(err))
+            raise FetchError(str(err)) from None
+        if problem is not None and response.status in RETRY_STATUSES:
+            self.failures.append(problem)  # still 429/5xx after the retries
+        return response
+
+    def _get(self, url: str) -> tuple[Response, str | None]:
+        """A live GET (or the recorded response when replaying) and its HTTP problem, if any."""
+        if self.stop.is_set():
+            raise _Interrupted
+        if url in self._seen:
+            return self._seen[url], None
+        if self.replay is not None:
+            with contextlib.suppress(FetchError):
+                response = self._seen[url] = self.replay.fetch(url)
+                return response, None
+        exchange = self.fetcher.get(url)
+        self.requests += len(exchange.interactions)
+        self.interactions.extend(exchange.interactions)
+        self._seen[url] = exchange.response
+        return exchange.response, http_problem(exchange)
+
+
+def _not_a_feed(url: str, response: Response) -> str | None:
+    problem = feed_problem(response)
+    return None if problem is None else f"GET {url}: {problem}"
+
+
+def _status_text(status: int) -> str:
+    with contextlib.suppress(ValueError):
+        return f"{status} {HTTPStatus(status).phrase}"
+    return str(status)
+
+
+def _check_reasons(result: CassetteResult) -> Iterator[str]:
+    if result.error is not None:
+        yield f"{result.error_kind or 'error'}: {result.error}"
+    errors = [v for v in result.violations if v.severity is Severity.ERROR]
+    if errors:
+        checks = ", ".join(sorted({v.check for v in errors}))
+        noun = "violation" if len(errors) == 1 else "violations"
+        yield f"{len(errors)} error-level {noun} ({checks}): see 'harness check {result.path}'"
+
+
+def _scrubbed_urls(config: HarnessConfig, scrubber: Scrubber) -> HarnessConfig:
+    feeds = tuple(replace(f, urls=tuple(scrubber.url(u) for u in f.urls)) for f in config.feeds)
+    return replace(config, feeds=feeds)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _load_or_none(path: Path) -> Cassette | None:
+    """The committed cassette, or None when it cannot be read (it is still never overwritten)."""
+    try:
+        return load_cassette(path)
+    except CassetteError:
+        return None
+
+
+def scratch_path(committed: Path) -> Path:
+    """Where a feed is recorded before the swap: ``rfi.yaml`` -> ``rfi.new.yaml``."""
+    return committed.with_name(f"{committed.stem}{SCRATCH_SUFFIX}{committed.suffix}")
+
+
+def is_scratch(path: Path) -> bool:
+    """Whether ``path`` is a recording left for review (``*.new.yaml``), not a cassette."""
+    return Path(path.stem).suffix == SCRATCH_SUFFIX and path.suffix in (".yaml", ".yml")
+
+
+def clear_scratch(scratch: Path) -> None:
+    """Remove a previous run's scratch recording and the temporary files a killed run left."""
+    for leftover in (scratch, *scratch.parent.glob(f".{scratch.name}.*.tmp")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def _os_reason(err: OSError) -> str:
+    return err.strerror or str(err) or type(err).__name__

@@ -1,0 +1,1 @@
+"""Reports: a check's result and a drift report in every format maintainers read."""

@@ -1,0 +1,84 @@
+"""Result -> JUnit XML for CI test views: a testsuite per cassette, a testcase per check.
+
+Built with ElementTree, which escapes attributes and text; `xml_safe` first turns the
+characters XML 1.0 forbids (and terminal controls, bidi overrides) into visible escapes.
+No timestamp, time or hostname attribute is written, so the output depends only on the Result.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from harness.model import CassetteResult, Outcome, Result, Severity, Violation
+from harness.report.result import MESSAGE_WIDTH, plural, violation_line
+from harness.textsafe import shorten, xml_safe
+
+__all__ = ["render_junit"]
+
+MAX_LINES = 100  # violation lines per <failure> / <system-out>; the rest are counted
+
+
+def render_junit(result: Result) -> str:
+    """Render result as JUnit XML (testsuites > testsuite per cassette > testcase per check)."""
+    suites = [_suite(c) for c in result.cassettes]
+    root = ET.Element("testsuites", name="feedharness")
+    _set_counts(root, [case for suite in suites for case in suite.iter("testcase")])
+    root.extend(suites)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _set_counts(element: ET.Element, cases: list[ET.Element]) -> None:
+    element.set("tests", str(len(cases)))
+    element.set("failures", str(sum(1 for case in cases if case.find("failure") is not None)))
+    element.set("errors", str(sum(1 for case in cases if case.find("error") is not None)))
+
+
+def _classname(c: CassetteResult) -> str:
+    return "feedharness." + xml_safe(c.feed if c.feed is not None else "unclaimed")
+
+
+def _suite(c: CassetteResult) -> ET.Element:
+    suite = ET.Element("testsuite", name=xml_safe(c.path))
+    if c.outcome is Outcome.BROKEN:
+        cases = [_load_case(c)]
+    else:
+        cases = [_check_case(c, check) for check in _check_names(c)]
+    _set_counts(suite, cases)
+    suite.extend(cases)
+    return suite
+
+
+def _check_names(c: CassetteResult) -> list[str]:
+    """The configured checks in order, then checks that only appear in violations (by name)."""
+    extra = sorted({v.check for v in c.violations} - set(c.checks))
+    return list(dict.fromkeys(c.checks)) + extra
+
+
+def _load_case(c: CassetteResult) -> ET.Element:
+    case = ET.Element("testcase", classname=_classname(c), name="load")
+    kind = xml_safe(c.error_kind or "error")
+    message = xml_safe(c.error or "")
+    ET.SubElement(case, "error", message=f"{kind}: {message}", type=kind).text = message
+    return case
+
+
+def _lines(violations: list[Violation]) -> str:
+    lines = [violation_line(v) for v in violations[:MAX_LINES]]
+    if len(violations) > MAX_LINES:
+        lines.append(f"... and {len(violations) - MAX_LINES} more")
+    return "\n".join(lines)
+
+
+def _check_case(c: CassetteResult, check: str) -> ET.Element:
+    case = ET.Element("testcase", classname=_classname(c), name=xml_safe(check))
+    mine = [v for v in c.violations if v.check == check]
+    errors = [v for v in mine if v.severity is Severity.ERROR]
+    warnings = [v for v in mine if v.severity is not Severity.ERROR]
+    if errors:
+        first = xml_safe(shorten(errors[0].message, MESSAGE_WIDTH))
+        message = f"{plural(len(errors), 'error')}: {first}"
+        ET.SubElement(case, "failure", message=message, type="error").text = _lines(errors)
+    if warnings:
+        ET.SubElement(case, "system-out").text = _lines(warnings)
+    return case

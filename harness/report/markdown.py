@@ -1,0 +1,131 @@
+"""Result -> Markdown for a GitHub issue or pull request, with every piece of feed text made inert.
+
+Anything taken from the Result (paths, names, ids, URLs, values, messages, errors, notes) is
+written only through `md_code` / `md_table_cell`: a code span no content can close, with
+controls escaped. Outside code spans there is only our own fixed wording and numbers, so no
+HTML, link, autolink, mention, comment or table break can come from a feed.
+"""
+
+from __future__ import annotations
+
+from harness.model import CassetteResult, Outcome, Result, Severity, Violation
+from harness.report.result import (
+    EXAMPLES_PER_CHECK,
+    ID_WIDTH,
+    MESSAGE_WIDTH,
+    URL_WIDTH,
+    VALUE_WIDTH,
+    group_by_check,
+    plural,
+    severity_counts,
+    summarize,
+)
+from harness.textsafe import md_code, md_table_cell, shorten
+
+__all__ = ["render_markdown"]
+
+_OUTCOME_CELLS = {Outcome.PASS: "pass", Outcome.FAIL: "**fail**", Outcome.BROKEN: "**broken**"}
+_TABLE_HEAD = (
+    "| Cassette | Feed | Outcome | Items | Errors | Warnings |\n"
+    "| --- | --- | --- | ---: | ---: | ---: |"
+)
+
+
+def render_markdown(result: Result) -> str:
+    """Render result as GitHub-flavoured Markdown: title, summary table, failing cassettes."""
+    blocks = [_title(result)]
+    if result.cassettes:
+        blocks.append(_table(result))
+    for c in result.cassettes:
+        if c.outcome is not Outcome.PASS:
+            blocks += _section(c)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _code(s: str, width: int | None = None) -> str:
+    return md_code(s if width is None else shorten(s, width))
+
+
+def _title(result: Result) -> str:
+    s = summarize(result)
+    noun = "cassette" if s.cassettes == 1 else "cassettes"
+    if s.cassettes == 0:
+        return "# feedharness: no cassettes checked"
+    if s.failed == s.broken == 0:
+        head = "1 cassette passed" if s.cassettes == 1 else f"all {s.cassettes} {noun} passed"
+        tail = f" ({plural(s.warnings, 'warning')})" if s.warnings else ""
+        return f"# feedharness: {head}{tail}"
+    parts = [f"{s.failed} of {s.cassettes} {noun} failed"] if s.failed else []
+    if s.broken:
+        of = "" if s.failed else f" of {s.cassettes} {noun}"
+        parts.append(f"{s.broken}{of} broken")
+    counts = [plural(n, w) for n, w in ((s.errors, "error"), (s.warnings, "warning")) if n]
+    return f"# feedharness: {', '.join(parts)}" + (f" ({', '.join(counts)})" if counts else "")
+
+
+def _table(result: Result) -> str:
+    rows = [_TABLE_HEAD]
+    for c in result.cassettes:
+        feed = md_table_cell(c.feed) if c.feed is not None else "_unclaimed_"
+        errors, warnings = severity_counts(c.violations)
+        cells = [md_table_cell(c.path), feed, _OUTCOME_CELLS[c.outcome], str(c.items)]
+        rows.append("| " + " | ".join([*cells, str(errors), str(warnings)]) + " |")
+    return "\n".join(rows)
+
+
+def _facts(c: CassetteResult) -> str:
+    if c.feed is not None:
+        parts = [f"Feed {_code(c.feed)}", f"parser {_code(c.parser or '-')}"]
+    else:
+        parts = [f"Unclaimed: checked with parser {_code(c.parser or '-')} + generic checks"]
+    if c.url is not None:
+        parts.append(f"URL {_code(c.url, URL_WIDTH)}")
+    if c.outcome is not Outcome.BROKEN:
+        errors, warnings = severity_counts(c.violations)
+        parts += [plural(c.items, "item"), plural(errors, "error"), plural(warnings, "warning")]
+    return " · ".join(parts)
+
+
+def _section(c: CassetteResult) -> list[str]:
+    verb = "Broken" if c.outcome is Outcome.BROKEN else "Failed"
+    blocks = [f"## {verb}: {_code(c.path)}", _facts(c)]
+    if c.error is not None:
+        kind = f"{_code(c.error_kind)} error" if c.error_kind else "Error"
+        blocks.append(f"**{kind}:** {_code(c.error)}")
+    blocks += [f"Note: {_code(note)}" for note in c.notes]
+    for check, members in group_by_check(c.violations):
+        blocks += _group(check, members)
+    return blocks
+
+
+def _group(check: str, members: list[Violation]) -> list[str]:
+    errors, warnings = severity_counts(members)
+    counts = [plural(n, w) for n, w in ((errors, "error"), (warnings, "warning")) if n]
+    lines = [f"- {_example(v)}" for v in members[:EXAMPLES_PER_CHECK]]
+    if len(members) > EXAMPLES_PER_CHECK:
+        lines.append(f"- … and {len(members) - EXAMPLES_PER_CHECK} more")
+    return [f"### {_code(check)}: {', '.join(counts)}", "\n".join(lines)]
+
+
+def _values(v: Violation) -> str:
+    observed = None if v.observed is None else _code(v.observed, VALUE_WIDTH)
+    expected = None if v.expected is None else _code(v.expected, VALUE_WIDTH)
+    if observed and expected:
+        return f"{observed} → {expected}"
+    if observed:
+        return f"observed {observed}"
+    return f"expected {expected}" if expected else ""
+
+
+def _example(v: Violation) -> str:
+    item = [] if v.item_index is None else [f"item {v.item_index}"]
+    if v.item_id is not None:
+        item.append(f"id {_code(v.item_id, ID_WIDTH)}")
+    if v.item_url is not None:
+        item.append(f"url {_code(v.item_url, URL_WIDTH)}")
+    values = _values(v)
+    where = _code(v.field) if v.field else ""
+    detail = f"{where}: {values}" if where and values else values or (where and f"field {where}")
+    parts = [" ".join(item) or "feed", detail, _code(v.message, MESSAGE_WIDTH)]
+    line = " · ".join(p for p in parts if p)
+    return line if v.severity is Severity.ERROR else f"{line} _(warning)_"
