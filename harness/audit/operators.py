@@ -4,9 +4,10 @@ point, group ``harness.operators``).
 An operator is a small function ``fn(doc, choices)`` that edits a
 :class:`~harness.audit.feeddoc.FeedDoc` in place (or returns new body bytes) the way a real
 source changes: a *drift* operator changes the feed's form (the date line moves, links switch
-host, the feed goes summary-only), a *benign* one only its content (other articles, other counts, reordered items). ``choices`` is a
-:class:`Choices`: Hypothesis draws (:class:`harness.strategies.DataChoices`) or a seeded
-``random.Random`` (:class:`RandomChoices`). An operator with nothing to act on in a feed raises
+host, the feed goes summary-only), a *benign* one only its content (other articles, other
+counts, reordered items). ``choices`` is a :class:`Choices`: Hypothesis draws
+(:class:`harness.strategies.DataChoices`) or a seeded ``random.Random``
+(:class:`RandomChoices`). An operator with nothing to act on in a feed raises
 :class:`~harness.audit.feeddoc.NotApplicable`. ``harness audit`` applies each one to real
 recordings.
 
