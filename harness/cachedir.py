@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
+
+from harness.fileio import write_atomic
 
 __all__ = ["CacheFolder"]
 
@@ -46,15 +47,7 @@ class CacheFolder:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=self.suffix)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(tmp, self.entry(key))
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomic(self.entry(key), blob, durable=False)  # a lost entry is a miss
             self._count_write(len(blob))
         except OSError:
             self.writable = False  # read-only home, full disk: nothing cached, quietly

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from harness.errors import ConfigError
 from harness.model import Severity
+from harness.urls import normalize_url
 
 _TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age", "limits", "cache-dir"}
 CACHE_ENV = "FEEDHARNESS_CACHE"
@@ -141,15 +142,6 @@ def default_cache_dir(
             return None
         base = os.path.join(home, ".cache")
     return Path(base) / "feedharness"
-
-
-def normalize_url(url: str) -> str:
-    """Lower-case scheme and host, drop the fragment and a default port."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80, 443) else None
-    netloc = f"{host}:{port}" if port else host
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
 def find_config(start: Path) -> Path | None:

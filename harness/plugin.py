@@ -165,7 +165,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     """Collect cassette files under the configured cassettes folder."""
     if file_path.suffix not in (".yaml", ".yml") or parent.config.getoption("harness_off"):
         return None
-    from harness.runner import is_review_copy
+    from harness.cassettes.paths import is_review_copy
 
     if is_review_copy(file_path):
         return None

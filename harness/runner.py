@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 from harness.cassettes.age import stale_warning
 from harness.cassettes.cache import CassetteCache
+from harness.cassettes.paths import ITEM_HEAD_BYTES, discover, is_cassette_path
 from harness.cassettes.scrub import Scrubber
-from harness.cassettes.store import Cassette, Interaction, is_cassette_path, load_cassette
-from harness.config import FeedConfig, HarnessConfig, InvariantSetting, normalize_url
+from harness.cassettes.store import Cassette, Interaction, load_cassette
+from harness.config import FeedConfig, HarnessConfig, InvariantSetting
 from harness.errors import (
     CassetteError,
     FetchError,
@@ -22,6 +23,7 @@ from harness.errors import (
     TransportError,
 )
 from harness.feedsetup import GENERIC_INVARIANTS, FeedSetup, build_setup
+from harness.fileio import read_bounded
 from harness.model import (
     CassetteResult,
     FeedOutput,
@@ -32,8 +34,8 @@ from harness.model import (
     Violation,
 )
 from harness.schemas import default_schema_dir, validate_item
+from harness.urls import normalize_url
 
-_ITEM_HEAD_BYTES = 4096
 # What a report calls a failure, by exception (first match; any other HarnessError: config).
 _ERROR_KINDS: dict[type[HarnessError], str] = {
     TransportError: "transport",
@@ -187,7 +189,7 @@ class Runner:
         from harness.parsers.itemdump import looks_like_itemdump
 
         data = _read_bounded(path)
-        if not looks_like_itemdump(data[:_ITEM_HEAD_BYTES]):
+        if not looks_like_itemdump(data[:ITEM_HEAD_BYTES]):
             raise CassetteError(f"{shown}: neither a cassette (.yaml/.yml) nor a stored feed item")
         probe = self.generic("itemdump")
         response = Response(url=shown, status=200, headers={}, body=data)
@@ -317,49 +319,11 @@ def _size(path: Path) -> int:
         return 0
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and under folders: cassettes and files that may be stored items, sorted.
-
-    In folders, hidden files (temporary files of an interrupted write) and recordings left for
-    review by `harness record` (``*.new.yaml``) are skipped; name them to check them.
-    """
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if is_review_copy(child):
-                    continue
-                if is_cassette_path(child) or (
-                    child.suffix in (".md", ".txt") and _maybe_item(child)
-                ):
-                    yield child
-        else:
-            yield path
-
-
-def is_review_copy(path: Path) -> bool:
-    """A hidden/temporary file or a ``*.new.yaml`` recording kept for review: not a cassette."""
-    return path.name.startswith(".") or Path(path.stem).suffix == ".new"
-
-
-def _maybe_item(path: Path) -> bool:
-    from harness.parsers.itemdump import looks_like_itemdump
-
-    try:
-        with path.open("rb") as handle:
-            return looks_like_itemdump(handle.read(_ITEM_HEAD_BYTES))
-    except OSError:
-        return False
-
-
 def _read_bounded(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
-            data = handle.read(_MAX_ITEM_FILE + 1)
+        return read_bounded(path, _MAX_ITEM_FILE)
     except OSError as err:
-        raise CassetteError(f"{path}: cannot read: {err.strerror}") from None
-    if len(data) > _MAX_ITEM_FILE:
-        raise CassetteError(f"{path}: larger than {_MAX_ITEM_FILE} bytes")
-    return data
+        raise CassetteError(f"{path}: cannot read: {err.strerror or err}") from None
 
 
 def _no_fetch(shown: str) -> Any:

@@ -25,11 +25,12 @@ from typing import Any
 
 from harness.audit.feeddoc import NotApplicable
 from harness.audit.operators import Choices, Kind, Operator, operators
+from harness.cassettes.paths import discover
 from harness.cassettes.store import load_cassette
 from harness.config import FeedConfig, HarnessConfig
 from harness.errors import CassetteError, ConfigError, FetchError, HarnessError
 from harness.model import CassetteResult, FeedOutput, Fetch, Response
-from harness.runner import Runner, discover
+from harness.runner import Runner
 
 __all__ = ["DEFAULT_EXAMPLES", "AuditReport", "Recording", "Score", "audit", "load_recordings"]
 

@@ -9,25 +9,23 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import datetime as dt
 import io
-import os
 import re
-import secrets
-import stat
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from typing import Any, BinaryIO, TextIO
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from yaml.constructor import ConstructorError
 
 from harness.cassettes import bodyyaml as cassette_yaml
 from harness.errors import CassetteError, FetchError
+from harness.fileio import TooLarge, read_bounded, write_atomic
 from harness.model import Response
+from harness.urls import normalize_url
 
 try:  # libyaml's parser is ~10x faster on megabyte bodies; the constructor stays the safe one
     from yaml import CSafeLoader as _SafeBase
@@ -44,7 +42,6 @@ __all__ = [
     "Interaction",
     "decode_cassette",
     "dump_cassette",
-    "is_cassette_path",
     "load_cassette",
     "make_interaction",
     "read_cassette_bytes",
@@ -128,18 +125,13 @@ class Cassette:
         for interaction in gets:
             if interaction.uri == url:
                 return interaction
-        wanted = _normalize_url(url)
-        return next((i for i in gets if _normalize_url(i.uri) == wanted), None)
+        wanted = normalize_url(url)
+        return next((i for i in gets if normalize_url(i.uri) == wanted), None)
 
     def _recorded(self) -> str:
         uris = list(dict.fromkeys(i.uri for i in self.interactions if i.method.upper() == "GET"))
         more = f" (+{len(uris) - 5} more)" if len(uris) > 5 else ""
         return (", ".join(uris[:5]) or "no GET requests") + more
-
-
-def is_cassette_path(path: Path) -> bool:
-    """Whether path names a cassette file (.yaml or .yml)."""
-    return path.suffix.lower() in _SUFFIXES
 
 
 def make_interaction(
@@ -221,19 +213,11 @@ def decode_cassette(path: Path, data: bytes) -> Cassette:
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > max_bytes:
-                raise _Problem(
-                    f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
-                    "(split the cassette or raise max_bytes)"
-                )
-            data = stream.read(max_bytes + 1)
+        return read_bounded(path, max_bytes)
+    except TooLarge as err:
+        raise _Problem(f"{err} (split the cassette or raise max_bytes)") from None
     except OSError as err:
         raise _Problem(f"cannot read file: {err.strerror or err}") from None
-    if len(data) > max_bytes:
-        raise _Problem(f"file is over the {max_bytes:,}-byte limit (it grew while being read)")
-    return data
 
 
 def _utf8(data: bytes) -> str:
@@ -503,17 +487,6 @@ def _first_value(headers: Mapping[str, tuple[str, ...]], wanted: str) -> str | N
     return None
 
 
-def _normalize_url(url: str) -> str:
-    """Case of scheme and host, default ports, an empty path and the fragment don't matter."""
-    try:
-        parts = urlsplit(url)
-        scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
-    except ValueError:  # a malformed host or port: compared as written
-        return url
-    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
 # --- dumping ---------------------------------------------------------------------------------
 
 
@@ -730,34 +703,13 @@ def dump_cassette(
 def write_cassette(
     path: Path, interactions: Sequence[Interaction], meta: Mapping[str, Any] | None = None
 ) -> None:
-    """Write a cassette atomically: temp file in the same directory, fsync, os.replace."""
-    path = Path(path)
+    """Write a cassette atomically (:func:`harness.fileio.write_atomic`)."""
     _check_dumpable(interactions)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as stream:
-            _dump_to(stream, interactions, meta)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # keep the old file's mode
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
 
+    def write(stream: BinaryIO) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        _dump_to(text, interactions, meta)
+        text.flush()
+        text.detach()
 
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable where the platform allows opening a directory."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_atomic(Path(path), write)

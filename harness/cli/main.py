@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TextIO
 from harness import __version__
 from harness.config import HarnessConfig, load_config
 from harness.errors import HarnessError
+from harness.fileio import write_atomic
 
 EXIT_USAGE = 2
 
@@ -172,12 +173,9 @@ def _is_tty(stream: TextIO) -> bool:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, text if text.endswith("\n") else text + "\n")
     except OSError as err:
-        tmp.unlink(missing_ok=True)
         raise HarnessError(f"{path}: cannot write report: {err.strerror}") from None
 
 

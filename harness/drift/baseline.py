@@ -9,10 +9,8 @@ which feed-level signals, dialects and encodings were seen. The baseline file
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import secrets
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from typing import Any
 
 from harness.drift.fingerprint import METRICS, Fingerprint
 from harness.errors import ConfigError, HarnessError
+from harness.fileio import write_atomic
 
 __all__ = [
     "BASELINE_FORMAT",
@@ -214,15 +213,7 @@ def _read_baseline(path: Path) -> Profile:
 
 def write_baseline(path: Path, p: Profile) -> None:
     """Write the baseline atomically: temp file in the same folder, fsync, rename."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "x", encoding="utf-8", newline="\n") as stream:
-            stream.write(dumps(p))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
+        write_atomic(Path(path), dumps(p))
     except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise HarnessError(f"{path}: cannot write baseline: {err.strerror or err}") from None

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.cassettes.store import is_cassette_path
+from harness.cassettes.paths import discover, is_cassette_path
 from harness.drift.compare import _EXAMPLES, compare
 from harness.drift.findings import Example, FeedHistory, Finding, Level, Scope, SignalChange
 from harness.drift.fingerprint import Fingerprint, fingerprint_cassette
@@ -53,8 +53,6 @@ def ordered(fingerprints: Iterable[Fingerprint]) -> list[Fingerprint]:
 
 def feed_recordings(runner: Any, feed: str) -> list[Fingerprint]:
     """Fingerprints of the cassettes under the configured folder that the feed claims."""
-    from harness.runner import discover
-
     config = runner.config
     config.feed_named(feed)  # ConfigError listing the feeds when unknown
     found = [
@@ -67,8 +65,6 @@ def feed_recordings(runner: Any, feed: str) -> list[Fingerprint]:
 
 def folder_recordings(runner: Any, folder: Path) -> dict[str | None, list[Fingerprint]]:
     """Fingerprints of every cassette under ``folder``, by feed (None: unclaimed URLs)."""
-    from harness.runner import discover
-
     by_feed: dict[str | None, list[Fingerprint]] = {}
     for path in discover([folder]):
         if is_cassette_path(path):

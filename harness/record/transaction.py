@@ -14,7 +14,6 @@ written to the scratch file or to temporary files, which the next run clears.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -26,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from harness.cassettes.age import stale_warning
+from harness.cassettes.paths import scratch_path
 from harness.cassettes.scrub import Scrubber
-from harness.cassettes.store import Cassette, Interaction, _fsync_dir, load_cassette, write_cassette
+from harness.cassettes.store import Cassette, Interaction, load_cassette, write_cassette
 from harness.config import FeedConfig, HarnessConfig
 from harness.dates import to_utc_rfc3339
 from harness.errors import CassetteError, ConfigError, FetchError
+from harness.fileio import replace_durably
 from harness.model import CassetteResult, Response, Severity
 from harness.record.comparison import Recording, compare
 from harness.record.fetcher import (
@@ -52,7 +53,6 @@ from harness.record.report import (
 from harness.runner import Runner
 
 __all__ = [
-    "SCRATCH_SUFFIX",
     "FeedRecord",
     "PlainProgress",
     "Progress",
@@ -60,14 +60,11 @@ __all__ = [
     "RecordReport",
     "SilentProgress",
     "Verdict",
-    "is_scratch",
     "progress_for",
     "record_feeds",
-    "scratch_path",
     "stale_warning",
 ]
 
-SCRATCH_SUFFIX = ".new"
 """``rfi.yaml`` is recorded into ``rfi.new.yaml`` first."""
 
 
@@ -306,10 +303,9 @@ class _Recorder:
         if self.stop.is_set():
             raise _Interrupted
         try:
-            os.replace(scratch, committed)
+            replace_durably(scratch, committed)
         except OSError as err:
             return replace(record, reasons=(*reasons, f"cannot replace it: {_os_reason(err)}"))
-        _fsync_dir(committed.parent)
         if old_bytes is None:
             verdict = Verdict.CREATED
         else:
@@ -431,16 +427,6 @@ def _load_or_none(path: Path) -> Cassette | None:
         return load_cassette(path)
     except CassetteError:
         return None
-
-
-def scratch_path(committed: Path) -> Path:
-    """Where a feed is recorded before the swap: ``rfi.yaml`` -> ``rfi.new.yaml``."""
-    return committed.with_name(f"{committed.stem}{SCRATCH_SUFFIX}{committed.suffix}")
-
-
-def is_scratch(path: Path) -> bool:
-    """Whether ``path`` is a recording left for review (``*.new.yaml``), not a cassette."""
-    return Path(path.stem).suffix == SCRATCH_SUFFIX and path.suffix in (".yaml", ".yml")
 
 
 def clear_scratch(scratch: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from harness.drift import DriftReport, FeedHistory, Finding, Level, Scope
 from harness.errors import ConfigError, HarnessError
+from harness.fileio import write_atomic
 from harness.textsafe import json_safe, md_code, shorten, terminal_safe
 
 __all__ = [
@@ -416,10 +417,7 @@ def render(report: DriftReport, fmt: str) -> str:
 
 def write_report(path: Path, text: str) -> None:
     """Write a report atomically (temp file beside it, then rename)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(Path(path), text)
     except OSError as err:
-        tmp.unlink(missing_ok=True)
         raise HarnessError(f"{path}: cannot write report: {err.strerror or err}") from None

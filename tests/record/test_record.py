@@ -35,6 +35,7 @@ from record_servers import (
 )
 
 import harness.cassettes.store
+from harness.cassettes.paths import is_scratch, scratch_path
 from harness.cassettes.store import load_cassette
 from harness.cli import run
 from harness.config import HarnessConfig, load_config
@@ -46,9 +47,7 @@ from harness.record.transaction import (
     RecordReport,
     Verdict,
     clear_scratch,
-    is_scratch,
     record_feeds,
-    scratch_path,
     stale_warning,
 )
 from harness.runner import Runner

@@ -26,11 +26,11 @@ from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
 from harness.cassettes import store as cassettes
+from harness.cassettes.paths import is_cassette_path
 from harness.cassettes.store import (
     Cassette,
     Interaction,
     dump_cassette,
-    is_cassette_path,
     load_cassette,
     make_interaction,
     write_cassette,

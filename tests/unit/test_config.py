@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.config import find_config, load_config, normalize_url
+from harness.config import find_config, load_config
 from harness.errors import ConfigError
 from harness.model import Severity
+from harness.urls import normalize_url
 
 MINIMAL = """
 cassettes = "recordings"
