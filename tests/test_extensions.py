@@ -16,7 +16,7 @@ from harness.cli import run
 PLUGIN = '''
 from typing import ClassVar
 from harness.model import FeedOutput
-from harness.checks.core import violation
+from harness.checks import violation
 from harness.parsers.rss import RssParser
 
 

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from harness import textsafe
 from harness.invariants import CheckContext, invariant
 from harness.model import Item, Violation
+from harness.textclass import SCRIPT_RE, clearly_in_script, script_share
 
 BUILTIN_BOILERPLATE: tuple[str, ...] = (
     "获取更多RSS",  # feedx.net promo footer
@@ -398,66 +399,6 @@ def title_nonempty(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violati
             )
 
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-_SCRIPT_CLASSES = {  # letters of each language's script(s), as regex character classes
-    "zh": _HAN,
-    "ja": _HAN + _KANA,
-    "ko": _HAN + "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f",
-    "ru": "\u0400-\u04ff",
-    "uk": "\u0400-\u04ff",
-    "bg": "\u0400-\u04ff",
-    "ar": "\u0600-\u06ff\u0750-\u077f",
-    "fa": "\u0600-\u06ff\u0750-\u077f",
-    "he": "\u0590-\u05ff",
-    "el": "\u0370-\u03ff\u1f00-\u1fff",
-}
-_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
-# Runs of characters, not single characters: the count is the total length of the runs, and
-# matching a run of 20 Han characters once costs a twentieth of matching each of them.
-_SCRIPT_RE = {lang: re.compile(f"[{chars}]+") for lang, chars in _SCRIPT_CLASSES.items()}
-_LATIN_RE = re.compile(f"[{_LATIN}]+")
-_LETTER_RE = re.compile(r"[^\W\d_]+")
-
-
-def _count(pattern: re.Pattern[str], text: str) -> int:
-    """How many characters of ``text`` the one-class run ``pattern`` matches."""
-    return sum(map(len, pattern.findall(text)))
-
-
-_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-
-def _script_share(text: str, lang: str) -> tuple[float, int, int]:
-    """Share of letters in the language's script (Latin when unknown), letters, Latin-1 letters."""
-    if text.isascii():
-        # The letters of ASCII text are A-Z and a-z: all Latin, none Latin-1 (U+00C0-U+00FF)
-        # and none in another script's class. Deleting them from the bytes counts them.
-        letters = len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
-        wanted = 0 if lang in _SCRIPT_RE else letters
-        return (min(1.0, wanted / letters) if letters else 1.0), letters, 0
-    letters = _count(_LETTER_RE, text)
-    wanted = _count(_SCRIPT_RE.get(lang, _LATIN_RE), text)
-    # In UTF-8 the byte C3 starts the characters U+00C0-U+00FF and nothing else: one per letter.
-    latin1 = text.encode("utf-8", "surrogatepass").count(b"\xc3")
-    return (min(1.0, wanted / letters) if letters else 1.0), letters, latin1
-
-
-def _clearly_passes(text: str, lang: str, min_share: float) -> bool:
-    """True when ``text`` passes script-matches-language whatever its letter count: at least
-    ``min_share`` of *all* its characters are in the script and none is Latin-1 (U+00C0-U+00FF).
-
-    Letters are at most all characters, so the share of letters in the script is at least that
-    share (float division rounds monotonically); a text with no letters is skipped anyway. This
-    spares the letter count (the costliest regex) on almost every item of a non-Latin feed.
-    """
-    if not text or text.isascii():  # ASCII text has its own fast path in _script_share
-        return False
-    if not _count(_SCRIPT_RE.get(lang, _LATIN_RE), text) / len(text) >= min_share:
-        return False
-    return lang not in _SCRIPT_RE or b"\xc3" not in text.encode("utf-8", "surrogatepass")
-
-
 @invariant("script-matches-language")
 def script_matches_language(
     items: Sequence[Item],
@@ -472,15 +413,15 @@ def script_matches_language(
     lang = (language or ctx.language or "").lower().split("-")[0]
     if not lang:
         return
-    non_latin = lang in _SCRIPT_RE
+    non_latin = lang in SCRIPT_RE
     # Whether _clearly_passes may decide: only when an item with no letters is skipped
     # (min_letters >= 1) and a Latin-1 share of 0 passes.
     may_clear = min_letters >= 1 and not max_latin1_share < 0.0
     for i, item in enumerate(items):
         text = " ".join(t for _, t in text_fields(item))
-        if len(text) < min_letters or (may_clear and _clearly_passes(text, lang, min_share)):
+        if len(text) < min_letters or (may_clear and clearly_in_script(text, lang, min_share)):
             continue  # fewer characters than min-letters: fewer letters too
-        share, letters, latin1 = _script_share(text, lang)
+        share, letters, latin1 = script_share(text, lang)
         if letters < min_letters:
             continue
         if share < min_share or (non_latin and latin1 / letters > max_latin1_share):

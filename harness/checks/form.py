@@ -23,10 +23,10 @@ from harness.dates import parse_feed_date
 from harness.errors import ConfigError
 from harness.invariants import CheckContext, invariant
 from harness.model import Item, Violation
+from harness.textclass import strip_tags
 
 __all__ = ["cut_off", "expected_offset", "main_text"]
 
-_TAG = re.compile(r"<[^<>]*>")
 _ELLIPSES = ("…", "...", "⋯")
 _TRAILING = " \t\r\n\u3000\xa0,;:|-–—"  # separators left after a cut (", " before a dropped link)
 _FIXED = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?$|^(?:UTC|GMT|Z)$", re.IGNORECASE)
@@ -45,7 +45,7 @@ def main_text(item: Item) -> tuple[str, str] | None:
     for key in ("content", "summary"):
         value = item.get(key)
         if isinstance(value, str) and value.strip():
-            return key, html.unescape(_TAG.sub(" ", value))
+            return key, html.unescape(strip_tags(value, " "))
     return None
 
 

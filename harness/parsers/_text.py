@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from html import unescape
 
+from harness.textclass import strip_tags
 from harness.textsafe import shorten  # re-exported for the envelope modules
 
 __all__ = ["collapse", "collapse_or_none", "plain_html", "shorten"]
-
-_TAG = re.compile(r"<[^<>]*>")  # [^<>]: linear even on a run of unclosed "<"
 
 
 def collapse(text: str | None) -> str:
@@ -24,4 +22,4 @@ def collapse_or_none(text: str | None) -> str | None:
 
 def plain_html(markup: str) -> str:
     """Escaped HTML as plain text: tags dropped, entities decoded, whitespace collapsed."""
-    return collapse(unescape(_TAG.sub("", markup)))
+    return collapse(unescape(strip_tags(markup)))

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.checks.core import text_fields
-from harness.checks.fields import find_mojibake
 from harness.invariants import CheckContext, get_invariant
+from harness.textclass import find_mojibake
 
 _TAG = re.compile(r"<[^<>]*>")
 _CANDIDATE = re.compile(
@@ -85,15 +85,15 @@ _SCRIPTS = st.text(
 
 @given(_SCRIPTS, st.sampled_from(["zh", "ja", "ko", "ru", "ar", "he", "el", "en", "xx"]))
 def test_script_share_counts_like_one_match_per_character(text: str, lang: str) -> None:
-    from harness.checks.core import _SCRIPT_CLASSES, _script_share
+    from harness.textclass import SCRIPT_CLASSES, script_share
 
     def count(chars: str) -> int:
         return re.compile(f"[{chars}]").subn("", text)[1]
 
     letters = re.compile(r"[^\W\d_]").subn("", text)[1]
-    wanted = count(_SCRIPT_CLASSES.get(lang, "A-Za-z\u00c0-\u024f\u1e00-\u1eff"))
+    wanted = count(SCRIPT_CLASSES.get(lang, "A-Za-z\u00c0-\u024f\u1e00-\u1eff"))
     share = min(1.0, wanted / letters) if letters else 1.0
-    assert _script_share(text, lang) == (share, letters, count("\u00c0-\u00ff"))
+    assert script_share(text, lang) == (share, letters, count("\u00c0-\u00ff"))
 
 
 def test_case_folding_never_separates_what_the_regex_engine_matches() -> None:

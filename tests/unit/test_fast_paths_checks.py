@@ -17,16 +17,11 @@ from helpers import reference_find_mojibake
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from harness.checks.core import (
-    _SCRIPT_CLASSES,
-    _SCRIPT_RE,
-    _link_problem,
-    _script_share,
-    text_fields,
-)
-from harness.checks.fields import _may_hold_mojibake
+from harness.checks.core import _link_problem, text_fields
 from harness.invariants import CheckContext, get_invariant
 from harness.model import Violation
+from harness.textclass import SCRIPT_CLASSES, SCRIPT_RE, script_share
+from harness.textclass import may_hold_mojibake as _may_hold_mojibake
 
 # --- references: the plain code --------------------------------------------------------------
 
@@ -79,7 +74,7 @@ _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 
 def _reference_script_share(text: str, lang: str) -> tuple[float, int, int]:
     letters = sum(map(len, re.compile(r"[^\W\d_]+").findall(text)))
-    wanted = _reference_letters(_SCRIPT_CLASSES.get(lang, _LATIN), text)
+    wanted = _reference_letters(SCRIPT_CLASSES.get(lang, _LATIN), text)
     latin1 = _reference_letters("\u00c0-\u00ff", text)
     return (min(1.0, wanted / letters) if letters else 1.0), letters, latin1
 
@@ -91,7 +86,7 @@ def _reference_script_violations(
     max_latin1_share: float,
     min_letters: int,
 ) -> Iterator[tuple[int, str, str | None]]:
-    non_latin = lang in _SCRIPT_CLASSES
+    non_latin = lang in SCRIPT_CLASSES
     for i, item in enumerate(items):
         text = " ".join(t for _, t in _reference_text_fields(item))
         share, letters, latin1 = _reference_script_share(text, lang)
@@ -271,7 +266,7 @@ _LANGS = st.sampled_from(["zh", "ja", "ko", "ru", "ar", "he", "el", "en", "fr", 
 @example("", "en")
 @example("123 ...", "zh")
 def test_script_share_matches_the_three_scans(text: str, lang: str) -> None:
-    assert _script_share(text, lang) == _reference_script_share(text, lang)
+    assert script_share(text, lang) == _reference_script_share(text, lang)
 
 
 @settings(max_examples=500)
@@ -409,7 +404,7 @@ def test_no_markup_in_text_fires_exactly_where_the_reference_does(texts: list[st
 
 def test_script_classes_hold_no_ascii() -> None:
     """The ASCII path of _script_share counts no ASCII letter in a non-Latin script."""
-    for pattern in _SCRIPT_RE.values():
+    for pattern in SCRIPT_RE.values():
         assert not any(pattern.search(chr(code)) for code in range(128))
 
 
