@@ -10,6 +10,25 @@ from typing import Any
 Item = dict[str, Any]
 """One parsed item: JSON-compatible plain data (str, int, float, bool, None, list, dict)."""
 
+# What identifies an item across recordings and within one: RSS <guid> / Atom <id> / JSON Feed
+# "id" (parsers put it in "id"), else its link ("url"). A title is not an identity: two items
+# may share one ("Daily briefing"), and an edited title is still the same item.
+IDENTITY_FIELDS = ("id", "url")
+
+
+def item_identity(item: Item) -> str | None:
+    """The item's identity: its id, else its URL (stripped; blank counts as missing)."""
+    for key in IDENTITY_FIELDS:
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def item_key(item: Item, index: int) -> str:
+    """The identity, else its position (``#3``): a key for any item of one recording."""
+    return item_identity(item) or f"#{index}"
+
 
 class Severity(StrEnum):
     """How a violation counts: errors fail a run, warnings are only reported."""
