@@ -102,7 +102,7 @@ class CassetteResult:
     items: int = 0
     checks: tuple[str, ...] = ()
     violations: tuple[Violation, ...] = ()
-    error_kind: str | None = None  # "cassette", "parse", "transport", "config" when BROKEN
+    error_kind: str | None = None  # when BROKEN: a kind of harness.replay.FAILURE_KINDS
     error: str | None = None  # one line
     notes: tuple[str, ...] = ()  # e.g. "no configured feed claims this URL: checked with rss"
 

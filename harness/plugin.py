@@ -149,6 +149,7 @@ def _runner(config: pytest.Config) -> Runner | None:
 
 def _build_runner(config: pytest.Config) -> Runner | None:
     from harness.config import find_config, load_config
+    from harness.drift import BaselineStep
     from harness.errors import HarnessError
     from harness.runner import Runner
 
@@ -156,7 +157,7 @@ def _build_runner(config: pytest.Config) -> Runner | None:
     if path is None:
         return None
     try:
-        return Runner(load_config(path))
+        return Runner(load_config(path), steps=(BaselineStep,))
     except HarnessError as err:
         raise pytest.UsageError(f"feedharness: {err}") from None
 

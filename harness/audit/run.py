@@ -20,15 +20,15 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from harness.audit.feeddoc import NotApplicable
 from harness.audit.operators import Choices, Kind, Operator, operators
-from harness.cassettes.paths import discover
-from harness.cassettes.store import load_cassette
+from harness.cassettes.paths import discover, is_cassette_path
 from harness.config import FeedConfig, HarnessConfig
-from harness.errors import CassetteError, ConfigError, FetchError, HarnessError
+from harness.drift import BaselineStep, diff
+from harness.drift.fingerprint import Fingerprint, fingerprint_output
+from harness.errors import ConfigError, HarnessError
 from harness.model import CassetteResult, FeedOutput, Fetch, Response
 from harness.runner import Runner
 
@@ -121,31 +121,24 @@ class AuditReport:
 
 
 def load_recordings(
-    config: HarnessConfig, feeds: Sequence[str] = (), *, latest: bool = False
+    runner: Runner, feeds: Sequence[str] = (), *, latest: bool = False
 ) -> dict[str, list[Recording]]:
-    """The recordings of each named feed (default: every configured feed) under the cassettes."""
+    """The recordings of each named feed (default: every configured feed) under the cassettes.
+
+    Read through the replay path, so a feed claims the same cassettes here as in ``check``.
+    """
+    config = runner.config
     wanted = [config.feed_named(n) for n in feeds] if feeds else list(config.feeds)
     found: dict[str, list[Recording]] = {f.name: [] for f in wanted}
-    names = {f.name for f in wanted}
     for path in discover([config.cassettes]):
-        if not path.suffix.startswith(".y"):
+        if not is_cassette_path(path):
             continue
-        try:
-            cassette = load_cassette(path)
-            feed = config.feed_for_url(cassette.url)
-            if feed is None or feed.name not in names:
-                continue
-            response = cassette.fetch(cassette.url)
-        except (CassetteError, FetchError):
+        opened = runner.replayer.open(path)
+        if opened.failure or opened.feed not in found or opened.response is None:
             continue
-        stamp = cassette.meta.get("recorded_at")
-        recording = Recording(
-            _shown(path, config),
-            feed,
-            response,
-            cassette.fetch,
-            None if stamp is None else str(stamp),
-        )
+        assert opened.fetch is not None
+        feed = config.feed_named(opened.feed)
+        recording = Recording(opened.shown, feed, opened.response, opened.fetch, opened.recorded_at)
         found[feed.name].append(recording)
     empty = sorted(name for name, recs in found.items() if not recs)
     if empty:
@@ -157,38 +150,14 @@ def load_recordings(
     return found
 
 
-def _shown(path: Path, config: HarnessConfig) -> str:
-    base = (config.source.parent if config.source else Path.cwd()).resolve()
-    resolved = path.resolve()
-    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(path)
-
-
 # --- checking one body ----------------------------------------------------------------------------
 
 
 def _check(
     runner: Runner, response: Response, fetch: Fetch
 ) -> tuple[CassetteResult, FeedOutput | None]:
-    """Parse once, then check as ``harness check`` does; the output too (None when broken).
-
-    Uses ``Runner.check_parsed`` when the runner offers it, else the runner's internals.
-    """
-    public = getattr(runner, "check_parsed", None)
-    if public is not None:
-        result, output = public(response, fetch=fetch)
-        return result, output
-    from harness import runner as internals
-
-    shown = response.url
-    feed = runner.config.feed_for_url(response.url)
-    setup = runner.setups[feed.name] if feed else runner.generic("rss")
-    base = internals._base_result(shown, setup, response.url)
-    try:
-        output = internals._parse(setup, response, fetch, shown)
-    except HarnessError as err:
-        kind = "transport" if type(err).__name__ == "TransportError" else "parse"
-        return internals._broken(shown, kind, err, base), None
-    return runner._evaluate(base, setup, output), output
+    """Parse once, then check as ``harness check`` does; the output too (None when broken)."""
+    return runner.check_parsed(response, fetch=fetch)
 
 
 def _signals(result: CassetteResult) -> Signals:
@@ -205,11 +174,6 @@ Detector = Callable[[FeedOutput | None, bytes], Signals]
 
 def _drift_detector(recording: Recording, output: FeedOutput) -> Detector | None:
     """A comparison with the real recording's form via harness.drift, when it offers one."""
-    try:
-        from harness.drift import diff
-        from harness.drift.fingerprint import Fingerprint, fingerprint_output
-    except ImportError:
-        return None
     url = recording.response.url
 
     def fingerprint(out: FeedOutput, body: bytes, name: str) -> Any:
@@ -254,14 +218,14 @@ def audit(
     """Score every operator (or those in ``only``) against each feed's recordings."""
     if examples < 1:
         raise ConfigError(f"examples must be at least 1, got {examples}")
-    runner = Runner(config)
+    runner = Runner(config, steps=(BaselineStep,))
     chosen = [op for op in operators() if not only or op.id in only]
     unknown = sorted(set(only) - {op.id for op in chosen})
     if unknown:
         raise ConfigError(f"no operator {', '.join(map(repr, unknown))}")
     results: list[FeedAudit] = []
     used_drift = False
-    for name, recordings in load_recordings(config, feeds, latest=latest).items():
+    for name, recordings in load_recordings(runner, feeds, latest=latest).items():
         targets = [_target(runner, rec, drift) for rec in recordings]
         used_drift = used_drift or any(t.detect is not None for t in targets)
         scores = tuple(_score(runner, op, targets, examples) for op in chosen)

@@ -39,21 +39,20 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Fingerprint, compare with the old baseline (if any), write the new one."""
-    from harness.drift import compare, current_form, feed_recordings
+    from harness.drift import Fingerprinter, compare, current_form, feed_recordings
     from harness.drift.baseline import baseline_path, load_baseline, profile, write_baseline
-    from harness.drift.fingerprint import fingerprint_cassette
-    from harness.runner import Runner
+    from harness.replay import Replayer
     from harness.textsafe import terminal_safe
 
-    runner = Runner(config)
+    prints = Fingerprinter(Replayer(config))
     config.feed_named(args.feed)
     if args.cassettes:
-        chosen = [fingerprint_cassette(p, runner) for p in args.cassettes]
+        chosen = [prints.path(p) for p in args.cassettes]
         wrong = [fp.path for fp in chosen if fp.feed != args.feed]
         if wrong:
             raise HarnessError(f"not recordings of feed {args.feed!r}: {', '.join(wrong)}")
     else:
-        chosen = current_form(feed_recordings(runner, args.feed))
+        chosen = current_form(feed_recordings(prints, args.feed))
     usable = [fp for fp in chosen if fp.ok]
     if not usable:
         reasons = "; ".join(f"{fp.path}: {fp.transport or fp.error}" for fp in chosen)

@@ -36,16 +36,17 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Fingerprint both, compare, report; also compare their violations."""
-    from harness.drift import DriftReport, violation_findings
+    from harness.drift import BaselineStep, DriftReport, Fingerprinter, violation_findings
     from harness.drift import diff as diff_prints
-    from harness.drift.fingerprint import fingerprint_cassette
     from harness.runner import Runner
 
     for path in (args.old, args.new):
         if not path.is_file():
             raise HarnessError(f"{path}: no such cassette file")
-    runner = Runner(config)
-    old, new = (fingerprint_cassette(p, runner) for p in (args.old, args.new))
+    runner = Runner(config, steps=(BaselineStep,))
+    replays = [runner.replayer.replay(p) for p in (args.old, args.new)]  # each parsed once
+    prints = Fingerprinter(runner.replayer)
+    old, new = (prints.replay(r) for r in replays)
     errors = [f"{fp.path}: {fp.error}" for fp in (old, new) if fp.error]
     if old.ok and new.ok and old.url and new.url and old.feed != new.feed:
         errors.append(
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
         )
     history = diff_prints(old, new)
     if old.ok and new.ok and not errors:
-        extra = violation_findings(runner.check_file(args.old), runner.check_file(args.new))
+        extra = violation_findings(*(runner.check_replay(r) for r in replays))
         history = history.__class__(
             history.feed, history.recordings, history.findings + extra, history.timeline
         )

@@ -35,15 +35,21 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Build each feed's history and report it."""
-    from harness.drift import DriftReport, feed_recordings, folder_recordings, history
-    from harness.runner import Runner
+    from harness.drift import (
+        DriftReport,
+        Fingerprinter,
+        feed_recordings,
+        folder_recordings,
+        history,
+    )
+    from harness.replay import Replayer
 
-    runner = Runner(config)
+    prints = Fingerprinter(Replayer(config))
     target = Path(args.target)
     if any(f.name == args.target for f in config.feeds):
-        groups = {args.target: feed_recordings(runner, args.target)}
+        groups = {args.target: feed_recordings(prints, args.target)}
     elif target.is_dir():
-        groups = folder_recordings(runner, target)
+        groups = folder_recordings(prints, target)
     else:
         known = ", ".join(f.name for f in config.feeds) or "none configured"
         raise HarnessError(f"{args.target!r} is neither a configured feed ({known}) nor a folder")

@@ -134,6 +134,7 @@ def run(
 
 
 def _check(args: argparse.Namespace, config: HarnessConfig, stdout: TextIO) -> int:
+    from harness.drift import BaselineStep
     from harness.report.result import Format, render
     from harness.runner import Runner
 
@@ -142,7 +143,8 @@ def _check(args: argparse.Namespace, config: HarnessConfig, stdout: TextIO) -> i
         raise HarnessError(f"no such file or folder: {', '.join(missing)}")
     if args.no_cache:
         config = replace(config, cache_dir=None)
-    result = Runner(config).check_paths(args.paths, jobs=args.jobs)
+    runner = Runner(config, steps=(BaselineStep,))
+    result = runner.check_paths(args.paths, jobs=args.jobs)
     if not result.cassettes:
         where = ", ".join(map(str, args.paths)) or str(config.cassettes)
         raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}")

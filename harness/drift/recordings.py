@@ -1,33 +1,91 @@
-"""Recordings on disk: a feed's cassettes in order, and drift against a blessed baseline."""
+"""Recordings as drift sees them: fingerprints of replayed cassettes, a feed's recordings in
+order, and the baseline comparison that ``harness check`` runs as a step.
+
+Every recording is read through :mod:`harness.replay`, so ``history``, ``bless`` and ``diff``
+claim the same cassettes for a feed as ``check`` does (scrubbed URLs included), and through the
+fingerprint cache, so a recording is fingerprinted once per version of it.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from harness.cassettes.paths import discover, is_cassette_path
+from harness.config import HarnessConfig
+from harness.drift.baseline import baseline_path, load_baseline
 from harness.drift.compare import _EXAMPLES, compare
-from harness.drift.findings import Example, FeedHistory, Finding, Level, Scope, SignalChange
-from harness.drift.fingerprint import Fingerprint, fingerprint_cassette
-from harness.drift.history import timeline
+from harness.drift.findings import Example, Finding, Level, Scope, SignalChange
+from harness.drift.fingerprint import Fingerprint, fingerprint_output
+from harness.drift.fingerprint_cache import FingerprintCache
 from harness.drift.kinds import KINDS
-from harness.model import CassetteResult, FeedOutput, Severity, Violation
-
-# (name, feed, URL, time) + the parsed recording + its raw body -> the recording's form
-Fingerprinter = Callable[[Fingerprint, FeedOutput, bytes], Fingerprint]
+from harness.model import CassetteResult, Severity, Violation
+from harness.replay import Replay, Replayer
 
 __all__ = [
+    "BaselineStep",
     "Fingerprinter",
-    "baseline_violations",
-    "check_baseline",
     "feed_recordings",
     "folder_recordings",
     "ordered",
     "violation_findings",
 ]
+
+_EMPTY = "the feed served no items (an empty channel)"
+
+
+class Fingerprinter:
+    """Fingerprints of replayed recordings, kept in the fingerprint cache when it is on."""
+
+    def __init__(self, replayer: Replayer) -> None:
+        self.replayer = replayer
+        config = replayer.config
+        self.cache = None if config.cache_dir is None else FingerprintCache(config.cache_dir)
+
+    def path(self, path: Path) -> Fingerprint:
+        """Read, parse and fingerprint the cassette at ``path`` (failures named, never raised)."""
+        return self.replay(self.replayer.replay(path))
+
+    def replay(self, replay: Replay) -> Fingerprint:
+        """The fingerprint of a replayed recording; a failed one carries its failure."""
+        base = Fingerprint(replay.shown, replay.feed, replay.url, replay.recorded_at)
+        if replay.failure is not None:
+            message = _unprefixed(replay.shown, replay.failure.message)
+            if replay.failure.kind == "transport":
+                return replace(base, transport=message)
+            return replace(base, error=message)
+        if replay.output is None or replay.response is None:
+            return replace(base, error="not a recorded feed document")
+        if not replay.output.items:
+            return replace(base, transport=_EMPTY)
+        key = self._key(replay)
+        found = None if key is None or self.cache is None else self.cache.get(key, base)
+        if found is not None:
+            return found
+        try:
+            found = fingerprint_output(base, replay.output, replay.response.body)
+        except Exception as err:  # a form no fingerprint foresaw: named, never a traceback
+            return replace(base, error=f"cannot fingerprint: {_crash(err)}")
+        if key is not None and self.cache is not None:
+            self.cache.put(key, found)
+        return found
+
+    def _key(self, replay: Replay) -> str | None:
+        """The cache key: the cassette file's hash, the parser and its settings (None: uncached)."""
+        if self.cache is None or replay.content is None or not replay.feed:
+            return None
+        config = self.replayer.config
+        feed = config.feed_named(replay.feed)
+        settings = {
+            "parser": feed.parser,
+            "parser-options": dict(feed.parser_options),
+            "limits": dict(config.limits),
+        }
+        assert replay.setup is not None
+        return self.cache.key(replay.content, replay.setup.parser, settings)
 
 
 def _when(fp: Fingerprint) -> datetime | None:
@@ -51,44 +109,67 @@ def ordered(fingerprints: Iterable[Fingerprint]) -> list[Fingerprint]:
     return sorted(fps, key=lambda fp: (fp.name, fp.path))
 
 
-def feed_recordings(runner: Any, feed: str) -> list[Fingerprint]:
+def _cassettes(folder: Path) -> Iterator[Path]:
+    return (path for path in discover([folder]) if is_cassette_path(path))
+
+
+def feed_recordings(prints: Fingerprinter, feed: str) -> list[Fingerprint]:
     """Fingerprints of the cassettes under the configured folder that the feed claims."""
-    config = runner.config
+    config = prints.replayer.config
     config.feed_named(feed)  # ConfigError listing the feeds when unknown
-    found = [
-        fingerprint_cassette(path, runner)
-        for path in discover([config.cassettes])
-        if is_cassette_path(path)
-    ]
+    found = (prints.path(path) for path in _cassettes(config.cassettes))
     return ordered(fp for fp in found if fp.feed == feed)
 
 
-def folder_recordings(runner: Any, folder: Path) -> dict[str | None, list[Fingerprint]]:
+def folder_recordings(prints: Fingerprinter, folder: Path) -> dict[str | None, list[Fingerprint]]:
     """Fingerprints of every cassette under ``folder``, by feed (None: unclaimed URLs)."""
     by_feed: dict[str | None, list[Fingerprint]] = {}
-    for path in discover([folder]):
-        if is_cassette_path(path):
-            fp = fingerprint_cassette(path, runner)
-            by_feed.setdefault(fp.feed or (fp.url and f"unclaimed {fp.url}"), []).append(fp)
+    for path in _cassettes(folder):
+        fp = prints.path(path)
+        by_feed.setdefault(fp.feed or (fp.url and f"unclaimed {fp.url}"), []).append(fp)
     return {feed: ordered(fps) for feed, fps in sorted(by_feed.items(), key=lambda kv: str(kv[0]))}
 
 
-def check_baseline(runner: Any, path: Path) -> FeedHistory | None:
-    """Compare one cassette with its feed's baseline; None when the feed has no baseline file.
+class BaselineStep:
+    """The runner step of ``harness check``: drift against ``<cassettes>/<feed>.baseline.json``.
 
-    This is what ``harness check`` calls per cassette to report drift next to violations.
+    The runner hands it the parsed recording, so nothing is parsed twice. Feed drift that
+    damages parsed data is an error, other feed drift a warning; item problems and transport
+    are left to the other checks.
     """
-    from harness.drift.baseline import baseline_path, load_baseline
 
-    fp = fingerprint_cassette(path, runner)
-    if fp.feed is None:
-        return None
-    where = baseline_path(runner.config.cassettes, fp.feed)
-    if not where.is_file():
-        return None
-    base = load_baseline(where)
-    findings = compare(base, fp)
-    return FeedHistory(fp.feed, (*base.sources, fp.name), findings, timeline([fp], findings))
+    check = "drift"
+
+    def __init__(self, config: HarnessConfig, replayer: Replayer) -> None:
+        self.cassettes = config.cassettes
+        self.prints = Fingerprinter(replayer)
+
+    def applies(self, replay: Replay) -> bool:
+        """A recording of a configured feed that has a baseline file."""
+        return bool(replay.feed) and replay.response is not None and self._where(replay).is_file()
+
+    def violations(self, replay: Replay) -> Iterator[Violation]:
+        """Each drift finding against the baseline, as a violation of check ``drift``."""
+        base = load_baseline(self._where(replay))
+        for f in compare(base, self.prints.replay(replay)):
+            if f.is_drift:
+                yield _as_violation(f, base.last_source)
+
+    def _where(self, replay: Replay) -> Path:
+        assert replay.feed is not None
+        return baseline_path(self.cassettes, replay.feed)
+
+
+def _as_violation(f: Finding, since: str | None) -> Violation:
+    first = f.signals[0] if f.signals else None
+    return Violation(
+        check="drift",
+        message=f"{f.title} (since baseline {since}): {f.explanation}",
+        field=f.field,
+        observed=None if first is None else f"{first.signal}: {first.after}",
+        expected=None if first is None else first.before,
+        severity=Severity.ERROR if f.level is Level.ERROR else Severity.WARNING,
+    )
 
 
 def violation_findings(old: CassetteResult, new: CassetteResult) -> tuple[Finding, ...]:
@@ -128,43 +209,10 @@ def violation_findings(old: CassetteResult, new: CassetteResult) -> tuple[Findin
     )
 
 
-def baseline_violations(
-    cassettes: Path,
-    feed: str,
-    shown: str,
-    output: FeedOutput,
-    body: bytes,
-    *,
-    fingerprint: Fingerprinter | None = None,
-) -> tuple[Violation, ...]:
-    """Drift against ``<cassettes>/<feed>.baseline.json`` as violations (check id ``drift``).
+def _unprefixed(shown: str, message: str) -> str:
+    """A failure's message without the leading file name (a fingerprint is already named)."""
+    return message[len(shown) + 2 :] if message.startswith(f"{shown}: ") else message
 
-    For ``harness check``: the runner already has the parsed output and the raw body, so
-    nothing is parsed twice (and ``fingerprint``, when given, may serve the recording's form
-    from a cache). No baseline file: no violations. Feed drift that damages parsed data is an
-    error, other feed drift a warning; item problems and transport are left to the other checks.
-    """
-    from harness.drift.baseline import baseline_path, load_baseline
-    from harness.drift.fingerprint import fingerprint_output
 
-    where = baseline_path(cassettes, feed)
-    if not where.is_file():
-        return ()
-    base = load_baseline(where)
-    fp = (fingerprint or fingerprint_output)(Fingerprint(shown, feed, None, None), output, body)
-    found = []
-    for f in compare(base, fp):
-        if not f.is_drift:
-            continue
-        first = f.signals[0] if f.signals else None
-        found.append(
-            Violation(
-                check="drift",
-                message=f"{f.title} (since baseline {base.last_source}): {f.explanation}",
-                field=f.field,
-                observed=None if first is None else f"{first.signal}: {first.after}",
-                expected=None if first is None else first.before,
-                severity=Severity.ERROR if f.level is Level.ERROR else Severity.WARNING,
-            )
-        )
-    return tuple(found)
+def _crash(err: Exception) -> str:
+    return " ".join(f"{type(err).__name__}: {err}".split())

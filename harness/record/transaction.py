@@ -30,6 +30,7 @@ from harness.cassettes.scrub import Scrubber
 from harness.cassettes.store import Cassette, Interaction, load_cassette, write_cassette
 from harness.config import FeedConfig, HarnessConfig
 from harness.dates import to_utc_rfc3339
+from harness.drift import BaselineStep
 from harness.errors import CassetteError, ConfigError, FetchError
 from harness.fileio import replace_durably
 from harness.model import CassetteResult, Response, Severity
@@ -197,7 +198,7 @@ class _Recorder:
         self.now = now
         self.scrubber = Scrubber.from_settings(config.record, extra_headers=fetcher.headers)
         # Recorded URIs are scrubbed: feeds must claim them as scrubbed too.
-        self.runner = Runner(_scrubbed_urls(config, self.scrubber))
+        self.runner = Runner(_scrubbed_urls(config, self.scrubber), steps=(BaselineStep,))
         self.check_lock = threading.Lock()  # the runner's caches are not shared across threads
         self.stop = threading.Event()
 

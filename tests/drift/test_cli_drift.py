@@ -12,9 +12,10 @@ from drift_paths import CASSETTES, DRIFT, REAL, ROOT, VARIANTS
 
 from harness.cli import run
 from harness.config import load_config
-from harness.drift import check_baseline
+from harness.drift import Fingerprinter, compare
 from harness.drift.baseline import baseline_path, load_baseline, profile
 from harness.drift.fingerprint import fingerprint_cassette
+from harness.replay import Replayer
 from harness.runner import Runner
 
 CONFIG = str(ROOT / "harness.toml")
@@ -130,10 +131,10 @@ def test_bless_writes_a_reviewable_baseline(project: Path) -> None:
     assert "wrote" in out.getvalue()
     assert not list(project.glob("cassettes/.*.tmp"))
     # an older recording against the new baseline: it lacks the share widget (2 of 2 items)
-    runner = Runner(load_config(project / "harness.toml"))
-    result = check_baseline(runner, project / "cassettes" / "feedx-rfi_2023-05.yaml")
-    assert result is not None
-    assert [f.scope.value for f in result.findings] == ["item"]
+    prints = Fingerprinter(Replayer(load_config(project / "harness.toml")))
+    older = prints.path(project / "cassettes" / "feedx-rfi_2023-05.yaml")
+    findings = compare(load_baseline(path), older)
+    assert [f.scope.value for f in findings] == ["item"]
     # blessing again from a named cassette reports what it accepts
     out = io.StringIO()
     args = [
@@ -167,21 +168,23 @@ def test_baseline_round_trip_and_malformed(tmp_path: Path) -> None:
         load_baseline(path)
 
 
-def test_baseline_violations_for_harness_check(project: Path) -> None:
-    from harness.cassettes.store import load_cassette
-    from harness.drift import baseline_violations
-
-    runner = Runner(load_config(project / "harness.toml"))
-    cassettes = project / "cassettes"
-    new = load_cassette(cassettes / "feedx-rfi_2023-09.yaml")
-    response = new.fetch(new.url)
-    output = runner.setups["rfi"].parser.parse(response, fetch=new.fetch)
-    assert baseline_violations(cassettes, "rfi", "x.yaml", output, response.body) == ()
+def test_the_baseline_step_of_harness_check(project: Path) -> None:
+    from harness.drift import BaselineStep
     from harness.drift.baseline import write_baseline
 
-    old = fingerprint_cassette(cassettes / "feedx-rfi_2023-05.yaml", runner)
+    runner = Runner(load_config(project / "harness.toml"), steps=(BaselineStep,))
+    (step,) = runner.steps
+    cassettes = project / "cassettes"
+    replay = runner.replayer.replay(cassettes / "feedx-rfi_2023-09.yaml")
+    assert not step.applies(replay)  # no baseline yet: no drift check at all
+    assert "drift" not in runner.check_replay(replay).checks
+    old = step.prints.path(cassettes / "feedx-rfi_2023-05.yaml")
     write_baseline(baseline_path(cassettes, "rfi"), profile([old]))
-    (v,) = baseline_violations(cassettes, "rfi", "x.yaml", output, response.body)
+    assert step.applies(replay)
+    (v,) = step.violations(replay)
     assert v.check == "drift"
     assert v.severity.value == "warning"
     assert "boilerplate" in v.message
+    result = runner.check_replay(replay)
+    assert "drift" in result.checks
+    assert [v.check for v in result.violations if v.severity.value == "warning"] == ["drift"]

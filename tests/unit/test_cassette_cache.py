@@ -48,12 +48,12 @@ def test_bundled_report_is_identical_cold_warm_and_parallel(tmp_path: Path) -> N
     warm_config = replace(config, cache_dir=tmp_path)
     first = Runner(warm_config)
     assert render(first.check_paths([]), Format.JSON) == cold
-    assert first.cache is not None
-    assert first.cache.misses == len(_entries(tmp_path)) == 12
+    assert first.replayer.cache is not None
+    assert first.replayer.cache.misses == len(_entries(tmp_path)) == 12
     second = Runner(warm_config)
     assert render(second.check_paths([]), Format.JSON) == cold
-    assert second.cache is not None
-    assert (second.cache.hits, second.cache.misses) == (12, 0)
+    assert second.replayer.cache is not None
+    assert (second.replayer.cache.hits, second.replayer.cache.misses) == (12, 0)
     assert render(Runner(warm_config).check_paths([], jobs=2), Format.JSON) == cold
 
 
