@@ -113,13 +113,15 @@ def run_empty_tests(folder: Path, tests: int, workers: int) -> Callable[[], None
 def breakdown(config: object, corpus: Path, runs: int) -> dict[str, float]:
     """Seconds spent, inside a real `harness check`, loading cassettes, parsing, and in schema and
     invariants (the runner's own functions, timed where they run; medians over ``runs``)."""
+    from harness import replay as replay_module
     from harness import runner as runner_module
     from harness.cassettes.cache import CassetteCache
+    from harness.drift import BaselineStep
 
     spent: dict[str, float] = {}
     patched = [
         (CassetteCache, "load_keyed", "load"),
-        (runner_module, "_parse", "parse"),
+        (replay_module, "_parse", "parse"),
         (runner_module.Runner, "_evaluate", "schema and invariants"),
     ]
     originals = [getattr(owner, name) for owner, name, _ in patched]
@@ -141,7 +143,7 @@ def breakdown(config: object, corpus: Path, runs: int) -> dict[str, float]:
         for _ in range(runs):
             spent.clear()
             start = time.perf_counter()
-            runner_module.Runner(config).check_paths([corpus])  # type: ignore[arg-type]
+            runner_module.Runner(config, steps=(BaselineStep,)).check_paths([corpus])  # type: ignore[arg-type]
             rounds.append({**spent, "total": time.perf_counter() - start})
     finally:
         for (owner, name, _), original in zip(patched, originals, strict=True):
@@ -217,9 +219,11 @@ def main() -> int:
 
     from harness.cassettes.store import load_cassette
     from harness.config import load_config
+    from harness.drift import BaselineStep
     from harness.report.result import Format, render
     from harness.runner import Runner
 
+    steps = (BaselineStep,)  # as `harness check` runs: drift against a baseline, when there is one
     with tempfile.TemporaryDirectory() as tmp:
         # Cold: every cassette decoded from YAML. Warm: decoded cassettes served by the cache
         # (a fresh folder, filled by the warm-up run), as on every run after the first.
@@ -232,8 +236,7 @@ def main() -> int:
         responses = [c.fetch(c.url) for c in loaded]
         setups = []
         for c in loaded:
-            feed = config.feed_for_url(c.url)
-            setups.append(runner.setups[feed.name] if feed else runner.generic("rss"))
+            setups.append(runner.setup_for_url(c.url))
         items = sum(
             len(s.parser.parse(r, fetch=c.fetch).items)
             for s, r, c in zip(setups, responses, loaded, strict=True)
@@ -319,8 +322,8 @@ def main() -> int:
         drift_cold = replace(drift, cache_dir=None)
         t_drift, t_drift_cold = median_times(
             [
-                lambda: render(Runner(drift).check_paths([corpus]), Format.JSON),
-                lambda: render(Runner(drift_cold).check_paths([corpus]), Format.JSON),
+                lambda: render(Runner(drift, steps=steps).check_paths([corpus]), Format.JSON),
+                lambda: render(Runner(drift_cold, steps=steps).check_paths([corpus]), Format.JSON),
             ],
             args.runs,
         )
