@@ -61,12 +61,8 @@ print(json.dumps(out))
 
 def export(revision: str, target: Path) -> Path:
     """The package and schemas of ``revision``, unpacked into ``target``."""
-    blob = subprocess.run(
-        ["git", "archive", revision, "harness", "schemas"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
+    argv = [shutil.which("git") or "git", "archive", revision, "harness", "schemas"]
+    blob = subprocess.run(argv, cwd=ROOT, capture_output=True, check=True).stdout
     with tarfile.open(fileobj=BytesIO(blob)) as archive:
         archive.extractall(target, filter="data")
     return target
