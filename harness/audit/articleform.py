@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from harness.audit.feeddoc import Entry, FeedDoc, NotApplicable, html_join, html_parts
 from harness.dates import parse_feed_date
-from harness.parsers.rfi import local_dateline
+from harness.parsers.rfidateline import local_dateline
 
 __all__ = [
     "DATELINE_FORMAT",

@@ -21,7 +21,7 @@ from lxml import etree
 from harness import dates
 from harness.errors import ParseError, TransportError
 from harness.model import Response
-from harness.parsers import _encoding, _items, _xmlsafe, rfi
+from harness.parsers import _encoding, _items, _xmlsafe, rfi, rfiblocks
 from harness.parsers._transport import check_body, first_nul_run
 from harness.parsers._xmlsafe import DEFAULT_MAX_NODES, parse_xml
 
@@ -233,23 +233,23 @@ def _reference_block_text(el: Any, images: list[Any] | None = None) -> str:
             parts.append(" ")
         elif tag == "img" and images is not None:
             images.append(child)
-        elif tag and not rfi._is_boilerplate(child, tag):
+        elif tag and not rfiblocks.is_boilerplate(child, tag):
             parts.append(_reference_block_text(child, images))
         parts.append(child.tail or "")
-    return "".join(parts).partition(rfi._FEEDX_MARK)[0]
+    return "".join(parts).partition(rfiblocks.FEEDX_MARK)[0]
 
 
 @given(st.lists(_HTML_PARTS, max_size=30).map("".join))
 def test_rfi_text_helpers_match_the_plain_walk(html: str) -> None:
-    body, _ = rfi._parse_html(html)
+    body, _ = rfi.parse_fragment(html)
     if body is None:
         return
     for el in body.iter():
-        assert rfi._full_text(el) == "".join(el.itertext())
+        assert rfiblocks.full_text(el) == "".join(el.itertext())
         if isinstance(el.tag, str):
             images: list[Any] = []
             reference_images: list[Any] = []
-            assert rfi._block_text(el, images) == _reference_block_text(el, reference_images)
+            assert rfiblocks.block_text(el, images) == _reference_block_text(el, reference_images)
             assert images == reference_images
 
 
