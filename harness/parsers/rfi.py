@@ -167,7 +167,7 @@ parse_body: BodyParser = parse_rfi_body
 
 
 def parse_fragment(html: str) -> tuple[Any, str | None]:
-    """An HTML fragment parsed safely: its ``<body>`` (None when lxml gives up), the limit it hit."""
+    """An HTML fragment parsed safely: its ``<body>`` (None if lxml gives up), the limit it hit."""
     data = ("<html><body>" + html + "</body></html>").encode("utf-8", "replace")
     parser = etree.HTMLParser(**_PARSER_OPTIONS)
     try:
