@@ -51,6 +51,7 @@ from harness.record.report import (
     Verdict,
     progress_for,
 )
+from harness.replay import Replay
 from harness.runner import Runner
 
 __all__ = [
@@ -197,8 +198,8 @@ class _Recorder:
         self.fetcher = fetcher
         self.now = now
         self.scrubber = Scrubber.from_settings(config.record, extra_headers=fetcher.headers)
-        # Recorded URIs are scrubbed: feeds must claim them as scrubbed too.
-        self.runner = Runner(_scrubbed_urls(config, self.scrubber), steps=(BaselineStep,))
+        # Recorded URIs are scrubbed: the replay path claims them for their feeds as they are.
+        self.runner = Runner(config, steps=(BaselineStep,))
         self.check_lock = threading.Lock()  # the runner's caches are not shared across threads
         self.stop = threading.Event()
 
@@ -282,13 +283,13 @@ class _Recorder:
         base: FeedRecord,
     ) -> FeedRecord:
         with self.check_lock:
-            result = self.runner.check_file(scratch)
+            new = self.runner.replayer.replay(scratch)  # each recording parsed once
+            result = self.runner.check_replay(new)
             comparison = None
             if old_bytes is not None:
-                old_result = self.runner.check_file(committed)
+                old = self.runner.replayer.replay(committed)
                 comparison = compare(
-                    self._recording(feed, committed, old_result),
-                    self._recording(feed, scratch, result),
+                    _recording(old, self.runner.check_replay(old)), _recording(new, result)
                 )
         reasons = list(_check_reasons(result))
         if comparison is not None:
@@ -312,19 +313,6 @@ class _Recorder:
         else:
             verdict = Verdict.ACCEPTED if reasons else Verdict.REPLACED
         return replace(record, verdict=verdict, scratch=None)
-
-    def _recording(self, feed: FeedConfig, path: Path, result: CassetteResult) -> Recording:
-        """What compare needs: the parsed feed of a cassette that the checks could read."""
-        if result.error is not None:
-            return Recording(error=f"{result.error_kind}: {result.error}")
-        try:
-            cassette = load_cassette(path)
-            output = self.runner.setups[feed.name].parser.parse(
-                cassette.fetch(cassette.url), fetch=cassette.fetch
-            )
-        except Exception as err:  # the check read it, so this is unexpected: report, don't crash
-            return Recording(error=f"{type(err).__name__}: {err}")
-        return Recording(output.dialect, output.feed, output.items, result.violations)
 
 
 class _Session:
@@ -410,9 +398,12 @@ def _check_reasons(result: CassetteResult) -> Iterator[str]:
         yield f"{len(errors)} error-level {noun} ({checks}): see 'harness check {result.path}'"
 
 
-def _scrubbed_urls(config: HarnessConfig, scrubber: Scrubber) -> HarnessConfig:
-    feeds = tuple(replace(f, urls=tuple(scrubber.url(u) for u in f.urls)) for f in config.feeds)
-    return replace(config, feeds=feeds)
+def _recording(replay: Replay, result: CassetteResult) -> Recording:
+    """What compare needs: the parsed feed of a recording the checks could read."""
+    if result.error is not None or replay.output is None:
+        return Recording(error=f"{result.error_kind}: {result.error}")
+    output = replay.output
+    return Recording(output.dialect, output.feed, output.items, result.violations)
 
 
 def _read_bytes(path: Path) -> bytes | None:
