@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.checks.core import BUILTIN_BOILERPLATE
 from harness.config import FeedConfig, InvariantSetting
 from harness.errors import ConfigError
 from harness.invariants import BoundInvariant, CheckContext, get_invariant
 from harness.model import Severity
-from harness.parsers import get_parser
+from harness.parsers import boilerplate_markers, get_parser, problem_checks
 from harness.schemas import validator_for
 
 GENERIC_INVARIANTS = (
@@ -33,10 +32,17 @@ PARSER_PROBLEMS = frozenset(
         "dateline-nonexistent",
         "encoding",
         "xml-entities",
-        "drift",  # harness check: the recording's form differs from the feed's baseline
-        "max-age",  # harness check: the cassette is older than the configured max-age
     }
 )
+"""Check ids of the problems the built-in parsers report (a parser adds its ``problem_checks``)."""
+
+RECORDING_CHECKS = frozenset(
+    {
+        "drift",  # the recording's form differs from the feed's baseline
+        "max-age",  # the cassette is older than the configured max-age
+    }
+)
+"""Check ids the run reports on a recording as a whole, besides the schema and the invariants."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,30 +77,28 @@ def build_setup(
     schema = feed.schema or cls.schema
     validator_for(schema_dir, schema)  # fail early on an unknown schema
     invariants = tuple(_bind(s, where) for s in _invariant_settings(feed, cls))
-    extra = tuple(getattr(cls, "boilerplate_markers", ()))
-    builtin = BUILTIN_BOILERPLATE if feed.parser in ("feedx-rfi", "itemdump") else ()
     context = CheckContext(
         feed=feed.name or None,
         timezone=feed.timezone,
-        boilerplate=tuple(dict.fromkeys((*feed.boilerplate, *builtin, *extra))),
+        boilerplate=tuple(dict.fromkeys((*feed.boilerplate, *boilerplate_markers(cls)))),
         allowed_hosts=feed.allowed_hosts,
         language=feed.language,
     )
-    known = {
-        "schema",
-        *PARSER_PROBLEMS,
-        *(i.id for i in invariants),
-        *getattr(cls, "problem_checks", ()),
-    }
+    _check_severities(feed, where, {*(i.id for i in invariants), *problem_checks(cls)})
+    return FeedSetup(
+        feed.name, feed.parser, parser, schema, invariants, context, dict(feed.severity)
+    )
+
+
+def _check_severities(feed: FeedConfig, where: str, checks: set[str]) -> None:
+    """ConfigError when the feed sets a severity for a check that its setup never reports."""
+    known = {"schema", *PARSER_PROBLEMS, *RECORDING_CHECKS, *checks}
     unknown = sorted(set(feed.severity) - known)
     if unknown:
         raise ConfigError(
             f"{where}severity for unknown check(s) {', '.join(map(repr, unknown))}; "
             f"known: {', '.join(sorted(known))}"
         )
-    return FeedSetup(
-        feed.name, feed.parser, parser, schema, invariants, context, dict(feed.severity)
-    )
 
 
 def _invariant_settings(feed: FeedConfig, cls: Any) -> list[InvariantSetting]:

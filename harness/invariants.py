@@ -4,7 +4,7 @@ An invariant is a generator function ``fn(items, ctx, **params)`` that yields
 :class:`~harness.model.Violation` for the items it finds wrong. Parameters are keyword-only with
 defaults; the configuration may override them (``[feeds.invariants.<id>]``), and a value of the
 wrong type or an unknown name is a ConfigError that lists what is allowed. The built-in invariants
-live in :mod:`harness.checks.core`.
+live in :mod:`harness.checks` (one module per theme), named here by dotted path.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from importlib.metadata import entry_points
 from typing import Any
 
-from harness.errors import ConfigError, UnknownPluginError
+from harness.errors import ConfigError
 from harness.model import Item, Severity, Violation
+from harness.registry import Registry
 
 __all__ = [
+    "INVARIANTS",
     "BoundInvariant",
     "CheckContext",
     "Invariant",
@@ -91,27 +92,12 @@ class BoundInvariant:
         for violation in self.invariant.fn(items, ctx, **self.params):
             yield replace(violation, check=self.id, severity=self.severity)
 
-    def holds(self, items: Sequence[Item], ctx: CheckContext) -> bool:
-        """True when no item violates the invariant."""
-        return next(iter(self.iter_violations(items, ctx)), None) is None
-
 
 def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
-_REGISTRY: dict[str, Invariant] = {}
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-
-def invariant(invariant_id: str) -> Callable[[InvariantFn], InvariantFn]:
-    """Register a generator function as an invariant under a kebab-case id."""
-
-    def register(fn: InvariantFn) -> InvariantFn:
-        _REGISTRY[invariant_id] = make_invariant(invariant_id, fn)
-        return fn
-
-    return register
 
 
 def make_invariant(invariant_id: str, fn: InvariantFn, *, dotted: bool = False) -> Invariant:
@@ -135,44 +121,60 @@ def make_invariant(invariant_id: str, fn: InvariantFn, *, dotted: bool = False) 
     return Invariant(invariant_id, fn, defaults, doc[0] if doc else "")
 
 
-def _load_builtins() -> None:
-    import harness.checks.core  # registers the built-ins (and so does checks_extra)
-    import harness.checks.fields  # noqa: F401
+def _adopt(name: str, target: str, obj: Any) -> Invariant:
+    """The Invariant for an object loaded by dotted path (an Invariant, or its function)."""
+    if isinstance(obj, Invariant):
+        return obj
+    if callable(obj):
+        return make_invariant(name, obj, dotted=target == name)
+    raise ConfigError(f"invariant {name!r} ({target}) is not a function")
 
 
-def _entry_points() -> dict[str, str]:
-    return {ep.name: ep.value for ep in entry_points(group="harness.invariants")}
+# The built-ins are data, one dotted path per id, just as an installed plugin's entry point names
+# its function. This module imports none of them: harness.checks.* imports this module (for
+# CheckContext), never the reverse at import time, and a lookup loads only the module of the id
+# asked for, the way it loads any third-party invariant. The graph keeps one direction.
+_BUILTINS = {
+    "items-present": "harness.checks.items:items_present",
+    "unique-ids": "harness.checks.items:unique_ids",
+    "fields-present": "harness.checks.items:fields_present",
+    "timestamp-matches-dateline": "harness.checks.dates:timestamp_matches_dateline",
+    "url-date-matches-timestamp": "harness.checks.dates:url_date_matches_timestamp",
+    "timezone-matches": "harness.checks.dates:timezone_matches",
+    "paragraphs-nonempty": "harness.checks.text:paragraphs_nonempty",
+    "title-nonempty": "harness.checks.text:title_nonempty",
+    "no-markup-in-text": "harness.checks.text:no_markup_in_text",
+    "text-complete": "harness.checks.text:text_complete",
+    "boilerplate-stripped": "harness.checks.boilerplate:boilerplate_stripped",
+    "links-absolute": "harness.checks.links:links_absolute",
+    "script-matches-language": "harness.checks.script:script_matches_language",
+    "no-mojibake": "harness.checks.script:no_mojibake",
+}
+
+INVARIANTS: Registry[Invariant] = Registry(
+    "invariant", group="harness.invariants", adopt=_adopt, builtins=_BUILTINS
+)
+"""Invariants by id: built in, ``@invariant``, by entry point, or a dotted path."""
+
+
+def invariant(invariant_id: str) -> Callable[[InvariantFn], InvariantFn]:
+    """Register a generator function as an invariant under a kebab-case id."""
+
+    def register(fn: InvariantFn) -> InvariantFn:
+        INVARIANTS.register(invariant_id, make_invariant(invariant_id, fn))
+        return fn
+
+    return register
 
 
 def available_invariants() -> list[str]:
     """Ids of every registered invariant (built in, in code, or by entry point)."""
-    _load_builtins()
-    return sorted({*_REGISTRY, *_entry_points()})
+    return INVARIANTS.names()
 
 
 def get_invariant(name: str) -> Invariant:
     """The invariant registered under ``name`` (or a dotted path ``pkg.mod:function``)."""
-    _load_builtins()
-    if name in _REGISTRY:
-        return _REGISTRY[name]
-    from harness.parsers import load_dotted
-
-    target = _entry_points().get(name)
-    if target is None and ":" in name:
-        target = name
-    if target is None:
-        raise UnknownPluginError(
-            f"no invariant {name!r}; available: {', '.join(available_invariants())}"
-        )
-    obj = load_dotted(target, what="invariant")
-    if isinstance(obj, Invariant):
-        inv = obj
-    elif callable(obj):
-        inv = make_invariant(name, obj, dotted=target == name)
-    else:
-        raise ConfigError(f"invariant {name!r} ({target}) is not a function")
-    _REGISTRY[name] = inv
-    return inv
+    return INVARIANTS.get(name)
 
 
 _DURATION = re.compile(

@@ -19,7 +19,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from harness.checks.core import shorten
+from harness.checks import shorten
 from harness.errors import ConfigError
 from harness.model import Item, Violation
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from harness.audit.operators import OPERATORS
+from harness.invariants import INVARIANTS
+from harness.parsers import PARSERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -34,3 +40,10 @@ if "FEEDHARNESS_CACHE" not in os.environ:
     _CACHE = tempfile.mkdtemp(prefix="feedharness-test-cache-")
     os.environ["FEEDHARNESS_CACHE"] = _CACHE
     atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _registries_restored() -> Iterator[None]:
+    """What a test registers (a parser, an invariant, an operator) is gone after it."""
+    with PARSERS.restored(), INVARIANTS.restored(), OPERATORS.restored():
+        yield

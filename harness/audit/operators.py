@@ -30,13 +30,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib.metadata import entry_points
 from typing import Any, Protocol, TypeVar
 
 from harness.audit.feeddoc import FeedDoc, NotApplicable
-from harness.errors import ConfigError, UnknownPluginError
+from harness.errors import ConfigError
+from harness.registry import Registry
 
 __all__ = [
+    "OPERATORS",
     "Choices",
     "Kind",
     "Mutation",
@@ -134,25 +135,7 @@ class Operator:
         return self.mutate(body, choices, timezone=timezone).body
 
 
-_REGISTRY: dict[str, Operator] = {}
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_BUILTIN_MODULES = (
-    "harness.audit.ops_article",
-    "harness.audit.ops_drift",
-    "harness.audit.ops_benign",
-)
-
-
-def operator(operator_id: str, *, kind: Kind | str) -> Callable[[OperatorFn], OperatorFn]:
-    """Register ``fn(doc, choices)`` as an operator under a kebab-case id."""
-
-    def register(fn: OperatorFn) -> OperatorFn:
-        op = make_operator(operator_id, fn, kind=kind)
-        _REGISTRY[operator_id] = op
-        fn.harness_operator = op  # type: ignore[attr-defined]  # entry points find it here
-        return fn
-
-    return register
 
 
 def make_operator(operator_id: str, fn: OperatorFn, *, kind: Kind | str) -> Operator:
@@ -170,44 +153,48 @@ def make_operator(operator_id: str, fn: OperatorFn, *, kind: Kind | str) -> Oper
     return Operator(operator_id, kind, fn, doc[0] if doc else "")
 
 
-def _load_builtins() -> None:
-    import importlib
-
-    for name in _BUILTIN_MODULES:
-        importlib.import_module(name)
-
-
-def _entry_points() -> dict[str, str]:
-    return {ep.name: ep.value for ep in entry_points(group="harness.operators")}
-
-
-def available_operators() -> list[str]:
-    """Ids of every operator: built in, registered in code, or installed by entry point."""
-    _load_builtins()
-    return sorted({*_REGISTRY, *_entry_points()})
-
-
-def get_operator(name: str) -> Operator:
-    """The operator registered under ``name`` (or a dotted path ``pkg.mod:function``)."""
-    _load_builtins()
-    if name in _REGISTRY:
-        return _REGISTRY[name]
-    target = _entry_points().get(name) or (name if ":" in name else None)
-    if target is None:
-        raise UnknownPluginError(
-            f"no operator {name!r}; available: {', '.join(available_operators())}"
-        )
-    from harness.parsers import load_dotted
-
-    obj: Any = load_dotted(target, what="operator")
+def _adopt(name: str, target: str, obj: Any) -> Operator:
+    """The Operator for an object loaded by dotted path (an Operator, or its function)."""
     op = obj if isinstance(obj, Operator) else getattr(obj, "harness_operator", None)
     if not isinstance(op, Operator):
         raise ConfigError(
             f"operator {name!r} ({target}) is neither an Operator nor a function registered "
             "with @operator(id, kind=...)"
         )
-    _REGISTRY[name] = op
     return op
+
+
+# The built-ins are named as data: modules whose import registers their operators with
+# @operator, imported by name on the first lookup. This module imports none of them at import
+# time; they import it (for @operator, Choices, Kind), so the graph keeps one direction.
+OPERATORS: Registry[Operator] = Registry(
+    "operator",
+    group="harness.operators",
+    adopt=_adopt,
+    modules=("harness.audit.ops_article", "harness.audit.ops_drift", "harness.audit.ops_benign"),
+)
+"""Operators by id: built in, ``@operator``, by entry point, or a dotted path."""
+
+
+def operator(operator_id: str, *, kind: Kind | str) -> Callable[[OperatorFn], OperatorFn]:
+    """Register ``fn(doc, choices)`` as an operator under a kebab-case id."""
+
+    def register(fn: OperatorFn) -> OperatorFn:
+        op = OPERATORS.register(operator_id, make_operator(operator_id, fn, kind=kind))
+        fn.harness_operator = op  # type: ignore[attr-defined]  # dotted paths find it here
+        return fn
+
+    return register
+
+
+def available_operators() -> list[str]:
+    """Ids of every operator: built in, registered in code, or installed by entry point."""
+    return OPERATORS.names()
+
+
+def get_operator(name: str) -> Operator:
+    """The operator registered under ``name`` (or a dotted path ``pkg.mod:function``)."""
+    return OPERATORS.get(name)
 
 
 def operators(kind: Kind | str | None = None) -> list[Operator]:

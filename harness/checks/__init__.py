@@ -1,6 +1,9 @@
-"""The check-writing API (``violation``, ``text_fields``) and the built-in invariants."""
+"""The check-writing API (``violation``, ``text_fields``, ``shorten``); built-ins by theme.
 
-from harness.checks import fields, form  # noqa: F401  (register the built-in invariants)
-from harness.checks.core import shorten, text_fields, violation
+The built-in invariants live in :mod:`harness.checks.dates`, ``.text``, ``.boilerplate``,
+``.links``, ``.items`` and ``.script``; :mod:`harness.invariants` names them by dotted path.
+"""
+
+from harness.checks.api import shorten, text_fields, violation
 
 __all__ = ["shorten", "text_fields", "violation"]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import importlib
-from importlib.metadata import entry_points
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, cast, runtime_checkable
 
-from harness.errors import ConfigError, UnknownPluginError
+from harness.errors import ConfigError
 from harness.model import FeedOutput, Fetch, Response
+from harness.registry import Registry
 
-__all__ = ["Parser", "available_parsers", "get_parser", "load_dotted", "register_parser"]
+__all__ = [
+    "PARSERS",
+    "Parser",
+    "available_parsers",
+    "boilerplate_markers",
+    "get_parser",
+    "problem_checks",
+    "register_parser",
+]
 
 
 @runtime_checkable
@@ -21,6 +28,11 @@ class Parser(Protocol):
     Keyword options from the configuration (``[feeds.parser-options]``) go to ``__init__``.
     ``parse`` raises :class:`harness.errors.ParseError` (or ``TransportError``) for bodies it
     cannot read; per-item problems go to ``FeedOutput.problems`` instead.
+
+    Optional hooks, read with :func:`boilerplate_markers` and :func:`problem_checks`: a
+    ``boilerplate_markers`` tuple of text the source is known to leak into items (the
+    ``boilerplate-stripped`` invariant looks for it), and a ``problem_checks`` tuple of the check
+    ids of the problems the parser reports (their severity is then configurable).
     """
 
     name: ClassVar[str]
@@ -32,58 +44,49 @@ class Parser(Protocol):
         ...
 
 
-_BUILTIN: dict[str, str] = {
-    "rss": "harness.parsers.rss:RssParser",
-    "feedx-rfi": "harness.parsers.feedx:FeedxRfiParser",
-    "itemdump": "harness.parsers.itemdump:ItemDumpParser",
-}
-_REGISTERED: dict[str, type[Any]] = {}
+def _adopt(name: str, target: str, cls: Any) -> type[Any]:
+    """The class loaded for ``name``, when it has what a harness parser has."""
+    for attr in ("name", "schema", "parse"):
+        if not hasattr(cls, attr):
+            raise ConfigError(f"parser {name!r} ({target}) has no {attr!r}: not a harness parser")
+    return cast(type[Any], cls)
+
+
+PARSERS: Registry[type[Any]] = Registry(
+    "parser",
+    group="harness.parsers",
+    adopt=_adopt,
+    builtins={
+        "rss": "harness.parsers.rss:RssParser",
+        "feedx-rfi": "harness.parsers.feedx:FeedxRfiParser",
+        "itemdump": "harness.parsers.itemdump:ItemDumpParser",
+    },
+    is_dotted=lambda name: ":" in name or "." in name,
+    dotted_hint=" (or a dotted path 'package.module:Class')",
+)
+"""Parsers by name: built in, registered in code, by entry point, or a dotted path."""
 
 
 def register_parser(cls: type[Any]) -> type[Any]:
     """Register a parser class under its ``name`` (usable as a class decorator)."""
-    _REGISTERED[cls.name] = cls
-    return cls
-
-
-def load_dotted(path: str, *, what: str) -> Any:
-    """Import ``package.module:attr`` (or ``package.module.attr``) and return the attribute."""
-    module_name, sep, attr = path.partition(":")
-    if not sep:
-        module_name, _, attr = path.rpartition(".")
-    if not module_name or not attr:
-        raise ConfigError(f"{what} {path!r} is not a dotted path like 'package.module:Name'")
-    try:
-        module = importlib.import_module(module_name)
-        return getattr(module, attr)
-    except (ImportError, AttributeError) as err:
-        raise ConfigError(f"cannot load {what} {path!r}: {err}") from None
-
-
-def _entry_point_names() -> dict[str, str]:
-    return {ep.name: ep.value for ep in entry_points(group="harness.parsers")}
+    return PARSERS.register(cls.name, cls)
 
 
 def available_parsers() -> list[str]:
     """Names of every parser: built in, registered in code, or installed by entry point."""
-    return sorted({*_BUILTIN, *_REGISTERED, *_entry_point_names()})
+    return PARSERS.names()
 
 
 def get_parser(name: str) -> type[Any]:
     """The parser class for a registered name or a dotted path ``pkg.mod:Class``."""
-    if name in _REGISTERED:
-        return _REGISTERED[name]
-    target = _BUILTIN.get(name) or _entry_point_names().get(name)
-    if target is None and (":" in name or "." in name):
-        target = name
-    if target is None:
-        raise UnknownPluginError(
-            f"no parser {name!r}; available: {', '.join(available_parsers())} "
-            "(or a dotted path 'package.module:Class')"
-        )
-    cls: type[Any] = load_dotted(target, what="parser")
-    for attr in ("name", "schema", "parse"):
-        if not hasattr(cls, attr):
-            raise ConfigError(f"parser {name!r} ({target}) has no {attr!r}: not a harness parser")
-    _REGISTERED.setdefault(name, cls)
-    return cls
+    return PARSERS.get(name)
+
+
+def boilerplate_markers(cls: Any) -> tuple[str, ...]:
+    """The text a parser's feeds are known to leak into items (its ``boilerplate_markers``)."""
+    return tuple(getattr(cls, "boilerplate_markers", ()))
+
+
+def problem_checks(cls: Any) -> tuple[str, ...]:
+    """The check ids of the problems a parser reports (its ``problem_checks``)."""
+    return tuple(getattr(cls, "problem_checks", ()))

@@ -26,6 +26,7 @@ from harness.parsers.rss import (
 
 __all__ = [
     "ARTICLE_INVARIANTS",
+    "FEEDX_RFI_BOILERPLATE",
     "FeedxRfiParser",
     "article_record",
     "body_violations",
@@ -45,6 +46,23 @@ ARTICLE_INVARIANTS: tuple[str, ...] = (
     "script-matches-language",
 )
 """The invariants run by default on article records (feedx-rfi and itemdump)."""
+
+FEEDX_RFI_BOILERPLATE: tuple[str, ...] = (
+    "获取更多RSS",  # feedx.net promo footer
+    "feedx.net",
+    "feedx.xyz",
+    "feedx.best",
+    "feedx.run",
+    "feedx.top",
+    "data-selfpromo",
+    "o-self-promo",  # RFI self-promotion blocks
+    "share-button",
+    "share-modal",
+    "data-root-share",  # RFI share widget (2023-09 on)
+    "intent/tweet",
+    "api.whatsapp.com",
+)
+"""Text the feedx mirror and RFI pages leak into items: the parsers' ``boilerplate_markers``."""
 
 # An RSS <link> as written (CDATA or not): read from the raw bytes, linear, bounded per match.
 _RAW_LINK = re.compile(rb"<link>\s*+(<!\[CDATA\[)?\s*+([^<\]\s]{1,4096})")
@@ -99,6 +117,7 @@ class FeedxRfiParser:
     name: ClassVar[str] = "feedx-rfi"
     schema: ClassVar[str] = "article"
     default_invariants: ClassVar[tuple[str, ...]] = ARTICLE_INVARIANTS
+    boilerplate_markers: ClassVar[tuple[str, ...]] = FEEDX_RFI_BOILERPLATE
 
     def __init__(
         self,

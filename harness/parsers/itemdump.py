@@ -21,7 +21,12 @@ from urllib.parse import urlsplit
 from harness.dates import to_utc_rfc3339
 from harness.errors import ParseError
 from harness.model import FeedOutput, Fetch, Item, Response, Violation
-from harness.parsers.feedx import ARTICLE_INVARIANTS, article_record, body_violations
+from harness.parsers.feedx import (
+    ARTICLE_INVARIANTS,
+    FEEDX_RFI_BOILERPLATE,
+    article_record,
+    body_violations,
+)
 from harness.parsers.rfi import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEZONE,
@@ -102,6 +107,7 @@ class ItemDumpParser:
     name: ClassVar[str] = "itemdump"
     schema: ClassVar[str] = "article"
     default_invariants: ClassVar[tuple[str, ...]] = ARTICLE_INVARIANTS
+    boilerplate_markers: ClassVar[tuple[str, ...]] = FEEDX_RFI_BOILERPLATE
 
     def __init__(self, *, timezone: str = DEFAULT_TIMEZONE) -> None:
         """Read date lines in ``timezone`` (an IANA name); ConfigError when unknown."""

@@ -178,13 +178,7 @@ def test_cli_lists_operators() -> None:
     assert len(out.splitlines()) == len(operators())
 
 
-def test_a_custom_drift_operator_the_checks_miss_fails_the_audit(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from harness.audit import operators as registry
-
-    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
-
+def test_a_custom_drift_operator_the_checks_miss_fails_the_audit() -> None:
     @operator("title-suffix", kind="drift")
     def title_suffix(doc: FeedDoc, choices: object) -> None:
         """Every title gets the site name appended."""

@@ -7,14 +7,6 @@ from collections.abc import Iterator
 import pytest
 from record_servers import FeedServer, Sleeps
 
-import harness.parsers
-
-
-@pytest.fixture(autouse=True)
-def _own_parser_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """get_parser() caches dotted-path parsers by name: keep ours out of the other tests' lists."""
-    monkeypatch.setattr(harness.parsers, "_REGISTERED", dict(harness.parsers._REGISTERED))
-
 
 @pytest.fixture
 def server() -> Iterator[FeedServer]:

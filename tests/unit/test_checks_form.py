@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from harness.cassettes.store import load_cassette
-from harness.checks.form import cut_off, expected_offset, main_text
+from harness.checks.dates import expected_offset
+from harness.checks.text import cut_off, main_text
 from harness.errors import ConfigError
 from harness.invariants import CheckContext, get_invariant
 from harness.model import Item, Response

@@ -14,7 +14,7 @@ from helpers import reference_find_mojibake
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.checks.core import text_fields
+from harness.checks import text_fields
 from harness.invariants import CheckContext, get_invariant
 from harness.textclass import find_mojibake
 
@@ -102,7 +102,7 @@ def test_case_folding_never_separates_what_the_regex_engine_matches() -> None:
     import _sre
     from re import _casefix  # type: ignore[attr-defined]  # the engine's extra equivalences
 
-    from harness.checks.core import _fold
+    from harness.checks.boilerplate import fold_like_ignorecase as _fold
 
     for code in range(0x110000):
         if 0xD800 <= code <= 0xDFFF:

@@ -17,7 +17,8 @@ from helpers import reference_find_mojibake
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from harness.checks.core import _link_problem, text_fields
+from harness.checks import text_fields
+from harness.checks.links import link_problem
 from harness.invariants import CheckContext, get_invariant
 from harness.model import Violation
 from harness.textclass import SCRIPT_CLASSES, SCRIPT_RE, script_share
@@ -376,7 +377,7 @@ _HOSTS = st.sampled_from([(), ("rfi.fr",), ("rfi.fr", "example.com"), ("c",), ("
 @example("http://a\uff0eb/", ())
 @example("http:///path", ())
 def test_link_problem_matches_urlsplit(link: Any, hosts: tuple[str, ...]) -> None:
-    assert _link_problem(link, hosts) == _reference_link_problem(link, hosts)
+    assert link_problem(link, hosts) == _reference_link_problem(link, hosts)
 
 
 # --- no-markup-in-text -------------------------------------------------------------------------
