@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from harness.checks.api import violation
 from harness.invariants import CheckContext
-from harness.model import Item, Violation
+from harness.model import Item, Violation, item_identity
 
 __all__ = ["fields_present", "items_present", "unique_ids"]
 
@@ -29,8 +29,8 @@ def unique_ids(items: Sequence[Item], ctx: CheckContext) -> Iterator[Violation]:
     """No two items share an id (or, lacking ids, a URL)."""
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
-        key = item.get("id") or item.get("url")
-        if not isinstance(key, str):
+        key = item_identity(item)
+        if key is None:
             continue
         if key in seen:
             yield violation(
