@@ -118,6 +118,7 @@ class FeedxRfiParser:
     schema: ClassVar[str] = "article"
     default_invariants: ClassVar[tuple[str, ...]] = ARTICLE_INVARIANTS
     boilerplate_markers: ClassVar[tuple[str, ...]] = FEEDX_RFI_BOILERPLATE
+    problem_checks: ClassVar[tuple[str, ...]] = ("link-relative",)  # see relative_links
 
     def __init__(
         self,

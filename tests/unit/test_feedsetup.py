@@ -38,6 +38,13 @@ def test_severity_may_name_what_the_run_reports(check: str) -> None:
     assert setup.severity == {check: Severity.WARNING}
 
 
+def test_severity_may_name_a_problem_only_its_parser_reports() -> None:
+    setup = build_setup(feed("feedx-rfi", severity={"link-relative": Severity.ERROR}), SCHEMAS)
+    assert setup.severity == {"link-relative": Severity.ERROR}
+    with pytest.raises(ConfigError, match="unknown check"):
+        build_setup(feed("rss", severity={"link-relative": Severity.ERROR}), SCHEMAS)
+
+
 def test_severity_for_an_unknown_check_lists_the_known_ones() -> None:
     with pytest.raises(
         ConfigError, match=r"feed 'f': severity for unknown check\(s\) 'nope'; known: .*drift"
