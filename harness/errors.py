@@ -28,7 +28,7 @@ class FetchError(HarnessError):
 
 
 class UnknownPluginError(HarnessError, KeyError):
-    """No parser or invariant is registered under the requested name."""
+    """No parser, invariant or drift operator is registered under the requested name."""
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
