@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from drift_paths import CASSETTES
 
-from harness.drift.fingerprint import Fingerprint, host_key, shape
+from harness.drift.fingerprint import Fingerprint
+from harness.drift.forms import host_key, shape
 
 Print = Callable[[Path], Fingerprint]
 
