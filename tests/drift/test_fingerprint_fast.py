@@ -19,9 +19,10 @@ from harness.drift import textsignals as textm
 from harness.drift.body import TAG_NAME, tag_case
 from harness.drift.draft import Draft
 from harness.drift.forms import link_form, short
+from harness.textclass import SCRIPT_RE, script_share
 
 _LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = SCRIPT_RE["zh"]  # the Chinese script as harness.textclass classifies it
 _ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)  # what envelope.item_bounds finds
 
 # block edges of the CJK ranges, Latin-1, other scripts, numbers that are letters to \w, the
@@ -31,7 +32,7 @@ _CHARS = [
     *"\u3400\u34ff\u4cff\u4d00\u4dbf\u4dc0\u4dff\u4e00\u4eff\u9fff\ua000",
     *"\uf8ff\uf900\uf9ff\ufa00\ufa6d\ufa6e\ufa6f\ufa70\ufad9\ufada\ufaff\ufb00",
     *"\u0416\u3042\u30a2\u3005\u3007\u3006\uff21\uff10\u0661\u2071\u2160\u00b9",
-    *textm._BULK_PUNCTUATION,
+    *textm.BULK_PUNCTUATION,
     *"\U00020000\U0001f600\udcff\ufffd\u2014\u201c",
 ]
 CJK_TEXT = st.lists(
@@ -43,19 +44,23 @@ CJK_TEXT = st.lists(
 @example("中文，English letters: déjà vu 123。\U00020000")
 @example("\u4d00\u4dc0 mixed block 4D")
 @example("\ufa6e\ufa70 mixed block FA")
-def test_letters_and_cjk_match_the_plain_count(text: str) -> None:
-    plain = (len(_LETTER.findall(text)), len(_CJK.findall(text)))
-    assert textm._letters_and_cjk(text) == plain
-    assert textm._letters_and_cjk_plain(text) == plain
+@example("\U0002f825 astral Han \U00020000")
+def test_letters_and_han_are_script_shares_counts(text: str) -> None:
+    letters, han = textm.letters_and_han(text)
+    assert (letters, han) == (len(_LETTER.findall(text)), sum(map(len, _HAN.findall(text))))
+    share, counted, _ = script_share(text, "zh")
+    assert counted == letters
+    if letters:
+        assert min(1.0, han / letters) == share
 
 
-def test_the_bulk_punctuation_is_neither_letter_nor_cjk() -> None:
-    assert textm._BULK_RUNS is not None  # the Unicode version of the test machine is checked
-    for char in textm._BULK_PUNCTUATION:
+def test_the_bulk_punctuation_is_neither_letter_nor_han() -> None:
+    assert textm.BULK_RUNS is not None  # the Unicode version of the test machine is checked
+    for char in textm.BULK_PUNCTUATION:
         assert not _LETTER.match(char)
-        assert not _CJK.match(char)
+        assert not _HAN.match(char)
     for byte in range(256):
-        assert (byte in textm._LATIN1_LETTERS) == bool(_LETTER.match(chr(byte)))
+        assert (byte in textm.LATIN1_LETTERS) == bool(_LETTER.match(chr(byte)))
 
 
 # --- tag case ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from drift_paths import CASSETTES, DRIFT, ROOT
+from helpers import MOJIBAKE_CANDIDATE, reference_find_mojibake
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -35,6 +36,7 @@ from harness.drift.envelope import item_bounds
 from harness.drift.fingerprint import fingerprint_cassette
 from harness.drift.forms import norm, short
 from harness.runner import Runner
+from harness.textclass import SCRIPT_CLASSES, script_share
 from harness.textsafe import shorten
 
 GOLDEN = DRIFT / "fingerprints-pinned.json"
@@ -95,7 +97,7 @@ def test_fingerprint_matches_the_pinned_one(path: Path) -> None:
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(SCRIPT_CLASSES["zh"].join("[]"))  # one character of the Chinese script
 _ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)
 _TEXT_PARTS = [
     *" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab1_²½-./:中文ÃÂ€<>&;\u3400\u4dbf\u9fff\ufa6e\ufaff",
@@ -123,9 +125,7 @@ def test_norm_short_and_counts_match_their_definitions(text: str) -> None:
     long = text * 9
     for width in (1, 5, 40, 160):
         assert short(long, width) == shorten(_WS.sub(" ", long).strip(), width)
-    assert sum(map(len, textm._LETTERS.findall(text))) == len(_LETTER.findall(text))
-    assert sum(map(len, textm._CJK_RUNS.findall(text))) == len(_CJK.findall(text))
-    assert textm._letters_and_cjk(text) == (len(_LETTER.findall(text)), len(_CJK.findall(text)))
+    assert textm.letters_and_han(text) == (len(_LETTER.findall(text)), len(_HAN.findall(text)))
     if bodym.URLISH.search(text):
         assert bodym.may_be_urlish(text)
     assert [text[a:b] for a, b in item_bounds(text)] == [
@@ -167,18 +167,24 @@ def test_block_parents_match_their_definition(html: str) -> None:
         assert (el in found) == (not bodym.holds_no_block(el))
 
 
+def _around(text: str, match: re.Match[str]) -> str:
+    return short(text[max(0, match.start() - 30) : match.end() + 30], 100)
+
+
 def _text_signals_slow(body: Any) -> Any:
     draft = Draft("k", 0, "")
     text = " ".join(t for t in body.itertext() if t and not t.isspace())
-    if textm.ESCAPED_MARKUP.search(text):
-        draft.add("text:escaped-markup", excerpt=textm._first_match(textm.ESCAPED_MARKUP, text))
-    if len(textm._MOJIBAKE.findall(text)) >= 3:
-        draft.add("text:mojibake", excerpt=textm._first_match(textm._MOJIBAKE, text))
+    markup = textm.ESCAPED_MARKUP.search(text)
+    if markup:
+        draft.add("text:escaped-markup", excerpt=_around(text, markup))
+    runs = [m for m in MOJIBAKE_CANDIDATE.finditer(text) if reference_find_mojibake(m.group())]
+    if len(runs) >= 3:
+        draft.add("text:mojibake", excerpt=_around(text, runs[0]))
     if "\ufffd" in text:
         draft.add("text:replacement-char")
-    letters = len(_LETTER.findall(text))
+    share, letters, _ = script_share(text, "zh")
     if letters >= 20:
-        draft.metrics["cjk"] = round(len(_CJK.findall(text)) / letters, 4)
+        draft.metrics["cjk"] = round(share, 4)
     return draft
 
 
@@ -194,7 +200,7 @@ def test_text_signals_match_their_definition(html: str) -> None:
 
 
 def test_the_cjk_letter_runs_are_the_cjk_letters() -> None:
-    assert textm._cjk_letter_runs().pattern == textm._cjk_letter_ranges()
+    assert textm.CJK_LETTER_RUNS.pattern == textm.cjk_letter_ranges()
 
 
 def test_the_pinned_cassettes_split_into_the_same_item_spans() -> None:
