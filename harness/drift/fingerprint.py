@@ -46,7 +46,7 @@ from harness.drift.envelope import envelope
 from harness.drift.forms import host_key, link_form, norm, shape, short, zone
 from harness.drift.textsignals import text_signals, title_signals
 from harness.errors import CassetteError, FetchError, HarnessError, ParseError, TransportError
-from harness.model import FeedOutput, Item
+from harness.model import FeedOutput, Item, item_key
 
 __all__ = ["METRICS", "Fingerprint", "ItemPrint", "fingerprint_cassette", "fingerprint_output"]
 
@@ -66,7 +66,7 @@ METRICS: tuple[str, ...] = (
 class ItemPrint:
     """The form of one item: present signals, per-item numbers and where signals were met."""
 
-    key: str  # id, else URL, else title, else "#index": identifies the item across recordings
+    key: str  # harness.model.item_key: id, else URL, else "#index" (across recordings)
     index: int
     title: str
     signals: frozenset[str]
@@ -177,17 +177,9 @@ def _freeze(draft: Draft) -> ItemPrint:
     )
 
 
-def _item_key(item: Item, index: int) -> str:
-    for key in ("id", "url", "title"):
-        value = item.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return f"#{index}"
-
-
 def _item_draft(item: Item, index: int, envelope_items: list[set[str]]) -> Draft:
     title = item.get("title") if isinstance(item.get("title"), str) else ""
-    draft = Draft(_item_key(item, index), index, short(title or "", 80))
+    draft = Draft(item_key(item, index), index, short(title or "", 80))
     if index < len(envelope_items):
         draft.signals.update(envelope_items[index])
     _fields(item, draft)

@@ -85,3 +85,16 @@ def test_the_fingerprint_finds_the_mojibake_the_check_finds() -> None:
     assert "text:mojibake" in _item_signals({"id": "a", "title": "t", "summary": body})
     # below the thresholds (two in a body, one in a title): no signal
     assert "text:mojibake" not in _item_signals({"id": "a", "title": "Ã–l", "summary": title})
+
+
+def test_items_are_keyed_by_id_else_url_else_position() -> None:
+    """harness.model.item_key: two items may share a title, so a title is no identity."""
+    items = [
+        {"id": " a ", "title": "same"},
+        {"url": "https://x.test/b", "title": "same"},
+        {"title": "same"},
+        {"id": "  ", "title": "same"},
+    ]
+    output = FeedOutput(dialect="rss2.0", feed={}, items=items)
+    fp = fingerprint_output(Fingerprint("a.yaml", "f", None, None), output, b"<rss/>")
+    assert [i.key for i in fp.items] == ["a", "https://x.test/b", "#2", "#3"]
