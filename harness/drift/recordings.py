@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cassettes.paths import discover, is_cassette_path
-from harness.drift.compare import _EXAMPLES, compare
+from harness.drift.compare import EXAMPLES, compare
 from harness.drift.findings import Example, FeedHistory, Finding, Level, Scope, SignalChange
 from harness.drift.fingerprint import Fingerprint, fingerprint_cassette
 from harness.drift.history import timeline
@@ -105,7 +105,7 @@ def violation_findings(old: CassetteResult, new: CassetteResult) -> tuple[Findin
         Example(v.item_id or v.item_url or f"#{v.item_index}", v.check, v.observed or v.message)
         for v in new.violations
         if v.check in fresh and v.severity is Severity.ERROR
-    ][:_EXAMPLES]
+    ][:EXAMPLES]
     info = KINDS["new-violations"]
     return (
         Finding(
