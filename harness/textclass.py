@@ -7,6 +7,7 @@ signals all ask these functions, so a check and a drift report never disagree ab
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 __all__ = [
     "SCRIPT_CLASSES",
@@ -15,6 +16,7 @@ __all__ = [
     "find_mojibake",
     "may_hold_mojibake",
     "mojibake_candidate",
+    "mojibake_runs",
     "script_share",
     "strip_tags",
 ]
@@ -142,3 +144,18 @@ def clearly_in_script(text: str, lang: str, min_share: float) -> bool:
     if not _count(SCRIPT_RE.get(lang, _LATIN_RE), text) / len(text) >= min_share:
         return False
     return lang not in SCRIPT_RE or b"\xc3" not in text.encode("utf-8", "surrogatepass")
+
+
+def mojibake_runs(text: str) -> Iterator[re.Match[str]]:
+    """Each run of UTF-8 read as Windows-1252 in ``text``, in order (the first: find_mojibake)."""
+    if not may_hold_mojibake(text):
+        return
+    for match in _CANDIDATE.finditer(text):
+        raw = _as_bytes(match.group(0))
+        if raw is None:
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        yield match

@@ -34,7 +34,18 @@ from harness.drift.findings import Example, Finding, Level, Scope, SignalChange
 from harness.drift.fingerprint import Fingerprint, ItemPrint
 from harness.drift.kinds import KINDS, kind_of, priority
 
-__all__ = ["ALPHA", "MIN_EFFECT", "MIN_ITEMS", "UNIVERSAL", "WINDOW", "block_texts", "compare"]
+__all__ = [
+    "ALPHA",
+    "EXAMPLES",
+    "MIN_EFFECT",
+    "MIN_ITEMS",
+    "UNIVERSAL",
+    "WINDOW",
+    "block_texts",
+    "compare",
+    "failure_finding",
+    "finding_order",
+]
 
 ALPHA = 0.05
 MIN_EFFECT = 0.5
@@ -48,7 +59,7 @@ _ENVELOPE_FAMILIES = frozenset({"env", "esc", "ns", "root", "chan", "fill", "psh
 _EXPLAINERS = frozenset(
     {"esc", "case", "fill", "role", "dshape", "text", "tb", "pshape", "zone", "metric", "leak"}
 )
-_EXAMPLES = 3
+EXAMPLES = 3  # examples kept per finding
 _HELPERS = frozenset({"shape"})
 _VOCABULARY = frozenset({"tag", "attr", "host", "imghost", "href", "src", "boiler"})
 _REPEAT_FAMILIES = frozenset({"boiler", "leak"})  # signals keyed by a text block's hash
@@ -412,7 +423,7 @@ def _examples(group: list[_Change], new: Fingerprint) -> tuple[Example, ...]:
             metric = primary.signal.split(":", 1)[1]
             excerpt = f"{metric} = {_num(item.metrics.get(metric, 0))}"
         chosen.append(Example(item=key, title=item.title, excerpt=excerpt))
-        if len(chosen) == _EXAMPLES:
+        if len(chosen) == EXAMPLES:
             break
     return tuple(chosen)
 
@@ -475,7 +486,7 @@ _ITEM_NOTE = (
 )
 
 
-def _failure(fp: Fingerprint, last_good: str | None) -> Finding:
+def failure_finding(fp: Fingerprint, last_good: str | None) -> Finding:
     transport = fp.transport is not None
     kind = "transport" if transport else "unreadable"
     info = KINDS[kind]
@@ -510,7 +521,7 @@ def compare(
     """
     last_good = last_good if last_good is not None else base.last_source
     if not new.ok:
-        return (_failure(new, last_good),)
+        return (failure_finding(new, last_good),)
     if base.items == 0:
         return ()
     changes = _feed_level(base, new) + _presence(base, new, seen) + _metrics(base, new)
@@ -519,7 +530,7 @@ def compare(
     groups = [g for g in _groups(feed) if not _lone_markup(g)]
     found = _same_kind([_finding(g, new, Scope.FEED, last_good, base) for g in groups])
     found += [_finding(g, new, Scope.ITEM, last_good) for g in _item_groups(items)]
-    return tuple(sorted(found, key=_order))
+    return tuple(sorted(found, key=finding_order))
 
 
 def block_texts(fingerprints: Iterable[Fingerprint]) -> frozenset[str]:
@@ -540,12 +551,12 @@ def _same_kind(findings: list[Finding]) -> list[Finding]:
             old,
             level=Level.ERROR if Level.ERROR in levels else old.level,
             signals=old.signals + f.signals,
-            examples=(old.examples + f.examples)[:_EXAMPLES],
+            examples=(old.examples + f.examples)[:EXAMPLES],
         )
     return list(merged.values())
 
 
-def _order(f: Finding) -> tuple[int, int, int, str]:
+def finding_order(f: Finding) -> tuple[int, int, int, str]:
     scopes = {Scope.RECORDING: 0, Scope.FEED: 1, Scope.ITEM: 2}
     levels = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
     return scopes[f.scope], levels[f.level], priority(f.kind), f.title

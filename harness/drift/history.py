@@ -7,7 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from harness.drift.baseline import profile
-from harness.drift.compare import _EXAMPLES, WINDOW, _failure, _order, block_texts, compare
+from harness.drift.compare import (
+    EXAMPLES,
+    WINDOW,
+    block_texts,
+    compare,
+    failure_finding,
+    finding_order,
+)
 from harness.drift.findings import Example, FeedHistory, Finding, Level, Scope, TimelinePoint
 from harness.drift.fingerprint import Fingerprint
 from harness.drift.kinds import KINDS
@@ -19,7 +26,7 @@ def diff(old: Fingerprint, new: Fingerprint) -> FeedHistory:
     """Findings of NEW against OLD (OLD's form is the baseline)."""
     findings: tuple[Finding, ...]
     if not old.ok:
-        findings = (_failure(old, None),)
+        findings = (failure_finding(old, None),)
     else:
         findings = compare(profile([old]), new, last_good=old.name, seen=block_texts([old]))
     points = timeline([old, new], findings)
@@ -42,7 +49,7 @@ def history(fingerprints: Sequence[Fingerprint], *, window: int = WINDOW) -> Fee
     for fp in fingerprints:
         last = good[-1].name if good else None
         if not fp.ok:
-            others.append(_failure(fp, last))
+            others.append(failure_finding(fp, last))
             continue
         drifted = False
         if reference:
@@ -62,7 +69,7 @@ def history(fingerprints: Sequence[Fingerprint], *, window: int = WINDOW) -> Fee
             reference = [fp]
         elif len(reference) < window:
             reference.append(fp)
-    findings = tuple(sorted(drift, key=_order)) + tuple(others)
+    findings = tuple(sorted(drift, key=finding_order)) + tuple(others)
     feed = next((fp.feed for fp in fingerprints if fp.feed), None)
     names = tuple(fp.name for fp in fingerprints)
     return FeedHistory(feed, names, findings, timeline(fingerprints, findings))
@@ -102,7 +109,7 @@ def _promote(pending: dict[str, Finding], fp: Fingerprint, drift: list[Finding])
             title=info.title,
             explanation=info.explanation
             + " First seen in a single item, then again in another item of a later recording.",
-            examples=(*finding.examples, example)[:_EXAMPLES],
+            examples=(*finding.examples, example)[:EXAMPLES],
             seen_in=(*finding.seen_in, fp.name),
         )
         _merge(drift, promoted)

@@ -17,7 +17,7 @@ from pathlib import Path
 from harness.cassettes.paths import discover, is_cassette_path
 from harness.config import HarnessConfig
 from harness.drift.baseline import baseline_path, load_baseline
-from harness.drift.compare import _EXAMPLES, compare
+from harness.drift.compare import EXAMPLES, compare
 from harness.drift.findings import Example, Finding, Level, Scope, SignalChange
 from harness.drift.fingerprint import Fingerprint, fingerprint_output
 from harness.drift.fingerprint_cache import FingerprintCache
@@ -45,9 +45,9 @@ class Fingerprinter:
         config = replayer.config
         self.cache = None if config.cache_dir is None else FingerprintCache(config.cache_dir)
 
-    def path(self, path: Path) -> Fingerprint:
+    def path(self, path: Path, *, shown: str | None = None) -> Fingerprint:
         """Read, parse and fingerprint the cassette at ``path`` (failures named, never raised)."""
-        return self.replay(self.replayer.replay(path))
+        return self.replay(self.replayer.replay(path, shown=shown))
 
     def replay(self, replay: Replay) -> Fingerprint:
         """The fingerprint of a replayed recording; a failed one carries its failure."""
@@ -186,7 +186,7 @@ def violation_findings(old: CassetteResult, new: CassetteResult) -> tuple[Findin
         Example(v.item_id or v.item_url or f"#{v.item_index}", v.check, v.observed or v.message)
         for v in new.violations
         if v.check in fresh and v.severity is Severity.ERROR
-    ][:_EXAMPLES]
+    ][:EXAMPLES]
     info = KINDS["new-violations"]
     return (
         Finding(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from drift_paths import ROOT
 
 from harness.config import load_config
-from harness.drift.fingerprint import Fingerprint, fingerprint_cassette
+from harness.drift import Fingerprinter
+from harness.drift.fingerprint import Fingerprint
+from harness.replay import Replayer
 from harness.runner import Runner
 
 
@@ -20,8 +23,14 @@ def _runner() -> Runner:
 
 
 @cache
+def _prints() -> Fingerprinter:
+    """Fingerprints of the repository's recordings, computed (the fingerprint cache off)."""
+    return Fingerprinter(Replayer(replace(load_config(ROOT / "harness.toml"), cache_dir=None)))
+
+
+@cache
 def _print(path: Path) -> Fingerprint:
-    return fingerprint_cassette(path, _runner())
+    return _prints().path(path)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from harness.cli import run
 from harness.config import load_config
 from harness.drift import Fingerprinter, compare
 from harness.drift.baseline import baseline_path, load_baseline, profile
-from harness.drift.fingerprint import fingerprint_cassette
 from harness.replay import Replayer
 from harness.runner import Runner
 
@@ -156,8 +155,8 @@ def test_bless_refuses_unknown_feeds_and_transport_failures(project: Path) -> No
 
 
 def test_baseline_round_trip_and_malformed(tmp_path: Path) -> None:
-    runner = Runner(load_config(ROOT / "harness.toml"))
-    fp = fingerprint_cassette(CASSETTES / "feedx-rfi_2023-11.yaml", runner)
+    prints = Fingerprinter(Replayer(load_config(ROOT / "harness.toml")))
+    fp = prints.path(CASSETTES / "feedx-rfi_2023-11.yaml")
     from harness.drift.baseline import write_baseline
 
     path = tmp_path / "rfi.baseline.json"

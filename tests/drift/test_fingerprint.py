@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from drift_paths import CASSETTES
 
-from harness.drift.fingerprint import Fingerprint, host_key, shape
+from harness.drift.fingerprint import Fingerprint, fingerprint_output
+from harness.drift.forms import host_key, shape
+from harness.model import FeedOutput
+from harness.textclass import find_mojibake
 
 Print = Callable[[Path], Fingerprint]
 
@@ -62,3 +65,36 @@ def test_transport_and_errors_have_no_form(fingerprint: Print) -> None:
     assert broken.error is not None
     assert not broken.ok
     assert broken.items == ()
+
+
+def _item_signals(item: dict[str, str]) -> frozenset[str]:
+    output = FeedOutput(dialect="rss2.0", feed={}, items=[item])
+    return (
+        fingerprint_output(Fingerprint("a.yaml", "f", None, None), output, b"<rss/>")
+        .items[0]
+        .signals
+    )
+
+
+def test_the_fingerprint_finds_the_mojibake_the_check_finds() -> None:
+    """``Ã–`` is UTF-8 for ``Ö`` read as Windows-1252 (the dash is cp1252's 0x96)."""
+    title = "Ã–sterreich und Ã–l"
+    body = "<p>Ã–sterreich, Ã–l, Ã–kostrom</p>"
+    assert find_mojibake(title) == ("Ã–", "Ö")
+    assert "text:mojibake" in _item_signals({"id": "a", "title": title})
+    assert "text:mojibake" in _item_signals({"id": "a", "title": "t", "summary": body})
+    # below the thresholds (two in a body, one in a title): no signal
+    assert "text:mojibake" not in _item_signals({"id": "a", "title": "Ã–l", "summary": title})
+
+
+def test_items_are_keyed_by_id_else_url_else_position() -> None:
+    """harness.model.item_key: two items may share a title, so a title is no identity."""
+    items = [
+        {"id": " a ", "title": "same"},
+        {"url": "https://x.test/b", "title": "same"},
+        {"title": "same"},
+        {"id": "  ", "title": "same"},
+    ]
+    output = FeedOutput(dialect="rss2.0", feed={}, items=items)
+    fp = fingerprint_output(Fingerprint("a.yaml", "f", None, None), output, b"<rss/>")
+    assert [i.key for i in fp.items] == ["a", "https://x.test/b", "#2", "#3"]

@@ -1,4 +1,4 @@
-"""Fast paths of harness.drift.fingerprint that the bundled cassettes do not all exercise.
+"""Fast paths of the fingerprint modules that the bundled cassettes do not all exercise.
 
 Each test keeps the plain version the fast path replaced and compares the two on Hypothesis-drawn
 input built from the characters that matter (see test_fingerprint_pinned.py for the others).
@@ -14,10 +14,16 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from lxml import etree
 
-from harness.drift import fingerprint as fpm
+from harness.drift import envelope as envm
+from harness.drift import textsignals as textm
+from harness.drift.body import TAG_NAME, tag_case
+from harness.drift.draft import Draft
+from harness.drift.forms import link_form, short
+from harness.textclass import SCRIPT_RE, script_share
 
 _LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = SCRIPT_RE["zh"]  # the Chinese script as harness.textclass classifies it
+_ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)  # what envelope.item_bounds finds
 
 # block edges of the CJK ranges, Latin-1, other scripts, numbers that are letters to \w, the
 # bulk punctuation, astral characters and a lone surrogate
@@ -26,7 +32,7 @@ _CHARS = [
     *"\u3400\u34ff\u4cff\u4d00\u4dbf\u4dc0\u4dff\u4e00\u4eff\u9fff\ua000",
     *"\uf8ff\uf900\uf9ff\ufa00\ufa6d\ufa6e\ufa6f\ufa70\ufad9\ufada\ufaff\ufb00",
     *"\u0416\u3042\u30a2\u3005\u3007\u3006\uff21\uff10\u0661\u2071\u2160\u00b9",
-    *fpm._BULK_PUNCTUATION,
+    *textm.BULK_PUNCTUATION,
     *"\U00020000\U0001f600\udcff\ufffd\u2014\u201c",
 ]
 CJK_TEXT = st.lists(
@@ -38,19 +44,23 @@ CJK_TEXT = st.lists(
 @example("中文，English letters: déjà vu 123。\U00020000")
 @example("\u4d00\u4dc0 mixed block 4D")
 @example("\ufa6e\ufa70 mixed block FA")
-def test_letters_and_cjk_match_the_plain_count(text: str) -> None:
-    plain = (len(_LETTER.findall(text)), len(_CJK.findall(text)))
-    assert fpm._letters_and_cjk(text) == plain
-    assert fpm._letters_and_cjk_plain(text) == plain
+@example("\U0002f825 astral Han \U00020000")
+def test_letters_and_han_are_script_shares_counts(text: str) -> None:
+    letters, han = textm.letters_and_han(text)
+    assert (letters, han) == (len(_LETTER.findall(text)), sum(map(len, _HAN.findall(text))))
+    share, counted, _ = script_share(text, "zh")
+    assert counted == letters
+    if letters:
+        assert min(1.0, han / letters) == share
 
 
-def test_the_bulk_punctuation_is_neither_letter_nor_cjk() -> None:
-    assert fpm._BULK_RUNS is not None  # the Unicode version of the test machine is checked
-    for char in fpm._BULK_PUNCTUATION:
+def test_the_bulk_punctuation_is_neither_letter_nor_han() -> None:
+    assert textm.BULK_RUNS is not None  # the Unicode version of the test machine is checked
+    for char in textm.BULK_PUNCTUATION:
         assert not _LETTER.match(char)
-        assert not _CJK.match(char)
+        assert not _HAN.match(char)
     for byte in range(256):
-        assert (byte in fpm._LATIN1_LETTERS) == bool(_LETTER.match(chr(byte)))
+        assert (byte in textm.LATIN1_LETTERS) == bool(_LETTER.match(chr(byte)))
 
 
 # --- tag case ------------------------------------------------------------------------------------
@@ -59,10 +69,10 @@ _TAG_PARTS = ["<", "</", ">", "p", "P", "Div", "DIV", "div", "h1", "H1", "1", "a
 TAGS = st.lists(st.one_of(st.sampled_from(_TAG_PARTS), st.text(max_size=2)), max_size=30)
 
 
-def _case_plain(html: str) -> fpm._Draft:
-    draft = fpm._Draft("k", 0, "")
+def _case_plain(html: str) -> Draft:
+    draft = Draft("k", 0, "")
     upper = lower = 0
-    for name in fpm._TAG_NAME.findall(html[:200_000]):
+    for name in TAG_NAME.findall(html[:200_000]):
         if name.isupper():
             upper += 1
         elif name.islower():
@@ -70,15 +80,15 @@ def _case_plain(html: str) -> fpm._Draft:
     if upper + lower:
         share = upper / (upper + lower)
         form = "upper" if share >= 0.8 else "lower" if share <= 0.2 else "mixed"
-        draft.add(f"case:{form}", excerpt=fpm._short(html[:400], 100))
+        draft.add(f"case:{form}", excerpt=short(html[:400], 100))
     return draft
 
 
 @given(TAGS.map("".join))
 @example("<DIV1><Div><h1é><P>")
 def test_tag_case_matches_the_plain_loop(html: str) -> None:
-    draft = fpm._Draft("k", 0, "")
-    fpm._case(html, draft)
+    draft = Draft("k", 0, "")
+    tag_case(html, draft)
     assert draft == _case_plain(html)
 
 
@@ -133,37 +143,37 @@ def _item_paths_plain(item: Any, nsmap: Mapping[str | None, str]) -> set[str]:
     for child in item:
         if not isinstance(child.tag, str):
             continue
-        name = fpm._qname(child.tag, nsmap)
+        name = envm.qname(child.tag, nsmap)
         paths.add(f"env:{name}")
-        paths.update(f"env:{name}@{fpm._qname(a, nsmap)}" for a in child.attrib)
+        paths.update(f"env:{name}@{envm.qname(a, nsmap)}" for a in child.attrib)
         for grand in child:
             if isinstance(grand.tag, str):
-                paths.add(f"env:{name}/{fpm._qname(grand.tag, nsmap)}")
+                paths.add(f"env:{name}/{envm.qname(grand.tag, nsmap)}")
     return paths
 
 
 def _raw_forms_plain(body: bytes) -> list[set[str]]:
     text = body.decode("utf-8", "replace")
     found: list[set[str]] = []
-    for span in fpm._item_spans(text):
+    for span in (m.group() for m in _ITEM_SPAN.finditer(text)):
         forms: set[str] = set()
-        for m in fpm._MARKUP_FIELD.finditer(span):
+        for m in envm.MARKUP_FIELD.finditer(span):
             name, empty, _, opener = m.groups()
             kind = {"<![CDATA[": "cdata", "&lt;": "escaped", "&amp;lt;": "double-escaped"}
             kind["<"] = "xml"
             forms.add(f"esc:{name}={'empty' if empty else kind.get(opener or '', 'text')}")
-        link = fpm._RAW_LINK.search(span)
+        link = envm.RAW_LINK.search(span)
         if link is not None:
-            forms.add(f"rawlink:{fpm._link_form(link.group(1))[0]}")
+            forms.add(f"rawlink:{link_form(link.group(1))[0]}")
         found.append(forms)
     return found
 
 
-def _envelope_plain(body: bytes) -> fpm._Envelope:
-    env = fpm._Envelope()
-    root = etree.fromstring(body, fpm._XML_PARSER)
+def _envelope_plain(body: bytes) -> envm.Envelope:
+    env = envm.Envelope()
+    root = etree.fromstring(body, envm.XML_PARSER)
     nsmap = dict(root.nsmap)
-    env.feed.add(f"root:{fpm._qname(root.tag, nsmap)}")
+    env.feed.add(f"root:{envm.qname(root.tag, nsmap)}")
     namespaces: set[str] = set()
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -171,8 +181,8 @@ def _envelope_plain(body: bytes) -> fpm._Envelope:
         namespaces.update(el.nsmap.values())
         if el.tag.rpartition("}")[2] in ("item", "entry"):
             env.items.append(_item_paths_plain(el, nsmap))
-    env.feed.update(f"ns:{fpm._KNOWN_NS.get(u, u) or u}" for u in namespaces)
-    env.feed.update(f"chan:{p}" for p in fpm._channel_paths(root, nsmap))
+    env.feed.update(f"ns:{envm.KNOWN_NS.get(u, u) or u}" for u in namespaces)
+    env.feed.update(f"chan:{p}" for p in envm.channel_paths(root, nsmap))
     for paths, found in zip(env.items, _raw_forms_plain(body), strict=False):
         paths.update(found)
     return env
@@ -182,8 +192,8 @@ def _envelope_plain(body: bytes) -> fpm._Envelope:
 @example(b'<rss xmlns:x="urn:x"><x:item><x:item/></x:item><item xmlns:z="urn:z"/></rss>')
 @example(b'<rss xmlns:x="urn:x"><item><title>xmlns</title></item></rss>')
 def test_envelope_matches_the_plain_walk(body: bytes) -> None:
-    assert fpm._envelope(body) == _envelope_plain(body)
-    assert fpm._raw_forms(body) == _raw_forms_plain(body)
+    assert envm.envelope(body) == _envelope_plain(body)
+    assert envm.raw_forms(body) == _raw_forms_plain(body)
 
 
 def test_undeclared_prefix_is_a_form_not_a_crash() -> None:

@@ -1,4 +1,4 @@
-"""Fingerprints are pinned: speed work on harness.drift.fingerprint must not change any result.
+"""Fingerprints are pinned: speed work on the fingerprint modules must not change any result.
 
 ``fingerprints-pinned.json`` holds, for each bundled cassette, a SHA-256 of its whole fingerprint
 (every field, in order) and one per item, so a failure names the items that changed. The fast
@@ -17,19 +17,27 @@ import json
 import os
 import re
 import sys
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from drift_paths import CASSETTES, DRIFT, ROOT
+from helpers import MOJIBAKE_CANDIDATE, reference_find_mojibake
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from harness.config import load_config
-from harness.drift import fingerprint as fpm
+from harness.drift import Fingerprinter
+from harness.drift import body as bodym
+from harness.drift import textsignals as textm
 from harness.drift.baseline import dumps, load_baseline, profile
-from harness.runner import Runner
+from harness.drift.draft import Draft
+from harness.drift.envelope import item_bounds
+from harness.drift.forms import norm, short
+from harness.replay import Replayer
+from harness.textclass import SCRIPT_CLASSES, script_share
 from harness.textsafe import shorten
 
 GOLDEN = DRIFT / "fingerprints-pinned.json"
@@ -60,12 +68,13 @@ def _sha(obj: Any) -> str:
 
 
 @cache
-def _runner() -> Runner:
-    return Runner(load_config(ROOT / "harness.toml"))
+def _prints() -> Fingerprinter:
+    """Fingerprints computed for every call (the fingerprint cache off)."""
+    return Fingerprinter(Replayer(replace(load_config(ROOT / "harness.toml"), cache_dir=None)))
 
 
 def _pins(path: Path) -> dict[str, Any]:
-    fp = fpm.fingerprint_cassette(path, _runner(), shown=path.name)
+    fp = _prints().path(path, shown=path.name)
     return {
         "fingerprint": _sha(fp),
         "items": {f"{i.index} {i.key}": _sha(i) for i in fp.items},
@@ -90,7 +99,7 @@ def test_fingerprint_matches_the_pinned_one(path: Path) -> None:
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(SCRIPT_CLASSES["zh"].join("[]"))  # one character of the Chinese script
 _ITEM_SPAN = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL)
 _TEXT_PARTS = [
     *" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab1_²½-./:中文ÃÂ€<>&;\u3400\u4dbf\u9fff\ufa6e\ufaff",
@@ -114,16 +123,16 @@ def _label_slow(el: Any) -> str:
 @given(TEXT)
 @example("  a\u3000\xa0b\x1c ")
 def test_norm_short_and_counts_match_their_definitions(text: str) -> None:
-    assert fpm._norm(text) == _WS.sub(" ", text).strip()
+    assert norm(text) == _WS.sub(" ", text).strip()
     long = text * 9
     for width in (1, 5, 40, 160):
-        assert fpm._short(long, width) == shorten(_WS.sub(" ", long).strip(), width)
-    assert sum(map(len, fpm._LETTERS.findall(text))) == len(_LETTER.findall(text))
-    assert sum(map(len, fpm._CJK_RUNS.findall(text))) == len(_CJK.findall(text))
-    assert fpm._letters_and_cjk(text) == (len(_LETTER.findall(text)), len(_CJK.findall(text)))
-    if fpm._URLISH.search(text):
-        assert fpm._may_be_urlish(text)
-    assert list(fpm._item_spans(text)) == [m.group() for m in _ITEM_SPAN.finditer(text)]
+        assert short(long, width) == shorten(_WS.sub(" ", long).strip(), width)
+    assert textm.letters_and_han(text) == (len(_LETTER.findall(text)), len(_HAN.findall(text)))
+    if bodym.URLISH.search(text):
+        assert bodym.may_be_urlish(text)
+    assert [text[a:b] for a, b in item_bounds(text)] == [
+        m.group() for m in _ITEM_SPAN.finditer(text)
+    ]
 
 
 _HTML_PARTS = (
@@ -138,67 +147,77 @@ HTML = st.lists(st.sampled_from(_HTML_PARTS), max_size=16).map("".join)
 
 @given(HTML)
 def test_element_text_and_labels_match_their_definitions(html: str) -> None:
-    body = fpm._parse_body(html)
+    body = bodym.parse_body(html)
     if body is None:
         return
     for el in body.iter():
         if isinstance(el.tag, str):
-            assert fpm._text_of(el) == "".join(el.itertext())
-            assert fpm._label(el) == _label_slow(el)
+            assert bodym.text_of(el) == "".join(el.itertext())
+            assert bodym.element_form(el.tag, el.get("class"), tuple(el.keys()))[0] == _label_slow(
+                el
+            )
 
 
 @given(HTML)
 def test_block_parents_match_their_definition(html: str) -> None:
-    body = fpm._parse_body(html)
+    body = bodym.parse_body(html)
     if body is None:
         return
-    found = fpm._block_parents(body, html)
+    found = bodym.block_parents(body, html)
     assert found is not None
     for el in body.iter():
-        assert (el in found) == (not fpm._holds_no_block(el))
+        assert (el in found) == (not bodym.holds_no_block(el))
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    return short(text[max(0, match.start() - 30) : match.end() + 30], 100)
 
 
 def _text_signals_slow(body: Any) -> Any:
-    draft = fpm._Draft("k", 0, "")
+    draft = Draft("k", 0, "")
     text = " ".join(t for t in body.itertext() if t and not t.isspace())
-    if fpm._ESCAPED_MARKUP.search(text):
-        draft.add("text:escaped-markup", excerpt=fpm._first_match(fpm._ESCAPED_MARKUP, text))
-    if len(fpm._MOJIBAKE.findall(text)) >= 3:
-        draft.add("text:mojibake", excerpt=fpm._first_match(fpm._MOJIBAKE, text))
+    markup = textm.ESCAPED_MARKUP.search(text)
+    if markup:
+        draft.add("text:escaped-markup", excerpt=_around(text, markup))
+    runs = [m for m in MOJIBAKE_CANDIDATE.finditer(text) if reference_find_mojibake(m.group())]
+    if len(runs) >= 3:
+        draft.add("text:mojibake", excerpt=_around(text, runs[0]))
     if "\ufffd" in text:
         draft.add("text:replacement-char")
-    letters = len(_LETTER.findall(text))
+    share, letters, _ = script_share(text, "zh")
     if letters >= 20:
-        draft.metrics["cjk"] = round(len(_CJK.findall(text)) / letters, 4)
+        draft.metrics["cjk"] = round(share, 4)
     return draft
 
 
 @given(HTML)
 @example("<p>Ã©tÃ©</p>\xa0<p>Ã©\ufffd</p>")
 def test_text_signals_match_their_definition(html: str) -> None:
-    body = fpm._parse_body(html)
+    body = bodym.parse_body(html)
     if body is None:
         return
-    draft = fpm._Draft("k", 0, "")
-    fpm._text_signals(body, draft)
+    draft = Draft("k", 0, "")
+    textm.text_signals(body, draft)
     assert draft == _text_signals_slow(body)
 
 
 def test_the_cjk_letter_runs_are_the_cjk_letters() -> None:
-    assert fpm._cjk_letter_runs().pattern == fpm._cjk_letter_ranges()
+    assert textm.CJK_LETTER_RUNS.pattern == textm.cjk_letter_ranges()
 
 
 def test_the_pinned_cassettes_split_into_the_same_item_spans() -> None:
     for path in [*_bundled(), *sorted((ROOT / "tests" / "data").glob("**/*.yaml"))]:
         text = path.read_text(encoding="utf-8", errors="replace")
-        assert list(fpm._item_spans(text)) == [m.group() for m in _ITEM_SPAN.finditer(text)]
+        assert [text[a:b] for a, b in item_bounds(text)] == [
+            m.group() for m in _ITEM_SPAN.finditer(text)
+        ]
 
 
 # --- baseline files are read once while unchanged -------------------------------------------------
 
 
 def test_a_baseline_is_reread_only_when_the_file_changes(tmp_path: Path) -> None:
-    fp = fpm.fingerprint_cassette(CASSETTES / "feedx-rfi_2023-11.yaml", _runner())
+    fp = _prints().path(CASSETTES / "feedx-rfi_2023-11.yaml")
     path = tmp_path / "rfi.baseline.json"
     path.write_text(dumps(profile([fp])), encoding="utf-8")
     first = load_baseline(path)
