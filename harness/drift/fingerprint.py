@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.errors import CassetteError, FetchError, HarnessError, ParseError, TransportError
 from harness.model import FeedOutput, Item
 from harness.textsafe import shorten

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.checks.dates import expected_offset
 from harness.checks.text import cut_off, main_text
 from harness.errors import ConfigError
