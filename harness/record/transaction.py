@@ -119,11 +119,21 @@ def _run(
                 recorder.stop.set()
                 return
 
-    # Daemon threads: on Ctrl-C the main thread returns at once; a thread cut off mid-write
-    # leaves only a temporary file, which the next run of that feed removes.
+    _run_threads(worker, min(jobs, len(feeds)), recorder.stop)
+    if errors:
+        raise errors[0]
+    return [results[i] for i in sorted(results)]
+
+
+def _run_threads(worker: Callable[[], None], count: int, stop: threading.Event) -> None:
+    """Run ``count`` threads of ``worker`` to the end; on Ctrl-C set ``stop`` and re-raise.
+
+    Daemon threads: on Ctrl-C the main thread returns at once; a thread cut off mid-write
+    leaves only a temporary file, which the next run of that feed removes.
+    """
     threads = [
         threading.Thread(target=worker, name=f"harness-record-{n}", daemon=True)
-        for n in range(min(jobs, len(feeds)))
+        for n in range(count)
     ]
     try:
         for thread in threads:
@@ -132,11 +142,8 @@ def _run(
             while thread.is_alive():
                 thread.join(0.1)  # short waits: Ctrl-C reaches the main thread at once
     except BaseException:
-        recorder.stop.set()  # no cassette is replaced after this
+        stop.set()  # no cassette is replaced after this
         raise
-    if errors:
-        raise errors[0]
-    return [results[i] for i in sorted(results)]
 
 
 class _Interrupted(BaseException):

@@ -80,6 +80,7 @@ def _interactions(raw: list[bytes]) -> list[Interaction]:
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(raw=st.lists(bodies, min_size=1, max_size=4), meta=st.booleans())
 @example(raw=[b""], meta=False)
@@ -121,6 +122,7 @@ def _trees() -> st.SearchStrategy[Any]:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(
     tree=_trees(),

@@ -138,6 +138,7 @@ def test_round_trip_binary_bodies(body: bytes) -> None:
     assert (string if isinstance(string, bytes) else string.encode("utf-8")) == body
 
 
+@pytest.mark.slow
 @settings(derandomize=True, deadline=None, max_examples=150)
 @given(text=st.text(max_size=300))
 @example(text="\x85")
