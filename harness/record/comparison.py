@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from harness.model import Item, Severity, Violation
+from harness.model import Item, Severity, Violation, item_key
 from harness.textsafe import shorten
 
 __all__ = ["FILL_DRIFT", "Comparison", "FieldFill", "ItemChange", "Recording", "compare"]
@@ -163,18 +163,10 @@ def _key_changes(label: str, old: set[str], new: set[str]) -> Iterator[str]:
         yield f"{label} {key!r} is new"
 
 
-def _item_id(item: Item, index: int) -> str:
-    for key in ("id", "url", "link", "title"):
-        value = item.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return f"#{index}"
-
-
 def _by_id(items: Sequence[Item]) -> dict[str, Item]:
     found: dict[str, Item] = {}
     for index, item in enumerate(items):
-        found.setdefault(_item_id(item, index), item)  # a repeated id: the first one counts
+        found.setdefault(item_key(item, index), item)  # a repeated id: the first one counts
     return found
 
 
