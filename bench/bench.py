@@ -153,7 +153,7 @@ def breakdown(config: object, corpus: Path, runs: int) -> dict[str, float]:
 
 def bless_baselines(config: Path) -> None:
     """Baselines for each bundled feed (from its newest bundled recording) beside the corpus."""
-    from harness.cassettes.store import load_cassette
+    from harness.cassettes import load_cassette
     from harness.cli import run
     from harness.config import load_config
 
@@ -217,7 +217,7 @@ def main() -> int:
 
     import feedparser
 
-    from harness.cassettes.store import load_cassette
+    from harness.cassettes import load_cassette
     from harness.config import load_config
     from harness.drift import BaselineStep
     from harness.report.result import Format, render

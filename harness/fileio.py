@@ -17,7 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["TooLarge", "fsync_dir", "read_bounded", "replace_durably", "temp_name", "write_atomic"]
+__all__ = [
+    "TooLarge",
+    "fsync_dir",
+    "os_reason",
+    "read_bounded",
+    "replace_durably",
+    "temp_name",
+    "write_atomic",
+]
 
 
 class TooLarge(OSError):
@@ -94,3 +102,8 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise TooLarge(f"file is over the {max_bytes:,}-byte limit (it grew while being read)")
     return data
+
+
+def os_reason(err: OSError) -> str:
+    """Why a file operation failed, in a few words: ``No such file or directory``."""
+    return err.strerror or str(err) or type(err).__name__

@@ -20,7 +20,7 @@ import pytest
 
 if TYPE_CHECKING:
     from harness.model import CassetteResult, Violation
-    from harness.record.report import FeedRecord, RecordReport
+    from harness.record import FeedRecord, RecordReport
     from harness.runner import Runner
 
 _RUNNER = pytest.StashKey["Runner | None"]()

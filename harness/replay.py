@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from harness.cassettes import Cassette, Interaction, load_cassette
 from harness.cassettes.cache import CassetteCache
 from harness.cassettes.paths import ITEM_HEAD_BYTES, is_cassette_path
 from harness.cassettes.scrub import Scrubber
-from harness.cassettes.store import Cassette, Interaction, load_cassette
 from harness.config import FeedConfig, HarnessConfig, InvariantSetting
 from harness.errors import CassetteError, FetchError, HarnessError, ParseError, TransportError
 from harness.feedsetup import GENERIC_INVARIANTS, FeedSetup, build_setup

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from harness.cassettes import Cassette
 from harness.cassettes.age import stale_warning
 from harness.cassettes.paths import discover
-from harness.cassettes.store import Cassette
 from harness.config import HarnessConfig
 from harness.feedsetup import FeedSetup
 from harness.model import (

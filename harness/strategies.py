@@ -355,7 +355,7 @@ def recorded_variants(
     path: str | Path, *, timezone: str | None = None
 ) -> st.SearchStrategy[Response]:
     """The feed response recorded in a cassette, its content varied (see :func:`variants_of`)."""
-    from harness.cassettes.store import load_cassette
+    from harness.cassettes import load_cassette
 
     cassette = load_cassette(Path(path))
     response = cassette.fetch(cassette.url)

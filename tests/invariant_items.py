@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.invariants import CheckContext, get_invariant
 from harness.model import Item, Response
 from harness.parsers.feedx import FeedxRfiParser

@@ -208,7 +208,7 @@ def test_parallel_jobs_give_the_identical_report(project: Path) -> None:
 
 
 def test_check_response_in_memory_matches_the_cassette(project: Path) -> None:
-    from harness.cassettes.store import load_cassette
+    from harness.cassettes import load_cassette
     from harness.config import load_config
     from harness.runner import Runner
 
@@ -232,7 +232,7 @@ def test_review_copies_and_temp_files_are_not_cassettes(project: Path) -> None:
 
 
 def test_max_age_warns_about_old_recordings(project: Path) -> None:
-    from harness.cassettes.store import load_cassette, write_cassette
+    from harness.cassettes import load_cassette, write_cassette
 
     path = project / "cassettes" / "example.yaml"
     cassette = load_cassette(path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import rss
 
-from harness.cassettes.store import make_interaction, write_cassette
+from harness.cassettes import make_interaction, write_cassette
 from harness.cli import run
 
 PLUGIN = '''

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import write_cassette
 
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.config import load_config
 from harness.model import Outcome, Severity
 from harness.runner import Runner

@@ -26,13 +26,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from harness.cassettes.store import (
-    Interaction,
-    dump_cassette,
-    is_cassette_path,
-    load_cassette,
-    make_interaction,
-)
+from harness.cassettes import Interaction, dump_cassette, load_cassette, make_interaction
+from harness.cassettes.paths import is_cassette_path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = Path("/work/shared/corpus")

@@ -30,7 +30,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from harness.cassettes.store import dump_cassette, load_cassette, make_interaction
+from harness.cassettes import dump_cassette, load_cassette, make_interaction
 from harness.parsers.rfi import parse_rfi_body
 
 REPO = Path(__file__).resolve().parent.parent

@@ -34,7 +34,7 @@ sys.path.insert(0, str(HOSTILE))
 
 import hostile_inputs as H  # noqa: E402  (the suite's builders, on the path just above)
 
-from harness.cassettes.store import make_interaction, write_cassette  # noqa: E402
+from harness.cassettes import make_interaction, write_cassette  # noqa: E402
 
 FORMATS = ("json", "text", "markdown", "junit")
 TIMEOUT = 180.0

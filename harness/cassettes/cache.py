@@ -8,7 +8,7 @@ key, so an entry can never be stale, and nothing is trusted from the cassette's 
 
 An entry is one binary file: a magic line, the length of a JSON header, the header
 (metadata, requests, statuses, headers, body lengths) and the response bodies, raw. It holds only
-what :func:`harness.cassettes.store.load_cassette` already validated; reading it back checks the
+what :func:`harness.cassettes.load.load_cassette` already validated; reading it back checks the
 magic, the key and every length, and anything unexpected is a miss (the YAML is decoded again and
 the entry rewritten). Entries are written to a temporary file and renamed, so a reader never sees
 half an entry. The cache never fails a check: a folder that cannot be created or written only
@@ -29,14 +29,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from harness.cachedir import CacheFolder
-from harness.cassettes.store import (
-    DEFAULT_MAX_BYTES,
-    Cassette,
-    Interaction,
-    decode_cassette,
-    read_cassette_bytes,
-    response_headers_joined,
-)
+from harness.cassettes.load import DEFAULT_MAX_BYTES, decode_cassette, read_cassette_bytes
+from harness.cassettes.model import Cassette, Interaction, response_headers_joined
 from harness.model import Response
 
 __all__ = ["CassetteCache"]

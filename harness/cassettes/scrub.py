@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
-from harness.cassettes.store import Interaction, make_interaction
+from harness.cassettes.model import Interaction, make_interaction
 from harness.config import RecordSettings
 
 __all__ = [

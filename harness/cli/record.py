@@ -10,8 +10,8 @@ from harness.config import HarnessConfig
 from harness.errors import ConfigError
 
 if TYPE_CHECKING:
+    from harness.record import RecordReport
     from harness.record.comparison import Comparison
-    from harness.record.transaction import RecordReport
 
 COMMAND = "record"
 
@@ -74,8 +74,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Record, print the progress on stderr and the report on stdout; return the exit code."""
+    from harness.record import RecordMode, progress_for, record_feeds
     from harness.record.fetcher import Fetcher
-    from harness.record.transaction import RecordMode, progress_for, record_feeds
     from harness.textsafe import json_safe
 
     headers = parse_headers(args.header)

@@ -31,7 +31,13 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from harness.cassettes.store import MAX_REDIRECTS, REDIRECT_STATUSES, Interaction, make_interaction
+from harness.cassettes.model import (
+    MAX_REDIRECTS,
+    REDIRECT_STATUSES,
+    Interaction,
+    first_header,
+    make_interaction,
+)
 from harness.config import RecordSettings
 from harness.errors import TransportError
 from harness.model import Response
@@ -157,7 +163,7 @@ class Fetcher:
             with self._host_lock(current):
                 interaction, attempts, note = self._with_retries(current)
             hops.append(interaction)
-            location = _first(interaction, "location")
+            location = first_header(interaction.response_headers, "location")
             if interaction.response.status not in REDIRECT_STATUSES or not location:
                 return Exchange(url, tuple(hops), attempts, self.clock() - start, note)
             if len(hops) > MAX_REDIRECTS:
@@ -447,13 +453,6 @@ def _classify(err: OSError, host: str, port: int, timeout: float) -> _Failed:
     if isinstance(err, TimeoutError):
         return _Failed(Failure.TIMEOUT, f"timed out after {timeout:g} s", retry=True)
     return _Failed(Failure.CONNECTION, f"connection failed: {_describe(err)}", retry=True)
-
-
-def _first(interaction: Interaction, wanted: str) -> str | None:
-    for name, values in interaction.response_headers.items():
-        if name.lower() == wanted and values:
-            return values[0]
-    return None
 
 
 def _describe(err: BaseException) -> str:

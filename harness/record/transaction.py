@@ -19,20 +19,20 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from harness.cassettes.age import stale_warning
+from harness.cassettes.load import DEFAULT_MAX_BYTES, decode_cassette
+from harness.cassettes.model import Cassette, Interaction
 from harness.cassettes.paths import scratch_path
 from harness.cassettes.scrub import Scrubber
-from harness.cassettes.store import Cassette, Interaction, load_cassette, write_cassette
+from harness.cassettes.write import write_cassette
 from harness.config import FeedConfig, HarnessConfig
 from harness.dates import to_utc_rfc3339
 from harness.drift import BaselineStep
 from harness.errors import CassetteError, ConfigError, FetchError
-from harness.fileio import replace_durably
+from harness.fileio import os_reason, read_bounded, replace_durably
 from harness.model import CassetteResult, Response, Severity
 from harness.record.comparison import Recording, compare
 from harness.record.fetcher import (
@@ -42,50 +42,13 @@ from harness.record.fetcher import (
     feed_problem,
     http_problem,
 )
-from harness.record.report import (
-    FeedRecord,
-    PlainProgress,
-    Progress,
-    RecordReport,
-    SilentProgress,
-    Verdict,
-    progress_for,
-)
+from harness.record.outcome import FeedRecord, RecordMode, Verdict
+from harness.record.progress import Progress, SilentProgress
+from harness.record.report import RecordReport
 from harness.replay import Replay
 from harness.runner import Runner
 
-__all__ = [
-    "FeedRecord",
-    "PlainProgress",
-    "Progress",
-    "RecordMode",
-    "RecordReport",
-    "SilentProgress",
-    "Verdict",
-    "progress_for",
-    "record_feeds",
-    "stale_warning",
-]
-
-"""``rfi.yaml`` is recorded into ``rfi.new.yaml`` first."""
-
-
-class RecordMode(StrEnum):
-    """pytest-recording's record modes, as they apply to whole feeds."""
-
-    ONCE = "once"  # record only feeds that have no cassette yet
-    NEW_EPISODES = "new_episodes"  # keep every recorded interaction, record the missing ones
-    REWRITE = "rewrite"  # record everything again (the default)
-    NONE = "none"  # record nothing: check the cassettes; a missing one is an error
-
-    @classmethod
-    def parse(cls, value: str) -> RecordMode:
-        """The mode named ``value``; ConfigError listing the valid ones otherwise."""
-        try:
-            return cls(value)
-        except ValueError:
-            valid = ", ".join(m.value for m in cls)
-            raise ConfigError(f"No record mode {value!r}. Valid modes are: {valid}.") from None
+__all__ = ["clear_scratch", "record_feeds"]
 
 
 # --- the flow ------------------------------------------------------------------------------
@@ -156,11 +119,21 @@ def _run(
                 recorder.stop.set()
                 return
 
-    # Daemon threads: on Ctrl-C the main thread returns at once; a thread cut off mid-write
-    # leaves only a temporary file, which the next run of that feed removes.
+    _run_threads(worker, min(jobs, len(feeds)), recorder.stop)
+    if errors:
+        raise errors[0]
+    return [results[i] for i in sorted(results)]
+
+
+def _run_threads(worker: Callable[[], None], count: int, stop: threading.Event) -> None:
+    """Run ``count`` threads of ``worker`` to the end; on Ctrl-C set ``stop`` and re-raise.
+
+    Daemon threads: on Ctrl-C the main thread returns at once; a thread cut off mid-write
+    leaves only a temporary file, which the next run of that feed removes.
+    """
     threads = [
         threading.Thread(target=worker, name=f"harness-record-{n}", daemon=True)
-        for n in range(min(jobs, len(feeds)))
+        for n in range(count)
     ]
     try:
         for thread in threads:
@@ -169,11 +142,8 @@ def _run(
             while thread.is_alive():
                 thread.join(0.1)  # short waits: Ctrl-C reaches the main thread at once
     except BaseException:
-        recorder.stop.set()  # no cassette is replaced after this
+        stop.set()  # no cassette is replaced after this
         raise
-    if errors:
-        raise errors[0]
-    return [results[i] for i in sorted(results)]
 
 
 class _Interrupted(BaseException):
@@ -233,8 +203,11 @@ class _Recorder:
     def _record(self, feed: FeedConfig, committed: Path, base: FeedRecord) -> FeedRecord:
         scratch = scratch_path(committed)
         clear_scratch(scratch)
-        old_bytes = _read_bytes(committed)
-        old = _load_or_none(committed) if old_bytes is not None else None
+        try:
+            old_bytes = _read_committed(committed)
+        except OSError as err:
+            return replace(base, reasons=(f"cannot read {committed}: {os_reason(err)}",))
+        old = _decode_or_none(committed, old_bytes)
         replay = old if self.mode is RecordMode.NEW_EPISODES else None
         session = _Session(self.fetcher, self.stop, replay)
         try:
@@ -249,7 +222,7 @@ class _Recorder:
                 base, scratch=self._write_scratch(feed, scratch, session.interactions, old)
             )
         except OSError as err:
-            return replace(base, reasons=(*reasons, f"cannot write {scratch}: {_os_reason(err)}"))
+            return replace(base, reasons=(*reasons, f"cannot write {scratch}: {os_reason(err)}"))
         if reasons:
             return replace(base, reasons=reasons)
         return self._judge(feed, committed, scratch, old_bytes, base)
@@ -299,7 +272,7 @@ class _Recorder:
             return record  # incomplete: never swapped in, not even with accept
         if reasons and not self.accept:
             return replace(record, verdict=Verdict.KEPT)
-        if _read_bytes(committed) != old_bytes:
+        if not _unchanged(committed, old_bytes):
             changed = "the committed cassette changed while recording: not replaced"
             return replace(record, verdict=Verdict.KEPT, reasons=(*record.reasons, changed))
         if self.stop.is_set():
@@ -307,7 +280,7 @@ class _Recorder:
         try:
             replace_durably(scratch, committed)
         except OSError as err:
-            return replace(record, reasons=(*reasons, f"cannot replace it: {_os_reason(err)}"))
+            return replace(record, reasons=(*reasons, f"cannot replace it: {os_reason(err)}"))
         if old_bytes is None:
             verdict = Verdict.CREATED
         else:
@@ -406,17 +379,29 @@ def _recording(replay: Replay, result: CassetteResult) -> Recording:
     return Recording(output.dialect, output.feed, output.items, result.violations)
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _read_committed(path: Path) -> bytes | None:
+    """The committed cassette's bytes (bounded as loading is), None when there is none yet."""
     try:
-        return path.read_bytes()
+        return read_bounded(path, DEFAULT_MAX_BYTES)
     except FileNotFoundError:
         return None
 
 
-def _load_or_none(path: Path) -> Cassette | None:
-    """The committed cassette, or None when it cannot be read (it is still never overwritten)."""
+def _unchanged(path: Path, before: bytes | None) -> bool:
+    """Whether the committed cassette still holds ``before`` (unreadable counts as changed)."""
     try:
-        return load_cassette(path)
+        return _read_committed(path) == before
+    except OSError:
+        return False
+
+
+def _decode_or_none(path: Path, data: bytes | None) -> Cassette | None:
+    """The committed cassette, or None when there is none or it cannot be read (it is still
+    never overwritten)."""
+    if data is None:
+        return None
+    try:
+        return decode_cassette(path, data)
     except CassetteError:
         return None
 
@@ -426,7 +411,3 @@ def clear_scratch(scratch: Path) -> None:
     for leftover in (scratch, *scratch.parent.glob(f".{scratch.name}.*.tmp")):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
-
-
-def _os_reason(err: OSError) -> str:
-    return err.strerror or str(err) or type(err).__name__

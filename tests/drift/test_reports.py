@@ -13,7 +13,7 @@ from drift_paths import VARIANTS
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
-from harness.cassettes.store import load_cassette, write_cassette
+from harness.cassettes import load_cassette, write_cassette
 from harness.drift import DriftReport, Example, Finding, Level, Scope, SignalChange, diff
 from harness.drift.fingerprint import Fingerprint
 from harness.report.drift import (
@@ -44,7 +44,7 @@ def hostile_report(tmp_path: Path, fingerprint: Print) -> DriftReport:
         "]]></description>", block + "]]></description>"
     )
     body = body.replace("<title>", "<title>@someone `x` ", 2)
-    from harness.cassettes.store import make_interaction
+    from harness.cassettes import make_interaction
 
     path = tmp_path / "hostile.yaml"
     write_cassette(

@@ -16,7 +16,7 @@ from helpers import write_cassette
 
 from harness.audit.feeddoc import FeedDoc, html_join, html_parts
 from harness.audit.operators import RandomChoices, get_operator
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.drift import Finding, block_texts, compare, diff, history
 from harness.drift.baseline import profile
 from harness.drift.fingerprint import Fingerprint

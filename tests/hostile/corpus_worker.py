@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.cassettes.store import dump_cassette, make_interaction
+from harness.cassettes import dump_cassette, make_interaction
 from harness.config import load_config
 from harness.errors import HarnessError
 from harness.model import Response

@@ -15,7 +15,7 @@ import pytest
 from hostile_inputs import FEED_URL, ZH, ZH_TRADITIONAL, encoded_feed, item, rss
 from hostile_support import check_json
 
-from harness.cassettes.store import make_interaction, write_cassette
+from harness.cassettes import make_interaction, write_cassette
 from harness.errors import ParseError
 from harness.model import FeedOutput, Response, Severity
 from harness.parsers.rss import RssParser

@@ -142,7 +142,7 @@ def test_attacks_end_to_end_in_every_format(
 
 
 def test_utf16_attack_through_a_binary_cassette(bait: Bait, project: Path) -> None:
-    from harness.cassettes.store import make_interaction, write_cassette
+    from harness.cassettes import make_interaction, write_cassette
 
     path = project / "cassettes" / "utf16.yaml"
     body = xml_attacks(bait)["xxe-file-utf16"]

@@ -18,7 +18,7 @@ from harness.audit.operators import (
     operator,
     operators,
 )
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.config import load_config
 from harness.errors import ConfigError, UnknownPluginError
 from harness.model import Response

@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 
 from harness.audit.feedwriter import parsed_dialect
 from harness.audit.operators import operators
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.config import load_config
 from harness.errors import HarnessError
 from harness.model import Response, Severity

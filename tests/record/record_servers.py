@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.config import HarnessConfig, load_config
 from harness.errors import ParseError
 from harness.model import FeedOutput, Fetch, Response

@@ -118,6 +118,16 @@ def test_items_without_ids_fall_back_to_url_then_position() -> None:
     assert result.unchanged == 1
 
 
+def test_items_are_matched_by_the_one_identity_rule() -> None:
+    """model.item_key: id, else URL (stripped), else position; a title or link is no identity."""
+    old = [{"id": " id-1 ", "title": "a"}, {"title": "Daily briefing", "link": "https://x.test/a"}]
+    new = [{"id": "id-1", "title": "a"}, {"title": "Daily briefing!", "link": "https://x.test/b"}]
+    result = compare(rec(old), rec(new))
+    assert (result.added, result.removed) == ((), ())
+    assert result.changed == (ItemChange("id-1", ("id",)), ItemChange("#1", ("link", "title")))
+    assert result.unchanged == 0
+
+
 def test_long_lists_are_shortened() -> None:
     result = compare(rec([]), rec([item(n) for n in range(8)]))
     assert result.lines[1] == "  added: id-0, id-1, id-2, id-3, id-4 … and 3 more"

@@ -17,10 +17,11 @@ import sys
 import threading
 import time
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from record_servers import (
     FOLLOW_FEED,
     RFI_BODY,
@@ -34,22 +35,17 @@ from record_servers import (
     write_project,
 )
 
-import harness.cassettes.store
+from harness.cassettes import load_cassette
 from harness.cassettes.paths import is_scratch, scratch_path
-from harness.cassettes.store import load_cassette
+from harness.cassettes.write import FastDumper
 from harness.cli import run
 from harness.config import HarnessConfig, load_config
 from harness.model import Outcome
 from harness.parsers.feedx import FeedxRfiParser
+from harness.record import RecordReport, Verdict, record_feeds
 from harness.record.fetcher import Exchange, Fetcher
-from harness.record.report import FeedRecord, LiveProgress, PlainProgress
-from harness.record.transaction import (
-    RecordReport,
-    Verdict,
-    clear_scratch,
-    record_feeds,
-    stale_warning,
-)
+from harness.record.progress import PlainProgress
+from harness.record.transaction import clear_scratch
 from harness.runner import Runner
 
 FEED_PATH = "/rss/rfi.xml"
@@ -356,15 +352,14 @@ def test_a_writer_failing_midway_leaves_the_old_cassette_and_no_temp_file(
     recorded: Path, project: HarnessConfig, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = recorded.read_bytes()
-    real = harness.cassettes.store._dump_to
+    real = FastDumper.emit
 
-    def half_then_disk_full(stream: io.TextIOBase, *args: object) -> None:
-        buffer = io.StringIO()
-        real(buffer, *args)  # type: ignore[arg-type]
-        stream.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-        raise OSError(28, "No space left on device")
+    def disk_full_at_the_body(self: FastDumper, event: yaml.Event) -> None:
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > 200:  # headers written
+            raise OSError(28, "No space left on device")
+        real(self, event)
 
-    monkeypatch.setattr(harness.cassettes.store, "_dump_to", half_then_disk_full)
+    monkeypatch.setattr(FastDumper, "emit", disk_full_at_the_body)
     (result,) = record(project, sleeps).feeds
     assert result.verdict is Verdict.FAILED
     assert result.reasons[0].endswith("rfi.new.yaml: No space left on device")
@@ -377,15 +372,30 @@ def test_ctrl_c_while_writing_leaves_the_old_cassette_and_no_temp_file(
 ) -> None:
     before = recorded.read_bytes()
 
-    def interrupted(stream: io.TextIOBase, *args: object) -> None:
-        stream.write("interactions:\n- request:\n")
-        raise KeyboardInterrupt
+    real = FastDumper.emit
 
-    monkeypatch.setattr(harness.cassettes.store, "_dump_to", interrupted)
+    def interrupted(self: FastDumper, event: yaml.Event) -> None:
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > 200:  # headers written
+            raise KeyboardInterrupt
+        real(self, event)
+
+    monkeypatch.setattr(FastDumper, "emit", interrupted)
     with pytest.raises(KeyboardInterrupt):
         record(project, sleeps)
     assert recorded.read_bytes() == before
     assert files(recorded.parent) == ["rfi.yaml"]
+
+
+def test_an_unreadable_committed_cassette_fails_the_feed_and_is_left_alone(
+    project: HarnessConfig, sleeps: Sleeps
+) -> None:
+    committed = project.cassette_path(project.feeds[0])
+    committed.mkdir(parents=True)  # a folder where the cassette should be: it cannot be read
+    (result,) = record(project, sleeps).feeds
+    assert result.verdict is Verdict.FAILED
+    assert result.reasons == (f"cannot read {committed}: Is a directory",)
+    assert committed.is_dir()
+    assert files(committed.parent) == ["rfi.yaml"]
 
 
 def test_a_failing_swap_keeps_the_old_cassette_and_the_new_one_beside(
@@ -648,24 +658,6 @@ def test_plain_progress_lines(project: HarnessConfig, sleeps: Sleeps) -> None:
     assert stream.getvalue().endswith(" s\n")
 
 
-def test_live_progress_rewrites_a_status_line() -> None:
-    stream = io.StringIO()
-    progress = LiveProgress(stream, total=2)
-    progress.started("a")
-    progress.started("b")
-    progress.finished(FeedRecord("a", "a.yaml", Verdict.CREATED, status="200 OK", items=1))
-    progress.finished(FeedRecord("b", "b.yaml", Verdict.CREATED, status="200 OK", items=3))
-    assert stream.getvalue().split("\r\x1b[K") == [
-        "",
-        "[0/2] recording a …",
-        "[0/2] recording a, b …",
-        "recording a … 200 OK, 1 item, 0.0 s\n",
-        "[1/2] recording b …",
-        "recording b … 200 OK, 3 items, 0.0 s\n",
-        "",
-    ]
-
-
 def test_scratch_paths(tmp_path: Path) -> None:
     committed = tmp_path / "rfi.yaml"
     assert scratch_path(committed) == tmp_path / "rfi.new.yaml"
@@ -675,46 +667,6 @@ def test_scratch_paths(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x")
     clear_scratch(scratch_path(committed))
     assert files(tmp_path) == [".rfi.yaml.0a1b2c3d.tmp"]  # not ours: left alone
-
-
-NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("meta", "max_age", "expected"),
-    [
-        ({"recorded_at": "2023-12-06T15:45:03Z"}, None, None),
-        ({"recorded_at": "2024-02-25T12:00:00Z"}, timedelta(days=7), None),
-        (
-            {"recorded_at": "2023-12-06T15:45:03Z", "feed": "rfi"},
-            timedelta(days=30),
-            "recorded 85d20h14m ago (2023-12-06T15:45:03Z), older than max-age 30d: "
-            "re-record it with 'harness record rfi'",
-        ),
-        (
-            {"recorded_at": "2024-03-01T08:00:00+01:00"},
-            timedelta(hours=2),
-            "recorded 5h ago (2024-03-01T07:00:00Z), older than max-age 2h: "
-            "re-record it with 'harness record'",
-        ),
-        (
-            {},
-            timedelta(days=1),
-            "no recorded_at in the cassette: its age is unknown (max-age 1d); "
-            "re-record it with 'harness record'",
-        ),
-        (
-            {"recorded_at": "last week"},
-            timedelta(days=1),
-            "recorded_at 'last week' is not an RFC 3339 time such as '2024-01-31T12:00:00Z'",
-        ),
-    ],
-    ids=["no-max-age", "fresh", "stale", "offset", "unknown", "unreadable"],
-)
-def test_stale_warning(
-    meta: dict[str, str], max_age: timedelta | None, expected: str | None
-) -> None:
-    assert stale_warning(meta, max_age, NOW) == expected
 
 
 # --- the pytest plugin ------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
+from harness.cassettes import Interaction, dump_cassette, make_interaction
 from harness.cassettes.scrub import PLACEHOLDER, Scrubber
-from harness.cassettes.store import Interaction, dump_cassette, make_interaction
 from harness.config import RecordSettings
 
 FEED = "https://feeds.example.test/rss.xml"

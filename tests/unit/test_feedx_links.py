@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cassettes.store import load_cassette
+from harness.cassettes import load_cassette
 from harness.model import Response, Severity
 from harness.parsers.feedx import FeedxRfiParser, relative_links
 

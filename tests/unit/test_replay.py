@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import pytest
 
-from harness.cassettes.store import make_interaction, write_cassette
+from harness.cassettes import make_interaction, write_cassette
 from harness.config import load_config
 from harness.model import FeedOutput, Fetch, Response
 from harness.replay import FAILURE_KINDS, Replayer

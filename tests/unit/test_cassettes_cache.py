@@ -12,8 +12,8 @@ import pytest
 from helpers import write_cassette
 
 from harness.cassettes import cache as cassette_cache
+from harness.cassettes import load_cassette
 from harness.cassettes.cache import CassetteCache
-from harness.cassettes.store import load_cassette
 from harness.cli import run
 from harness.config import default_cache_dir, load_config, parse_config
 from harness.errors import CassetteError, ConfigError

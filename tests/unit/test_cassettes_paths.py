@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.cassettes.paths import discover, is_review_copy, is_scratch, scratch_path
+from harness.cassettes.paths import (
+    discover,
+    is_cassette_path,
+    is_review_copy,
+    is_scratch,
+    scratch_path,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = next((ROOT / "tests" / "data" / "items" / "seed").iterdir())
@@ -47,3 +53,11 @@ def test_discover_skips_review_copies_and_keeps_items(tmp_path: Path) -> None:
 def test_a_named_file_is_always_yielded(tmp_path: Path) -> None:
     named = tmp_path / "b.new.yaml"
     assert list(discover([named])) == [named]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("a.yaml", True), ("a.YML", True), ("a.yaml.bak", False), ("a.json", False), ("yaml", False)],
+)
+def test_is_cassette_path(name: str, expected: bool) -> None:
+    assert is_cassette_path(Path(name)) is expected

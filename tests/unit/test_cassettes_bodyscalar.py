@@ -1,12 +1,13 @@
-"""harness.cassettes.bodyyaml: the fast body scalar writer gives byte-identical cassettes.
+"""harness.cassettes.bodyscalar: the fast body scalar writer gives byte-identical cassettes.
 
-``cassettes._Dumper`` (fast) must write exactly what ``cassettes._PlainDumper`` (PyYAML's emitter
-with our line breaking, the reference) writes, for any body and around it.
+``FastDumper`` must write exactly what ``PlainDumper`` (PyYAML's emitter with the cassette's line
+breaking, the reference) writes, for any body and around it; the functions match PyYAML itself.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,18 +17,34 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from harness.cassettes import bodyyaml as cassette_yaml
-from harness.cassettes import store as cassettes
-from harness.cassettes.store import Interaction, dump_cassette, load_cassette, make_interaction
+from harness.cassettes import bodyscalar
+from harness.cassettes.load import decode_cassette, load_cassette
+from harness.cassettes.model import Interaction, make_interaction
+from harness.cassettes.write import (
+    DUMP_OPTIONS,
+    FastDumper,
+    LiteralText,
+    PlainDumper,
+    QuotedText,
+    cassette_document,
+    dump_cassette,
+    write_cassette,
+)
+from harness.errors import CassetteError
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
 CASSETTE_FILES = sorted((ROOT / "cassettes").glob("*.yaml")) + sorted(
     (ROOT / "tests" / "data" / "cassettes").rglob("*.yaml")
 )
 
+
 # Text with what matters to a YAML scalar: line breaks of every kind, spaces where they are
 # folded or trimmed, quotes, backslashes, control characters, the BOM, non-BMP characters.
 _SPECIAL_CHARS = " \t\r\n\"'\\\x00\x07\x1b\x7f\x85\x9f\xa0\u2028\u2029\ufeff\ufffe\uffff\U0010ffff"
+
+
 texts = st.text(
     alphabet=st.one_of(
         st.sampled_from(_SPECIAL_CHARS), st.characters(codec=None), st.sampled_from("ab中")
@@ -36,6 +53,8 @@ texts = st.text(
 ) | st.lists(
     st.sampled_from(["", " ", "  x", "x ", "\r", "\n", "\r\n", "é", "\\", '"']), max_size=60
 ).map("".join)
+
+
 bodies = st.one_of(
     texts.map(lambda text: text.encode("utf-8", "surrogatepass")),
     st.binary(max_size=300),
@@ -44,17 +63,9 @@ bodies = st.one_of(
 )
 
 
-def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cassettes, "_Dumper", cassettes._PlainDumper)
-
-
-def _both(dump: Any) -> tuple[Any, Any]:
-    """dump() with the fast dumper, then with the plain (reference) one."""
-    fast = dump()
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        _plain(monkeypatch)
-        plain = dump()
-    return fast, plain
+def _dump_plain(interactions: list[Interaction], meta: dict[str, Any] | None = None) -> str:
+    """What dump_cassette writes, with the reference dumper."""
+    return yaml.dump(cassette_document(interactions, meta), Dumper=PlainDumper, **DUMP_OPTIONS)
 
 
 def _interactions(raw: list[bytes]) -> list[Interaction]:
@@ -69,6 +80,7 @@ def _interactions(raw: list[bytes]) -> list[Interaction]:
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(raw=st.lists(bodies, min_size=1, max_size=4), meta=st.booleans())
 @example(raw=[b""], meta=False)
@@ -81,22 +93,22 @@ def _interactions(raw: list[bytes]) -> list[Interaction]:
 def test_dump_is_byte_identical(raw: list[bytes], meta: bool) -> None:
     interactions = _interactions(raw)
     harness_meta = {"recorded_at": "2024-01-01T00:00:00Z", "note": "x" * 200} if meta else None
-    fast, plain = _both(lambda: dump_cassette(interactions, harness_meta))
-    assert fast == plain
+    fast = dump_cassette(interactions, harness_meta)
+    assert fast == _dump_plain(interactions, harness_meta)
     assert load_cassette_text(fast) == interactions
 
 
 def load_cassette_text(text: str) -> list[Interaction]:
-    return list(cassettes.decode_cassette(Path("c.yaml"), text.encode()).interactions)
+    return list(decode_cassette(Path("c.yaml"), text.encode()).interactions)
 
 
 def _trees() -> st.SearchStrategy[Any]:
     leaf = st.one_of(
         texts,
-        texts.map(cassettes._Quoted),
-        texts.map(cassettes._Literal),
-        st.integers(130, 400).map(lambda n: cassettes._Literal("line\n" * n)),
-        st.integers(130, 400).map(lambda n: cassettes._Quoted(' q"\\\r\n' * n)),
+        texts.map(QuotedText),
+        texts.map(LiteralText),
+        st.integers(130, 400).map(lambda n: LiteralText("line\n" * n)),
+        st.integers(130, 400).map(lambda n: QuotedText(' q"\\\r\n' * n)),
         st.binary(max_size=200),
         st.none(),
     )
@@ -104,12 +116,13 @@ def _trees() -> st.SearchStrategy[Any]:
         leaf,
         lambda children: (
             st.lists(children, max_size=3)
-            | st.dictionaries(st.one_of(texts, texts.map(cassettes._Quoted)), children, max_size=3)
+            | st.dictionaries(st.one_of(texts, texts.map(QuotedText)), children, max_size=3)
         ),
         max_leaves=8,
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(
     tree=_trees(),
@@ -118,10 +131,8 @@ def _trees() -> st.SearchStrategy[Any]:
     indent=st.sampled_from([2, 4]),
     encoding=st.sampled_from([None, "utf-8"]),
 )
-@example(tree=cassettes._Literal("a\n\n"), flow=False, width=80, indent=2, encoding=None)
-@example(
-    tree=[1, cassettes._Literal("b\n" * 80 + "\n")], flow=False, width=80, indent=2, encoding=None
-)
+@example(tree=LiteralText("a\n\n"), flow=False, width=80, indent=2, encoding=None)
+@example(tree=[1, LiteralText("b\n" * 80 + "\n")], flow=False, width=80, indent=2, encoding=None)
 def test_dump_anywhere_is_byte_identical(
     tree: Any, flow: bool | None, width: int, indent: int, encoding: str | None
 ) -> None:
@@ -140,23 +151,23 @@ def test_dump_anywhere_is_byte_identical(
             encoding=encoding,
         )
 
-    assert dump(cassettes._Dumper) == dump(cassettes._PlainDumper)
+    assert dump(FastDumper) == dump(PlainDumper)
 
 
 @given(text=texts, line_break=st.sampled_from(["\r\n", "\r"]))
 def test_other_line_breaks_fall_back(text: str, line_break: str) -> None:
     def dump(dumper: type[yaml.SafeDumper]) -> Any:
-        data = [cassettes._Quoted(text * 40), cassettes._Literal("x\n" * 70 + text)]
+        data = [QuotedText(text * 40), LiteralText("x\n" * 70 + text)]
         return yaml.dump(data, Dumper=dumper, allow_unicode=True, line_break=line_break)
 
-    assert dump(cassettes._Dumper) == dump(cassettes._PlainDumper)
+    assert dump(FastDumper) == dump(PlainDumper)
 
 
 def _cassettes() -> Iterator[Path]:
     for path in CASSETTE_FILES:
         try:
             load_cassette(path)
-        except cassettes.CassetteError:
+        except CassetteError:
             continue
         yield path
 
@@ -164,18 +175,16 @@ def _cassettes() -> Iterator[Path]:
 @pytest.mark.parametrize("path", list(_cassettes()), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_bundled_cassettes_dump_identically(path: Path) -> None:
     cassette = load_cassette(path)
-    fast, plain = _both(lambda: dump_cassette(cassette.interactions, cassette.meta))
-    assert fast == plain
+    fast = dump_cassette(cassette.interactions, cassette.meta)
+    assert fast == _dump_plain(list(cassette.interactions), dict(cassette.meta))
     assert fast.encode() == path.read_bytes()  # tools/build_cassettes.py wrote them with it
 
 
 def test_write_cassette_writes_the_same_bytes(tmp_path: Path) -> None:
     interactions = _interactions([b' a\r\n\\b"\r\n' * 100, b"x\n" * 100, b"\xff" * 200])
     path = tmp_path / "c.yaml"
-    cassettes.write_cassette(path, interactions)
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        _plain(monkeypatch)
-        assert path.read_bytes() == dump_cassette(interactions).encode()
+    write_cassette(path, interactions)
+    assert path.read_bytes() == _dump_plain(interactions).encode()
     assert list(load_cassette(path).interactions) == interactions
 
 
@@ -192,7 +201,7 @@ def test_the_fast_path_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(yaml.emitter.Emitter, "analyze_scalar", analyze)
     monkeypatch.setattr(yaml.emitter.Emitter, "write_literal", refuse)
-    monkeypatch.setattr(cassettes._PlainDumper, "write_double_quoted", refuse)
+    monkeypatch.setattr(PlainDumper, "write_double_quoted", refuse)
     bodies = [b"a\r\n" * 100, b"b\n" * 100, b"\n\n c\n" * 50, b"\xff\x00" * 100]
     text = dump_cassette(_interactions(bodies))
     assert text.count("string: |") == 2
@@ -200,14 +209,37 @@ def test_the_fast_path_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     assert text.count('string: "a') == 1
 
 
-# --- the functions, against PyYAML itself ------------------------------------------------------
-
 _ALL_CHARS = "".join(map(chr, range(0x110000)))
 
 
-def test_rare_escapes_are_the_dumpers_escapes() -> None:
-    needs = set(cassettes._NEEDS_ESCAPE.findall(_ALL_CHARS)) - set('\t\n\r"\\')
-    assert set(cassette_yaml._RARE_ESCAPE.findall(_ALL_CHARS)) == needs
+def _escape(match: re.Match[str]) -> str:
+    """PyYAML's escape of one character in a double-quoted scalar, transcribed."""
+    char = match.group()
+    code = yaml.emitter.Emitter.ESCAPE_REPLACEMENTS.get(char)
+    if code is not None:
+        return "\\" + code
+    number = ord(char)
+    if number <= 0xFF:
+        return f"\\x{number:02X}"
+    return f"\\u{number:04X}" if number <= 0xFFFF else f"\\U{number:08X}"
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_double_quoted_escapes_every_character_as_the_reference(split: bool) -> None:
+    stream = io.StringIO()
+    PlainDumper(stream, allow_unicode=True).write_double_quoted(_ALL_CHARS, split)
+    fast = bodyscalar.double_quoted(_ALL_CHARS, 0, split, _escape)
+    assert stream.getvalue() == f'"{fast}"'
+
+
+def _refused(chars: str) -> set[str]:
+    """The characters of chars that block_allowed refuses (found by halving)."""
+    if bodyscalar.block_allowed("x" + chars + "x"):
+        return set()
+    if len(chars) == 1:
+        return {chars}
+    half = len(chars) // 2
+    return _refused(chars[:half]) | _refused(chars[half:])
 
 
 def _pyyaml_special(char: str) -> bool:
@@ -225,7 +257,7 @@ def _pyyaml_special(char: str) -> bool:
 
 def test_special_characters_are_pyyamls() -> None:
     special = {char for char in _ALL_CHARS if _pyyaml_special(char)}
-    assert set(cassette_yaml._SPECIAL.findall(_ALL_CHARS)) == special
+    assert _refused(_ALL_CHARS) == special
 
 
 @given(char=st.characters(codec=None) | st.sampled_from(_SPECIAL_CHARS), before=texts)
@@ -237,9 +269,9 @@ def test_analysis_matches_pyyaml(char: str, before: str) -> None:
     text = "x" + before + char + "x"
     emitter = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
     analysis = emitter.analyze_scalar(text)
-    assert cassette_yaml.block_allowed(text) == analysis.allow_block
-    assert cassette_yaml.has_line_break(text) == analysis.multiline
-    assert cassette_yaml.block_allowed(text + " ") is False
+    assert bodyscalar.block_allowed(text) == analysis.allow_block
+    assert bodyscalar.has_line_break(text) == analysis.multiline
+    assert bodyscalar.block_allowed(text + " ") is False
 
 
 @given(text=texts.filter(bool), indent=st.integers(0, 12))
@@ -248,7 +280,7 @@ def test_analysis_matches_pyyaml(char: str, before: str) -> None:
 @example(text="a\n\n\nb", indent=8)
 @example(text="a\n\n\n\nb\n\n", indent=0)
 def test_literal_lines_match_write_literal(text: str, indent: int) -> None:
-    lines = cassette_yaml.literal_lines(text, indent)
+    lines = bodyscalar.literal_lines(text, indent)
     stream = io.StringIO()
     emitter = yaml.emitter.Emitter(stream, allow_unicode=True)
     emitter.indent, emitter.whitespace, emitter.indention = indent, True, True

@@ -3,7 +3,7 @@
 A cassette is a little YAML around one large scalar per interaction: the response body.
 PyYAML's pure-Python emitter analyses and writes a scalar one character at a time (about 1 s
 per MB); these functions compute the same analysis and the same text with C-level ``str``
-operations (find, replace, a regular expression for rare characters). ``harness.cassettes.store``
+operations (find, replace, a regular expression for rare characters). ``harness.cassettes.write``
 wires them into its dumper, which falls back to PyYAML's own code for anything they do not
 cover. This module does not import ``yaml``.
 
@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["block_allowed", "double_quoted", "has_line_break", "literal_lines"]
+__all__ = ["PRINTABLE", "block_allowed", "double_quoted", "has_line_break", "literal_lines"]
 
-# What PyYAML's emitter (with allow_unicode) writes raw in a double-quoted scalar: the complement
-# of harness.cassettes.store._NEEDS_ESCAPE, less the quote and backslash (escaped separately),
-# tab, CR and line feed (replaced separately).
-_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
-_RARE_ESCAPE = re.compile(f"[^\t\n\r{_PRINTABLE}]")
+PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+"""The characters a cassette writes raw in a double-quoted scalar (a regex class, no brackets):
+printable, no NEL/LS/PS line break (YAML would fold it), no BOM."""
+# What is escaped, less the quote and backslash (escaped separately), tab, CR and line feed
+# (replaced separately).
+_RARE_ESCAPE = re.compile(f"[^\t\n\r{PRINTABLE}]")
 # Characters that analyze_scalar calls special (not printable, or the BOM): no block scalar then.
 _SPECIAL = re.compile(
     "[^\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]"
@@ -34,11 +35,13 @@ _BREAKS = ("\n", "\x85", "\u2028", "\u2029")
 def double_quoted(
     text: str, indent: int, split: bool, escape: Callable[[re.Match[str]], str]
 ) -> str:
-    """What ``harness.cassettes.store._Dumper`` writes between the quotes of a double-quoted scalar.
+    """What ``harness.cassettes.write.FastDumper`` writes between the quotes of a double-quoted
+    scalar.
 
-    Escapes as ``_NEEDS_ESCAPE.sub(escape, …)`` does (``escape`` is called for the rare
-    characters only); with ``split``, each line feed but a final one is written ``\\n``, then an
-    escaped line break and ``indent`` spaces, then ``\\`` if the next line starts with a space.
+    Escapes ``"``, ``\\`` and every character outside :data:`PRINTABLE` (``escape`` is called
+    for the rare ones only); with ``split``, each line feed but a final one is written ``\\n``,
+    then an escaped line break and ``indent`` spaces, then ``\\`` if the next line starts with a
+    space.
     """
     out = text.replace("\\", "\\\\").replace('"', '\\"')
     if "\r" in out:

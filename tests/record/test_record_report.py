@@ -1,0 +1,42 @@
+"""harness.record.report: the lines `harness record` prints at the end, and its exit code."""
+
+from __future__ import annotations
+
+from harness.record.outcome import FeedRecord, RecordMode, Verdict
+from harness.record.report import RecordReport
+
+
+def test_each_verdict_has_its_block_and_the_summary_counts_them() -> None:
+    report = RecordReport(
+        RecordMode.REWRITE,
+        (
+            FeedRecord("a", "a.yaml", Verdict.REPLACED, items=3),
+            FeedRecord(
+                "b",
+                "b.yaml",
+                Verdict.KEPT,
+                reasons=("drift: dialect changed",),
+                scratch="b.new.yaml",
+            ),
+            FeedRecord("c", "c.yaml", Verdict.FAILED, reasons=("transport: GET x: refused",)),
+            FeedRecord("d", "d.yaml", Verdict.SKIPPED),
+        ),
+    )
+    assert report.lines == (
+        "a: replaced a.yaml · 3 items",
+        "b: kept b.yaml unchanged; new recording left at b.new.yaml",
+        "  drift: dialect changed",
+        "  review it (diff b.yaml b.new.yaml); to take it, move it over the old one "
+        "or re-record with 'harness record b --accept'",
+        "c: failed, c.yaml kept unchanged",
+        "  transport: GET x: refused",
+        "d: skipped d.yaml",
+        "4 feeds: 1 replaced, 1 kept, 1 failed, 1 skipped",
+    )
+    assert report.exit_code == 1
+
+
+def test_a_clean_run_exits_0() -> None:
+    report = RecordReport(RecordMode.ONCE, (FeedRecord("a", "a.yaml", Verdict.CREATED),))
+    assert report.lines == ("a: created a.yaml", "1 feed: 1 created")
+    assert report.exit_code == 0
