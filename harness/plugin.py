@@ -283,6 +283,6 @@ class CheckItem(pytest.Item):
 
 
 def _line(v: Violation) -> str:
-    from harness.report.result import violation_line
+    from harness.report.result_common import violation_line
 
     return violation_line(v)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -267,3 +269,78 @@ def test_a_scrubbed_recording_is_still_claimed_by_its_feed(project: Path) -> Non
     )
     code, out, _ = cli("check", "--format", "json")
     assert json.loads(out)["cassettes"][0]["feed"] == "example"
+
+
+CRASHING_PARSER = '''
+from typing import ClassVar
+from harness.model import FeedOutput
+
+
+class CrashingParser:
+    """A third-party parser with a bug: its items are None, not a list, and checking them crashes."""
+
+    name: ClassVar[str] = "crashing"
+    schema: ClassVar[str] = "feed-item"
+    default_invariants: ClassVar[tuple[str, ...]] = ()
+
+    def parse(self, response, *, fetch):
+        return FeedOutput(dialect="rss2.0", feed={}, items=None)
+'''
+
+
+@pytest.fixture
+def crashing_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example feed, parsed by a third-party parser that crashes."""
+    (project / "crashing_plugin.py").write_text(CRASHING_PARSER, encoding="utf-8")
+    config = CONFIG.replace('parser = "rss"', 'parser = "crashing_plugin:CrashingParser"')
+    (project / "harness.toml").write_text(config, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(project))
+    monkeypatch.delitem(sys.modules, "crashing_plugin", raising=False)
+    return project
+
+
+ADVICE = "This is a bug in feedharness or in a third-party parser or invariant"
+
+
+def test_a_crashing_parser_is_an_internal_error_in_text(crashing_project: Path) -> None:
+    code, out, _ = cli("check")
+    assert code == 2
+    lines = out.splitlines()
+    assert lines[0].startswith("BROKEN cassettes/example.yaml")
+    assert lines[1].startswith("  internal error: ")
+    assert "TypeError: " in lines[1]
+    assert lines[2].startswith(f"  hint: {ADVICE}")
+    assert "report it with the message" in lines[2]
+
+
+def test_a_crashing_parser_is_an_internal_error_in_json(crashing_project: Path) -> None:
+    _, out, _ = cli("check", "--format", "json")
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    data = json.loads(out)
+    Draft202012Validator(schema).validate(data)
+    assert data["cassettes"][0]["error"]["kind"] == "internal"
+    assert "TypeError: " in data["cassettes"][0]["error"]["message"]
+
+
+def test_a_crashing_parser_is_an_internal_error_in_junit(crashing_project: Path) -> None:
+    _, out, _ = cli("check", "--format", "junit")
+    error = ET.fromstring(out).find("testsuite/testcase/error")
+    assert error is not None
+    assert error.get("type") == "internal"
+    assert error.get("message", "").startswith("internal: ")
+    assert ADVICE in (error.text or "")
+
+
+def test_a_crashing_parser_is_an_internal_error_in_markdown(crashing_project: Path) -> None:
+    _, out, _ = cli("check", "--format", "markdown")
+    assert "`internal` error:**" in out
+    assert f"**Hint:** {ADVICE}" in out
+
+
+def test_the_format_choices_are_the_formats_the_reports_render() -> None:
+    from harness.cli.check import FORMATS
+    from harness.cli.options import DRIFT_FORMATS
+    from harness.report import drift, result
+
+    assert tuple(f.value for f in result.Format) == FORMATS
+    assert DRIFT_FORMATS == drift.FORMATS

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from harness import __version__
 from harness.audit.operators import Kind
 from harness.audit.run import AuditReport, FeedAudit, Score
-from harness.textsafe import json_safe, md_table_cell, shorten, terminal_safe
+from harness.report.common import json_document
+from harness.textsafe import md_table_cell, shorten, terminal_safe
 
 __all__ = ["FORMATS", "render_audit", "summary_lines", "to_json_data"]
 
@@ -19,7 +19,7 @@ _NOTE_WIDTH = 110
 def render_audit(report: AuditReport, fmt: str = "text") -> str:
     """The report in ``fmt`` (text, json or markdown), ending with a newline."""
     if fmt == "json":
-        return json_safe(json.dumps(to_json_data(report), ensure_ascii=False, indent=2)) + "\n"
+        return json_document(to_json_data(report))
     if fmt == "markdown":
         return "\n".join(_markdown(report)) + "\n"
     return "\n".join(_text(report)) + "\n"

@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
+from harness.cli.options import add_output_options, emit_drift_report
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 
 COMMAND = "diff"
-FORMATS = ("text", "markdown", "json", "html")
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -24,14 +24,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("new", type=Path, metavar="NEW", help="the newer cassette")
     add_output_options(parser)
     return parser
-
-
-def add_output_options(parser: argparse.ArgumentParser) -> None:
-    """--format and --output, shared by diff, history and bless."""
-    parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (atomically)"
-    )
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
@@ -60,17 +52,5 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
             history.feed, history.recordings, history.findings + extra, history.timeline
         )
     report = DriftReport("diff", (history,), tuple(errors))
-    emit(report, args, stdout)
+    emit_drift_report(report, args, stdout)
     return report.exit_code
-
-
-def emit(report: Any, args: argparse.Namespace, stdout: TextIO) -> None:
-    """Render in --format to --output or stdout; annotations and summary on GitHub Actions."""
-    from harness.report.drift import emit_github, render, write_report
-
-    text = render(report, args.format)
-    if args.output is None:
-        stdout.write(text)
-    else:
-        write_report(args.output, text)
-    emit_github(report, stdout)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.cli.diff import add_output_options, emit
+from harness.cli.options import add_output_options, emit_drift_report
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     if not any(groups.values()):
         raise HarnessError(f"no cassettes found for {args.target!r}")
     report = DriftReport("history", tuple(history(fps) for fps in groups.values()))
-    emit(report, args, stdout)
+    emit_drift_report(report, args, stdout)
     if report.errors:
         return 2
     return 1 if args.fail_on_drift and report.exit_code == 1 else 0

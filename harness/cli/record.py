@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from harness.config import HarnessConfig
@@ -76,7 +75,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     """Record, print the progress on stderr and the report on stdout; return the exit code."""
     from harness.record import RecordMode, progress_for, record_feeds
     from harness.record.fetcher import Fetcher
-    from harness.textsafe import json_safe
+    from harness.report.common import json_document
 
     headers = parse_headers(args.header)
     feeds = args.feeds or [f.name for f in config.feeds]
@@ -89,8 +88,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
         progress=progress_for(stderr, len(feeds)),
     )
     if args.format == "json":
-        text = json.dumps(report_data(report), ensure_ascii=False, indent=2)
-        stdout.write(json_safe(text) + "\n")
+        stdout.write(json_document(report_data(report)))
     else:
         stdout.write("\n".join(report.lines) + "\n")
     return report.exit_code
@@ -111,14 +109,11 @@ def parse_headers(values: list[str]) -> dict[str, str]:
 def report_data(report: RecordReport) -> dict[str, Any]:
     """The record report as JSON-ready data."""
     from harness import __version__
-    from harness.model import Result
-    from harness.report.result import to_json_data
+    from harness.report.result_json import cassette_data
 
     feeds = []
     for record in report.feeds:
-        check = None
-        if record.check is not None:
-            check = to_json_data(Result((record.check,)))["cassettes"][0]
+        check = None if record.check is None else cassette_data(record.check)
         feeds.append(
             {
                 "feed": record.feed,

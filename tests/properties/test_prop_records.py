@@ -13,7 +13,8 @@ from referencing import Registry, Resource
 
 from harness.invariants import CheckContext, available_invariants, get_invariant
 from harness.model import Result, Violation
-from harness.report.result import Format, render, to_json_data
+from harness.report.result import Format, render
+from harness.report.result_json import to_json_data
 from harness.strategies import article_records, feed_items, recorded_variants, records, results
 
 

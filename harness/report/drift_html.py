@@ -1,4 +1,4 @@
-"""DriftReport -> one self-contained HTML page: findings and a timeline chart per feed.
+"""A `DriftReport` -> one self-contained HTML page: findings and a timeline chart per feed.
 
 No scripts, no external assets, no links: inline CSS and inline SVG only, and a Content Security
 Policy that forbids anything else. Every piece of text is HTML-escaped (after controls are made
@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable, Sequence
 
 from harness.drift import DriftReport, FeedHistory, Finding, Scope, TimelinePoint
-from harness.report.drift import title_line
+from harness.report.drift_markdown import title_line
 from harness.textsafe import shorten, terminal_safe
 
 __all__ = ["render_html"]

@@ -1,4 +1,4 @@
-"""Result -> JUnit XML for CI test views: a testsuite per cassette, a testcase per check.
+"""A check's `Result` -> JUnit XML for CI: a testsuite per cassette, a testcase per check.
 
 Built with ElementTree, which escapes attributes and text; `xml_safe` first turns the
 characters XML 1.0 forbids (and terminal controls, bidi overrides) into visible escapes.
@@ -10,7 +10,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
-from harness.report.result import MESSAGE_WIDTH, plural, violation_line
+from harness.report.common import plural
+from harness.report.result_common import MESSAGE_WIDTH, error_advice, violation_line
 from harness.textsafe import shorten, xml_safe
 
 __all__ = ["render_junit"]
@@ -59,7 +60,9 @@ def _load_case(c: CassetteResult) -> ET.Element:
     case = ET.Element("testcase", classname=_classname(c), name="load")
     kind = xml_safe(c.error_kind or "error")
     message = xml_safe(c.error or "")
-    ET.SubElement(case, "error", message=f"{kind}: {message}", type=kind).text = message
+    advice = error_advice(c.error_kind)
+    text = message if advice is None else f"{message}\n{advice}"
+    ET.SubElement(case, "error", message=f"{kind}: {message}", type=kind).text = text
     return case
 
 

@@ -1,4 +1,4 @@
-"""Result -> Markdown for a GitHub issue or pull request, with every piece of feed text made inert.
+"""A check's `Result` -> Markdown for a GitHub issue or pull request; feed text made inert.
 
 Anything taken from the Result (paths, names, ids, URLs, values, messages, errors, notes) is
 written only through `md_code` / `md_table_cell`: a code span no content can close, with
@@ -9,14 +9,15 @@ HTML, link, autolink, mention, comment or table break can come from a feed.
 from __future__ import annotations
 
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
-from harness.report.result import (
+from harness.report.common import plural
+from harness.report.result_common import (
     EXAMPLES_PER_CHECK,
     ID_WIDTH,
     MESSAGE_WIDTH,
     URL_WIDTH,
     VALUE_WIDTH,
+    error_advice,
     group_by_check,
-    plural,
     severity_counts,
     summarize,
 )
@@ -92,6 +93,9 @@ def _section(c: CassetteResult) -> list[str]:
     if c.error is not None:
         kind = f"{_code(c.error_kind)} error" if c.error_kind else "Error"
         blocks.append(f"**{kind}:** {_code(c.error)}")
+        advice = error_advice(c.error_kind)
+        if advice is not None:
+            blocks.append(f"**Hint:** {advice}")
     blocks += [f"Note: {_code(note)}" for note in c.notes]
     for check, members in group_by_check(c.violations):
         blocks += _group(check, members)

@@ -1,0 +1,97 @@
+"""``harness check [PATH ...]``: replay cassettes, check their items, report in a format."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from harness.cli.options import write_report
+from harness.config import HarnessConfig
+from harness.errors import HarnessError
+
+COMMAND = "check"
+FORMATS = ("text", "json", "markdown", "junit")
+"""`harness.report.result.Format`, spelled out so that building the parser imports no report."""
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Register ``harness check``."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        COMMAND, help="replay cassettes and check their items"
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="cassette files, stored items or folders (default: the configured cassettes)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE (atomically) instead of standard output",
+    )
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="check files in N worker processes (0: one per CPU); same report as -j 1",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="decode every cassette from its YAML (no cache of decoded cassettes for this run)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
+    """Check every file under the paths, write the report; the exit code is the result's."""
+    from harness.drift import BaselineStep
+    from harness.report.result import Format, render
+    from harness.runner import Runner
+
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise HarnessError(f"no such file or folder: {', '.join(missing)}")
+    if args.no_cache:
+        config = replace(config, cache_dir=None)
+    runner = Runner(config, steps=(BaselineStep,))  # drift against a baseline, when there is one
+    result = runner.check_paths(args.paths, jobs=args.jobs)
+    if not result.cassettes:
+        where = ", ".join(map(str, args.paths)) or str(config.cassettes)
+        raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}")
+    fmt = Format(args.format)
+    color = args.color == "always" or (
+        args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
+    )
+    text = render(result, fmt, color=color)
+    if args.output is None:
+        stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        write_report(args.output, text)
+    del stderr
+    return result.exit_code
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs, got {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more jobs, got {jobs}")
+    return jobs or os.cpu_count() or 1
+
+
+def _is_tty(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"

@@ -1,0 +1,60 @@
+"""What several commands share: the --config after the sub-command, --format/--output, the write."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from harness.errors import HarnessError
+from harness.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from harness.drift import DriftReport
+
+__all__ = [
+    "DRIFT_FORMATS",
+    "add_config_option",
+    "add_output_options",
+    "emit_drift_report",
+    "write_report",
+]
+
+DRIFT_FORMATS = ("text", "markdown", "json", "html")
+"""`harness.report.drift.FORMATS`, spelled out so that building the parser imports no drift code."""
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """Accept --config after the sub-command too (it wins over the one before it)."""
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", dest="sub_config", help=argparse.SUPPRESS
+    )
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """--format and --output of a drift report, shared by diff and history."""
+    parser.add_argument("--format", choices=DRIFT_FORMATS, default="text")
+    parser.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (atomically)"
+    )
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write a report atomically (temp file beside it, then rename); HarnessError if it fails."""
+    try:
+        write_atomic(Path(path), text if text.endswith("\n") else text + "\n")
+    except OSError as err:
+        raise HarnessError(f"{path}: cannot write report: {err.strerror or err}") from None
+
+
+def emit_drift_report(report: DriftReport, args: argparse.Namespace, stdout: TextIO) -> None:
+    """Render in --format to --output or stdout; annotations and summary on GitHub Actions."""
+    from harness.report.drift import render
+    from harness.report.github import emit_github
+
+    text = render(report, args.format)
+    if args.output is None:
+        stdout.write(text)
+    else:
+        write_report(args.output, text)
+    emit_github(report, stdout)

@@ -1,0 +1,74 @@
+"""A check's `Result` -> the JSON report (schemas/report.schema.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.model import CassetteResult, Result, Violation
+from harness.report.common import json_document
+from harness.report.result_common import ERROR_KINDS, summarize
+
+__all__ = ["render_json", "to_json_data"]
+
+
+def render_json(result: Result) -> str:
+    """The JSON report as text: feed text kept, what a terminal would act on escaped."""
+    return json_document(to_json_data(result))
+
+
+def to_json_data(result: Result) -> dict[str, Any]:
+    """Return the JSON report as plain data (schemas/report.schema.json); text is not escaped."""
+    from harness import __version__  # harness/__init__ is the one place the version is written
+
+    s = summarize(result)
+    summary = {
+        "cassettes": s.cassettes,
+        "passed": s.passed,
+        "failed": s.failed,
+        "broken": s.broken,
+        "items": s.items,
+        "errors": s.errors,
+        "warnings": s.warnings,
+        "exit_code": result.exit_code,
+    }
+    cassettes = [cassette_data(c) for c in result.cassettes]
+    return {
+        "tool": "feedharness",
+        "version": __version__,
+        "summary": summary,
+        "cassettes": cassettes,
+    }
+
+
+def cassette_data(c: CassetteResult) -> dict[str, Any]:
+    """One cassette's entry of the report: what was checked, its outcome, error and violations."""
+    error = None
+    if c.error is not None:
+        kind = c.error_kind if c.error_kind in ERROR_KINDS else "unknown"
+        error = {"kind": kind, "message": c.error}
+    return {
+        "path": c.path,
+        "feed": c.feed,
+        "url": c.url,
+        "parser": c.parser,
+        "schema": c.schema,
+        "dialect": c.dialect,
+        "items": c.items,
+        "checks": list(c.checks),
+        "outcome": c.outcome.value,
+        "error": error,
+        "notes": list(c.notes),
+        "violations": [_violation_data(v) for v in c.violations],
+    }
+
+
+def _violation_data(v: Violation) -> dict[str, Any]:
+    return {
+        "check": v.check,
+        "severity": v.severity.value,
+        "message": v.message,
+        "field": v.field,
+        "observed": v.observed,
+        "expected": v.expected,
+        "item": {"index": v.item_index, "id": v.item_id, "url": v.item_url},
+    }

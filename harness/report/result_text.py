@@ -1,0 +1,101 @@
+"""A check's `Result` -> the terminal summary: a header per cassette, grouped examples, totals.
+
+Feed text goes through `terminal_safe`; colour (ANSI) only ever wraps our own labels.
+"""
+
+from __future__ import annotations
+
+from harness.model import CassetteResult, Outcome, Result, Violation
+from harness.report.common import plural
+from harness.report.result_common import (
+    EXAMPLES_PER_CHECK,
+    error_advice,
+    group_by_check,
+    severity_counts,
+    summarize,
+    unclaimed_label,
+    violation_line,
+)
+from harness.textsafe import terminal_safe
+
+__all__ = ["render_text", "summary_line"]
+
+_MARKS = {Outcome.PASS: "PASS", Outcome.FAIL: "FAIL", Outcome.BROKEN: "BROKEN"}
+_COLORS = {Outcome.PASS: "32", Outcome.FAIL: "31", Outcome.BROKEN: "35"}
+_ERROR_COLOR, _WARNING_COLOR = "31", "33"
+
+
+def render_text(result: Result, *, color: bool = False) -> str:
+    """Every cassette (header, error, notes, three examples per check), then the summary line."""
+    lines: list[str] = []
+    for c in result.cassettes:
+        lines += _cassette_lines(c, color)
+    if lines:
+        lines.append("")
+    lines.append(summary_line(result, color=color))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(result: Result, *, color: bool = False) -> str:
+    """Return "7 cassettes: 5 passed, 1 failed, 1 broken · 212 items · 3 errors, 4 warnings"."""
+    s = summarize(result)
+    outcomes = ", ".join(
+        _paint(f"{n} {label}", _COLORS[outcome], color and n > 0)
+        for n, label, outcome in (
+            (s.passed, "passed", Outcome.PASS),
+            (s.failed, "failed", Outcome.FAIL),
+            (s.broken, "broken", Outcome.BROKEN),
+        )
+    )
+    counts = _counts_label(s.errors, s.warnings, color)
+    return f"{plural(s.cassettes, 'cassette')}: {outcomes} · {plural(s.items, 'item')} · {counts}"
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def _counts_label(errors: int, warnings: int, color: bool) -> str:
+    e = _paint(plural(errors, "error"), _ERROR_COLOR, color and errors > 0)
+    w = _paint(plural(warnings, "warning"), _WARNING_COLOR, color and warnings > 0)
+    return f"{e}, {w}"
+
+
+def _header(c: CassetteResult, color: bool) -> str:
+    outcome = c.outcome
+    mark = _paint(f"{_MARKS[outcome]:<6}", _COLORS[outcome], color)
+    feed = terminal_safe(c.feed) if c.feed is not None else terminal_safe(unclaimed_label(c))
+    parts = [terminal_safe(c.path), feed, f"parser {terminal_safe(c.parser or '-')}"]
+    if outcome is not Outcome.BROKEN:
+        parts += [plural(c.items, "item"), plural(len(c.checks), "check")]
+        parts.append(_counts_label(*severity_counts(c.violations), color))
+    return f"{mark} " + " · ".join(parts)
+
+
+def _group_lines(check: str, members: list[Violation], color: bool) -> list[str]:
+    errors, warnings = severity_counts(members)
+    counts = [_paint(plural(errors, "error"), _ERROR_COLOR, color)] if errors else []
+    if warnings:
+        counts.append(_paint(plural(warnings, "warning"), _WARNING_COLOR, color))
+    lines = [f"  {terminal_safe(check)}: {', '.join(counts)}"]
+    lines += [f"    {violation_line(v)}" for v in members[:EXAMPLES_PER_CHECK]]
+    if len(members) > EXAMPLES_PER_CHECK:
+        lines.append(f"    ... and {len(members) - EXAMPLES_PER_CHECK} more")
+    return lines
+
+
+def _error_lines(c: CassetteResult, color: bool) -> list[str]:
+    if c.error is None:
+        return []
+    kind = f"{terminal_safe(c.error_kind)} error" if c.error_kind else "error"
+    lines = [f"  {_paint(kind, _COLORS[Outcome.BROKEN], color)}: {terminal_safe(c.error)}"]
+    advice = error_advice(c.error_kind)
+    return lines if advice is None else [*lines, f"  hint: {advice}"]
+
+
+def _cassette_lines(c: CassetteResult, color: bool) -> list[str]:
+    lines = [_header(c, color), *_error_lines(c, color)]
+    lines += [f"  note: {terminal_safe(note)}" for note in c.notes]
+    for check, members in group_by_check(c.violations):
+        lines += _group_lines(check, members, color)
+    return lines
