@@ -244,8 +244,11 @@ def failure_kind(err: HarnessError) -> str:
 
 
 def internal_failure(err: Exception) -> Failure:
-    """A crash of ours or of a plugin, on one line (the traceback stays ours)."""
-    return Failure("internal", f"internal error: {one_line(f'{type(err).__name__}: {err}')}")
+    """A crash of ours or of a plugin, on one line (the traceback stays ours).
+
+    The kind says "internal"; the message says what was raised (reports name the kind).
+    """
+    return Failure("internal", one_line(f"{type(err).__name__}: {err}"))
 
 
 def one_line(text: object) -> str:

@@ -81,7 +81,8 @@ class Runner:
         try:
             return self.check_replay(replay)
         except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
-            return _broken(replay.shown, internal_failure(err))
+            known = None if replay.setup is None else _base_result(replay)
+            return _broken(replay.shown, internal_failure(err), known)
 
     def check_replay(self, replay: Replay) -> CassetteResult:
         """The result of a replayed recording: its failure, or every check of its output."""
@@ -207,7 +208,7 @@ def _crash(err: Exception) -> str:
 
 
 def _unparsed(replay: Replay) -> Failure:
-    return Failure("internal", f"{replay.shown}: internal error: the recording was not parsed")
+    return Failure("internal", f"{replay.shown}: the recording was not parsed")
 
 
 def _base_result(replay: Replay) -> CassetteResult:

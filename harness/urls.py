@@ -23,4 +23,5 @@ def normalize_url(url: str) -> str:
     except ValueError:
         return url
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    # strip() again: dropping an empty query ("?") or fragment can leave trailing whitespace
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, "")).strip()

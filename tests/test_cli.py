@@ -307,8 +307,8 @@ def test_a_crashing_parser_is_an_internal_error_in_text(crashing_project: Path) 
     assert code == 2
     lines = out.splitlines()
     assert lines[0].startswith("BROKEN cassettes/example.yaml")
-    assert lines[1].startswith("  internal error: ")
-    assert "TypeError: " in lines[1]
+    assert lines[1].startswith("  internal error: cassettes/example.yaml: TypeError: ")
+    assert "the input could not be read" not in lines[0]  # the parser is known: it is named
     assert lines[2].startswith(f"  hint: {ADVICE}")
     assert "report it with the message" in lines[2]
 

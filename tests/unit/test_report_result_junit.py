@@ -100,7 +100,7 @@ def test_junit_of_any_result_parses_with_consistent_counts(result: Result) -> No
     assert len(root.findall("testsuite")) == len(result.cassettes)
 
 
-INTERNAL = replace(BROKEN, error_kind="internal", error="internal error: TypeError: boom")
+INTERNAL = replace(BROKEN, error_kind="internal", error="TypeError: boom")
 
 
 def test_junit_internal_error_carries_what_to_do() -> None:
@@ -108,8 +108,8 @@ def test_junit_internal_error_carries_what_to_do() -> None:
     assert error is not None
     assert (error.get("type"), error.get("message")) == (
         "internal",
-        "internal: internal error: TypeError: boom",
+        "internal: TypeError: boom",
     )
     message, advice = (error.text or "").split("\n")
-    assert message == "internal error: TypeError: boom"
+    assert message == "TypeError: boom"
     assert advice.startswith("This is a bug in feedharness")

@@ -100,12 +100,12 @@ def test_text_never_carries_a_control_character(result: Result) -> None:
     assert text.splitlines()[-1].startswith(f"{len(result.cassettes)} cassette")
 
 
-INTERNAL = replace(BROKEN, error_kind="internal", error="internal error: TypeError: boom")
+INTERNAL = replace(BROKEN, error_kind="internal", error="TypeError: boom")
 
 
 def test_text_says_what_an_internal_error_is_and_what_to_do() -> None:
     lines = render_text(Result(cassettes=(INTERNAL,))).splitlines()
-    assert lines[1] == "  internal error: internal error: TypeError: boom"
+    assert lines[1] == "  internal error: TypeError: boom"
     assert lines[2] == (
         "  hint: This is a bug in feedharness or in a third-party parser or invariant, not a "
         "fault of the recording: please report it with the message above"
