@@ -33,6 +33,7 @@ from harness.audit.operators import Kind, Operator, operators
 from harness.audit.ops_benign import HANZI, WORDS
 from harness.dates import to_utc_rfc3339
 from harness.model import CassetteResult, Response, Result, Severity, Violation
+from harness.replay import FAILURE_KINDS
 
 __all__ = [
     "BOILERPLATE_BLOCKS",
@@ -485,7 +486,7 @@ def cassette_results(draw: st.DrawFn) -> CassetteResult:
         items=draw(st.integers(0, 1000)),
         checks=tuple(draw(st.lists(_CHECKS, max_size=4, unique=True))),
         violations=() if broken else tuple(draw(st.lists(violations(), max_size=5))),
-        error_kind=draw(st.sampled_from(["cassette", "parse", "transport", "config"]))
+        error_kind=draw(st.sampled_from(FAILURE_KINDS))
         if broken
         else None,
         error=draw(st.text(max_size=80)) if broken else None,
