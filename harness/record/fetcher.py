@@ -86,7 +86,6 @@ class Failure(StrEnum):
     REDIRECTS = "redirects"
     TOO_LARGE = "too-large"
     DECODING = "decoding"
-    NOT_A_FEED = "not-a-feed"
 
 
 class LiveTransportError(TransportError):
