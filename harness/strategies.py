@@ -486,9 +486,7 @@ def cassette_results(draw: st.DrawFn) -> CassetteResult:
         items=draw(st.integers(0, 1000)),
         checks=tuple(draw(st.lists(_CHECKS, max_size=4, unique=True))),
         violations=() if broken else tuple(draw(st.lists(violations(), max_size=5))),
-        error_kind=draw(st.sampled_from(FAILURE_KINDS))
-        if broken
-        else None,
+        error_kind=draw(st.sampled_from(FAILURE_KINDS)) if broken else None,
         error=draw(st.text(max_size=80)) if broken else None,
         notes=tuple(draw(st.lists(st.text(max_size=40), max_size=2))),
     )

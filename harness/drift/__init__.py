@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from harness.drift.compare import ALPHA, MIN_EFFECT, MIN_ITEMS, block_texts, compare
+from harness.drift.changes import ALPHA, MIN_EFFECT, MIN_ITEMS
+from harness.drift.compare import block_texts, compare
 from harness.drift.findings import (
     DriftReport,
     Example,
