@@ -1,4 +1,4 @@
-"""The largest modules and functions of a package, in lines: ``python tools/module_sizes.py harness``."""
+"""The largest modules and functions of a package, in lines (``tools/module_sizes.py harness``)."""
 
 from __future__ import annotations
 
