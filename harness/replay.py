@@ -28,7 +28,16 @@ from harness.parsers.itemdump import looks_like_itemdump
 from harness.schemas import default_schema_dir
 from harness.urls import normalize_url
 
-__all__ = ["FAILURE_KINDS", "Failure", "Replay", "Replayer", "failure_kind", "one_line"]
+__all__ = [
+    "FAILURE_KINDS",
+    "Failure",
+    "Replay",
+    "Replayer",
+    "crash_text",
+    "failure_kind",
+    "internal_failure",
+    "one_line",
+]
 
 # The kinds of failure a report names, and what each means (the reports explain them).
 FAILURE_KINDS = ("transport", "cassette", "parse", "config", "internal")
@@ -166,6 +175,8 @@ class Replayer:
         except HarnessError as err:
             failure = Failure(failure_kind(err), _renamed(err, path, shown))
             return Replay(shown, None, failure=failure)
+        except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
+            return Replay(shown, None, failure=internal_failure(err))
 
     def replay(self, path: Path, *, shown: str | None = None) -> Replay:
         """Read and parse ``path``: the whole replay path, one call."""
@@ -248,7 +259,12 @@ def internal_failure(err: Exception) -> Failure:
 
     The kind says "internal"; the message says what was raised (reports name the kind).
     """
-    return Failure("internal", one_line(f"{type(err).__name__}: {err}"))
+    return Failure("internal", crash_text(err))
+
+
+def crash_text(err: BaseException) -> str:
+    """'ValueError: Invalid IPv6 URL': what was raised, on one line."""
+    return one_line(f"{type(err).__name__}: {err}")
 
 
 def one_line(text: object) -> str:

@@ -22,7 +22,7 @@ from harness.model import (
     Severity,
     Violation,
 )
-from harness.replay import Failure, Replay, Replayer, internal_failure, one_line
+from harness.replay import Failure, Replay, Replayer, crash_text, internal_failure
 from harness.schemas import validate_item
 
 
@@ -155,7 +155,7 @@ class Runner:
             try:
                 found.extend(inv.iter_violations(output.items, context))
             except Exception as err:  # a crashing invariant is reported, the others still run
-                found.append(Violation(inv.id, f"invariant {inv.id!r} crashed: {_crash(err)}"))
+                found.append(Violation(inv.id, f"invariant {inv.id!r} crashed: {crash_text(err)}"))
         violations = (*result.violations, *_apply_severity(found, setup.severity))
         problem_checks = sorted({v.check for v in output.problems} - set(setup.checks))
         return replace(
@@ -200,11 +200,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _crash(err: Exception) -> str:
-    """'ValueError: Invalid IPv6 URL' on one line, for reports (the traceback stays ours)."""
-    return one_line(f"{type(err).__name__}: {err}")
 
 
 def _unparsed(replay: Replay) -> Failure:

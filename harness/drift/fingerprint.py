@@ -127,10 +127,6 @@ def fingerprint_output(base: Fingerprint, output: FeedOutput, body: bytes) -> Fi
     )
 
 
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split())
-
-
 def _freeze(draft: Draft) -> ItemPrint:
     """The item print of a finished draft."""
     return ItemPrint(

@@ -23,7 +23,7 @@ from harness.drift.fingerprint import Fingerprint, fingerprint_output
 from harness.drift.fingerprint_cache import FingerprintCache
 from harness.drift.kinds import KINDS
 from harness.model import CassetteResult, Severity, Violation
-from harness.replay import Replay, Replayer
+from harness.replay import Replay, Replayer, crash_text
 
 __all__ = [
     "BaselineStep",
@@ -68,7 +68,7 @@ class Fingerprinter:
         try:
             found = fingerprint_output(base, replay.output, replay.response.body)
         except Exception as err:  # a form no fingerprint foresaw: named, never a traceback
-            return replace(base, error=f"cannot fingerprint: {_crash(err)}")
+            return replace(base, error=f"cannot fingerprint: {crash_text(err)}")
         if key is not None and self.cache is not None:
             self.cache.put(key, found)
         return found
@@ -212,7 +212,3 @@ def violation_findings(old: CassetteResult, new: CassetteResult) -> tuple[Findin
 def _unprefixed(shown: str, message: str) -> str:
     """A failure's message without the leading file name (a fingerprint is already named)."""
     return message[len(shown) + 2 :] if message.startswith(f"{shown}: ") else message
-
-
-def _crash(err: Exception) -> str:
-    return " ".join(f"{type(err).__name__}: {err}".split())

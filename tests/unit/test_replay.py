@@ -150,3 +150,18 @@ def test_display_is_relative_to_the_project(replayer: Replayer, tmp_path: Path) 
     shutil.copy(RFI, copy)
     assert replayer.display(RFI) == "cassettes/feedx-rfi_2023-09.yaml"
     assert replayer.display(copy) == copy.resolve().as_posix()
+
+
+def test_a_crash_while_reading_is_an_internal_failure(
+    replayer: Replayer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_loader(path: Path) -> None:
+        raise RuntimeError("a bug\nof ours")
+
+    monkeypatch.setattr("harness.replay.load_cassette", broken_loader)
+    replay = replayer.replay(RFI)
+    assert replay.failure is not None
+    assert (replay.failure.kind, replay.failure.message) == (
+        "internal",
+        "RuntimeError: a bug of ours",
+    )
