@@ -125,7 +125,17 @@ def _lone_markup(group: list[Change]) -> bool:
     return len(group) == 1 and group[0].family in ("tag", "attr")
 
 
+_SAME_TEXT_FORMS = frozenset({"cdata", "escaped"})  # XML 1.0 2.4/2.7: both decode to one text
+
+
+def _reserialized(group: list[Change]) -> bool:
+    """Only the way a markup field is escaped changed, CDATA <-> entities: the same parsed text."""
+    return all(c.family == "esc" and c.signal.rpartition("=")[2] in _SAME_TEXT_FORMS for c in group)
+
+
 def _group_kind(group: list[Change]) -> str:
+    if _reserialized(group):
+        return "serialization"
     kinds = {c.kind for c in group}
     for families in (
         ("dialect",),
@@ -147,16 +157,23 @@ def _group_kind(group: list[Change]) -> str:
 
 
 def _level(kind: str, group: list[Change], scope: Scope) -> Level:
+    """The kind's default severity, raised to error when parsed text or fields are damaged."""
     if scope is Scope.ITEM:
         return Level.INFO
-    if KINDS[kind].corrupts:
+    info = KINDS[kind]
+    if info.corrupts:
         return Level.ERROR
+    if info.cause == "serialization-only":
+        return Level(info.level)
     damaging = {"leak", "text"}
     if any(c.family in damaging and c.direction in ("appeared", "rose") for c in group):
         return Level.ERROR
     if any(c.family == "fill" or c.signal == "metric:offset" for c in group):
         return Level.ERROR
-    return Level.WARNING
+    return Level(info.level)
+
+
+_PASSED_THROUGH = "summary/content (passed through as HTML)"
 
 
 def _field(kind: str, group: list[Change], new: Fingerprint) -> str:
@@ -172,7 +189,7 @@ def _field(kind: str, group: list[Change], new: Fingerprint) -> str:
             return "paragraphs (the block's text reaches the parsed text)"
         if body_parser:
             return "none yet: the body parser drops this block"
-        return "summary/content (passed through as HTML)"
+        return _PASSED_THROUGH
     return info.field
 
 
@@ -233,14 +250,18 @@ def _finding(
     if renamed is not None and kind == "boilerplate-new":
         kind = "boilerplate-changed"
     info = KINDS[kind]
+    field = _field(kind, group, new)
+    level = _level(kind, group, scope)
+    if scope is Scope.FEED and field == _PASSED_THROUGH:  # the block reaches the parsed summary
+        level = Level.ERROR
     return Finding(
         kind=kind,
         feed=new.feed,
         scope=scope,
-        level=_level(kind, group, scope),
+        level=level,
         title=info.title if scope is Scope.FEED else f"one item: {info.title}",
         explanation=info.explanation if scope is Scope.FEED else _ITEM_NOTE,
-        field=_field(kind, group, new),
+        field=field,
         signals=(
             *([renamed] if renamed else []),
             *(SignalChange(c.signal, c.before, c.after, c.direction) for c in group),

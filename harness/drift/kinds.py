@@ -15,6 +15,8 @@ class KindInfo:
     explanation: str
     field: str
     corrupts: bool = False  # always damages parsed data (error level)
+    cause: str = "format-drift"  # a cause class (harness.verdict.Cause)
+    level: str = "error"  # the default severity of a feed-scope finding of this kind
 
 
 KINDS: dict[str, KindInfo] = {
@@ -23,11 +25,15 @@ KINDS: dict[str, KindInfo] = {
         "The recording is empty, NUL-padded, cut, spliced with another HTTP response, an HTTP "
         "error or an empty channel: a fetching problem. It is left out of every comparison.",
         "none: the recording has no items",
+        cause="transport",
+        level="warning",
     ),
     "unreadable": KindInfo(
         "unreadable recording",
         "The recording could not be parsed at all; it is left out of every comparison.",
         "every field",
+        cause="not-a-feed",
+        level="warning",
     ),
     "dialect-switch": KindInfo(
         "the feed switched dialect",
@@ -59,6 +65,8 @@ KINDS: dict[str, KindInfo] = {
         "Tags and attributes are written differently (tag case, attribute vocabulary): the same "
         "content in other markup, which breaks case- or attribute-sensitive extraction.",
         "summary/content",
+        cause="serialization-only",
+        level="warning",
     ),
     "encoding": KindInfo(
         "the character encoding changed",
@@ -116,17 +124,21 @@ KINDS: dict[str, KindInfo] = {
         "A block repeated verbatim across items was replaced by a similar one (new wording, new "
         "domain): filters written for the old text miss the new one.",
         "paragraphs",
+        level="warning",
     ),
     "boilerplate-new": KindInfo(
         "a new boilerplate block appeared",
         "A block now repeats verbatim across items (a promo, share widget, footer or "
         "related-articles list): unless the parser knows it, its text reaches the items.",
         "paragraphs",
+        level="warning",
     ),
     "boilerplate-gone": KindInfo(
         "a boilerplate block disappeared",
         "A block that repeated across items is gone (or was renamed).",
         "none",
+        cause="content-change",
+        level="info",
     ),
     "links-relative": KindInfo(
         "links became relative",
@@ -143,53 +155,92 @@ KINDS: dict[str, KindInfo] = {
         "the envelope gained or lost a namespace",
         "New (or removed) XML namespaces and the elements that use them.",
         "none: the parser ignores unknown elements",
+        cause="content-change",
+        level="info",
     ),
     "envelope-elements": KindInfo(
         "item elements changed",
         "Items carry other envelope elements or attributes than before.",
         "enclosures, categories, author",
+        cause="content-change",
+        level="warning",
     ),
     "new-block": KindInfo(
         "new markup appeared in the bodies",
         "New elements, classes or data attributes appear in most items.",
         "paragraphs",
+        level="warning",
     ),
     "markup-removed": KindInfo(
         "markup disappeared from the bodies",
         "Elements, classes or data attributes that most items had are gone.",
         "paragraphs",
+        level="warning",
     ),
     "date-format": KindInfo(
         "the timestamp format changed",
         "Published dates are written in another shape.",
         "published",
     ),
-    "images": KindInfo("images per item changed", "Far more or fewer images per item.", "images"),
+    "images": KindInfo(
+        "images per item changed",
+        "Far more or fewer images per item.",
+        "images",
+        cause="content-change",
+        level="warning",
+    ),
     "script-mix": KindInfo(
         "the script mix changed",
         "The share of CJK characters in the text moved far outside its usual range.",
         "title, paragraphs",
+        cause="content-change",
+        level="warning",
     ),
     "field-fill": KindInfo(
         "a field is filled less often",
         "A field that items used to carry is now often empty.",
         "the field named",
+        cause="content-change",
+        level="warning",
     ),
-    "links": KindInfo("link form changed", "Links changed scheme or form.", "url, images"),
+    "links": KindInfo(
+        "link form changed", "Links changed scheme or form.", "url, images", level="warning"
+    ),
     "body-length": KindInfo(
         "bodies got much longer",
         "Bodies are far longer than usual: new blocks may be reaching the text.",
         "paragraphs",
+        cause="content-change",
+        level="warning",
     ),
     "boilerplate-share": KindInfo(
         "the boilerplate share changed",
         "The share of body text in repeated blocks moved far outside its usual range.",
         "paragraphs",
+        cause="content-change",
+        level="warning",
+    ),
+    "body-structure": KindInfo(
+        "the structure of the item bodies changed",
+        "The HTML inside items is laid out differently at one position (which element opens or "
+        "closes the body, what holds the paragraphs, a block repeated in every item): a scraper "
+        "reading that position now gets another element, or none.",
+        "summary/content, paragraphs",
+    ),
+    "serialization": KindInfo(
+        "the document is written differently, with the same parsed values",
+        "The bytes changed in a way every conforming XML/RSS/Atom reader undoes (CDATA or "
+        "entity escaping, quoting, namespace prefixes, character references, date zone names): "
+        "no parsed value changed. Only a scraper matching the raw text would notice.",
+        "none: every parsed value is the same",
+        cause="serialization-only",
+        level="info",
     ),
     "new-violations": KindInfo(
         "new check violations",
         "The new recording fails checks the old one passed.",
         "the checks named",
+        cause="item-problem",
     ),
 }
 _PRIORITY = {kind: n for n, kind in enumerate(KINDS)}
@@ -244,6 +295,8 @@ def kind_of(signal: str, family: str, direction: str) -> str:
         "urlhost": "links-rehosted",
         "imghost": "links-rehosted",
         "leak": "boilerplate-new",
+        "ser": "serialization",
+        "pos": "body-structure",
     }
     if family in simple:
         return simple[family]

@@ -38,7 +38,7 @@ DRIFT_KINDS = [
         "paragraphs-tags",
         "rfi-base",
         "paragraphs-markup",
-        Level.WARNING,
+        Level.ERROR,
         "paragraphs",
         "role:paragraphs=",
     ),
@@ -49,11 +49,11 @@ DRIFT_KINDS = [
         "links-relative",
         "rfi-base",
         "links-relative",
-        Level.WARNING,
+        Level.ERROR,
         "url, images",
         "src:root-relative",
     ),
-    ("links-rehosted", "rfi-base", "links-rehosted", Level.WARNING, "url, images", "imghost:"),
+    ("links-rehosted", "rfi-base", "links-rehosted", Level.ERROR, "url, images", "imghost:"),
     (
         "double-escaping",
         "rfi-base",
@@ -63,7 +63,7 @@ DRIFT_KINDS = [
         "esc:description=double-escaped",
     ),
     ("mojibake", "rfi-base", "mojibake", Level.ERROR, "title", "text:mojibake"),
-    ("ft-atom", "ft-base", "dialect-switch", Level.WARNING, "id", "dialect:atom1.0"),
+    ("ft-atom", "ft-base", "dialect-switch", Level.ERROR, "id", "dialect:atom1.0"),
     ("ft-missing-guid", "ft-base", "missing-guid", Level.ERROR, "id", "env:guid"),
 ]
 
