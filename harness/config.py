@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 from harness.errors import ConfigError
 from harness.model import Severity
 from harness.urls import normalize_url
+from harness.verdict import parse_severity
 
-_TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age", "limits", "cache-dir"}
+_TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age", "limits", "cache-dir", "fail-on"}
 CACHE_ENV = "FEEDHARNESS_CACHE"
 _CACHE_OFF = frozenset({"", "off", "0", "false", "no", "none"})
 # [limits] key -> the keyword argument of the parsers that accept it (built-ins all do).
@@ -102,6 +103,7 @@ class HarnessConfig:
     max_age: timedelta | None = None  # `harness check` warns about older cassettes
     limits: Mapping[str, int] = field(default_factory=dict)  # parser keyword -> value ([limits])
     cache_dir: Path | None = field(default_factory=lambda: default_cache_dir())  # None: off
+    fail_on: Severity = Severity.ERROR  # a run fails on findings at or above this (verdict)
 
     def cassette_path(self, feed: FeedConfig) -> Path:
         """Where `harness record` keeps this feed's current recording (always inside cassettes)."""
@@ -200,6 +202,7 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
 
         max_age = parse_duration(data["max-age"], f"{where}: max-age")
     limits = _parse_limits(data.get("limits", {}), f"{where}: limits")
+    fail_on = _severity(data.get("fail-on", "error"), f"{where}: fail-on")
     cache_dir = default_cache_dir(configured=_parse_cache_dir(data, base, where))
     names = [f.name for f in feeds]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -214,6 +217,7 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
         max_age=max_age,
         limits=limits,
         cache_dir=cache_dir,
+        fail_on=fail_on,
     )
 
 
@@ -356,11 +360,7 @@ def _severities(raw: Any, where: str) -> dict[str, Severity]:
 
 
 def _severity(value: Any, where: str) -> Severity:
-    try:
-        return Severity(value)
-    except ValueError:
-        allowed = ", ".join(repr(s.value) for s in Severity)
-        raise ConfigError(f"{where}: {value!r} is not a severity; allowed: {allowed}") from None
+    return parse_severity(value, where)
 
 
 def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:

@@ -14,6 +14,7 @@ from harness.invariants import BoundInvariant, CheckContext, get_invariant
 from harness.model import Severity
 from harness.parsers import boilerplate_markers, get_parser, problem_checks
 from harness.schemas import validator_for
+from harness.verdict import known_kinds
 
 GENERIC_INVARIANTS = (
     "items-present",
@@ -91,13 +92,14 @@ def build_setup(
 
 
 def _check_severities(feed: FeedConfig, where: str, checks: set[str]) -> None:
-    """ConfigError when the feed sets a severity for a check that its setup never reports."""
+    """ConfigError when the feed rates a check it never reports, or an unknown finding kind."""
     known = {"schema", *PARSER_PROBLEMS, *RECORDING_CHECKS, *checks}
-    unknown = sorted(set(feed.severity) - known)
+    unknown = sorted(set(feed.severity) - known - known_kinds())
     if unknown:
         raise ConfigError(
             f"{where}severity for unknown check(s) {', '.join(map(repr, unknown))}; "
-            f"known: {', '.join(sorted(known))}"
+            f"known: {', '.join(sorted(known))}; "
+            f"and the finding kinds: {', '.join(sorted(known_kinds()))}"
         )
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from harness.severity import Severity as Severity  # re-exported: the records speak it
+
+if TYPE_CHECKING:
+    from harness.findings import Finding
 
 Item = dict[str, Any]
 """One parsed item: JSON-compatible plain data (str, int, float, bool, None, list, dict)."""
@@ -28,13 +33,6 @@ def item_identity(item: Item) -> str | None:
 def item_key(item: Item, index: int) -> str:
     """The identity, else its position (``#3``): a key for any item of one recording."""
     return item_identity(item) or f"#{index}"
-
-
-class Severity(StrEnum):
-    """How a violation counts: errors fail a run, warnings are only reported."""
-
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +83,7 @@ class Outcome(StrEnum):
     """The status of one checked cassette or file."""
 
     PASS = "pass"  # noqa: S105  (an outcome, not a password)
-    FAIL = "fail"  # at least one error-level violation
+    FAIL = "fail"  # at least one violation or finding at or above the run's fail-on severity
     BROKEN = "broken"  # the input could not be checked at all
 
 
@@ -105,13 +103,18 @@ class CassetteResult:
     error_kind: str | None = None  # when BROKEN: a kind of harness.replay.FAILURE_KINDS
     error: str | None = None  # one line
     notes: tuple[str, ...] = ()  # e.g. "no configured feed claims this URL: checked with rss"
+    findings: tuple[Finding, ...] = ()  # drift against the feed's baseline
+    fail_on: Severity = Severity.ERROR  # the run's threshold (harness.verdict)
 
     @property
     def outcome(self) -> Outcome:
-        """BROKEN if unreadable, FAIL if any error-level violation, else PASS."""
+        """BROKEN if unreadable, FAIL if a violation or finding is at or above ``fail_on``."""
         if self.error is not None:
             return Outcome.BROKEN
-        if any(v.severity is Severity.ERROR for v in self.violations):
+        floor = self.fail_on.rank
+        if any(v.severity.rank >= floor for v in self.violations) or any(
+            f.level.rank >= floor for f in self.findings
+        ):
             return Outcome.FAIL
         return Outcome.PASS
 
@@ -124,7 +127,7 @@ class Result:
 
     @property
     def exit_code(self) -> int:
-        """0 all pass, 1 any error-level violation, 2 any input that could not be checked."""
+        """0 all pass, 1 any cassette failing its fail-on severity, 2 any input not checked."""
         outcomes = {c.outcome for c in self.cassettes}
         if Outcome.BROKEN in outcomes:
             return 2

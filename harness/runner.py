@@ -13,6 +13,7 @@ from harness.cassettes.age import stale_warning
 from harness.cassettes.paths import discover
 from harness.config import HarnessConfig
 from harness.feedsetup import FeedSetup
+from harness.findings import Finding
 from harness.model import (
     CassetteResult,
     FeedOutput,
@@ -24,13 +25,15 @@ from harness.model import (
 )
 from harness.replay import Failure, Replay, Replayer, crash_text, internal_failure
 from harness.schemas import validate_item
+from harness.verdict import rated
 
 
 class Step(Protocol):
     """An extra check of each parsed recording, handed to the runner (drift against a baseline).
 
     ``applies`` says whether the step checks this recording at all (then ``check`` is listed
-    among the recording's checks); ``violations`` yields what it found.
+    among the recording's checks); ``findings`` yields what it found, rated afterwards by the
+    feed's ``[feeds.severity]`` (by kind) like every other command's findings.
     """
 
     check: str
@@ -39,7 +42,7 @@ class Step(Protocol):
         """Whether this recording gets the step (e.g. its feed has a baseline)."""
         ...
 
-    def violations(self, replay: Replay) -> Iterable[Violation]:
+    def findings(self, replay: Replay) -> Iterable[Finding]:
         """What the step finds in a parsed recording."""
         ...
 
@@ -86,6 +89,9 @@ class Runner:
 
     def check_replay(self, replay: Replay) -> CassetteResult:
         """The result of a replayed recording: its failure, or every check of its output."""
+        return replace(self._checked(replay), fail_on=self.config.fail_on)
+
+    def _checked(self, replay: Replay) -> CassetteResult:
         if replay.setup is None:
             assert replay.failure is not None
             return _broken(replay.shown, replay.failure)
@@ -147,10 +153,11 @@ class Runner:
         for index, item in enumerate(output.items):
             found.extend(validate_item(self.schema_dir, setup.schema, item, index))
         step_checks: list[str] = []
+        findings: list[Finding] = []
         for step in self.steps:
             if step.applies(replay):
                 step_checks.append(step.check)
-                found.extend(step.violations(replay))
+                findings.extend(step.findings(replay))
         for inv in setup.invariants:
             try:
                 found.extend(inv.iter_violations(output.items, context))
@@ -164,6 +171,7 @@ class Runner:
             items=len(output.items),
             checks=(*result.checks, *setup.checks, *step_checks, *problem_checks),
             violations=violations,
+            findings=rated(findings, setup.severity),
         )
 
 

@@ -76,12 +76,37 @@ def _json_escape(match: re.Match[str]) -> str:
 
 
 def shorten(s: str, width: int) -> str:
-    """Return s cut to at most width characters, ending with an ellipsis when cut."""
+    """Return s cut to at most width characters, ending with an ellipsis when cut.
+
+    The cut falls between words: at the last space of the second half of the room, else at the
+    last place where a word ends (punctuation, a URL's ``/``, or between two CJK characters,
+    which a line may break between: UAX #14 class ID). Only a single word longer than half the
+    room is cut inside, as there is no better place.
+    """
     if width < 1:
         raise ValueError(f"shorten() needs a width of at least 1; got {width}")
     if len(s) <= width:
         return s
-    return s[: width - 1] + ELLIPSIS
+    room = width - 1
+    floor = room // 2
+    space = max(s.rfind(" ", floor, room + 1), s.rfind("\n", floor, room + 1))
+    if space > floor:
+        return s[:space].rstrip() + ELLIPSIS
+    for end in range(room, floor, -1):
+        if _word_break(s[end - 1], s[end]):
+            return s[:end].rstrip() + ELLIPSIS
+    return s[:room] + ELLIPSIS
+
+
+def _word_break(before: str, after: str) -> bool:
+    """Whether a word may end between two characters (not inside a run of letters/digits)."""
+    if not (before.isalnum() and after.isalnum()):
+        return True
+    return _is_ideograph(before) or _is_ideograph(after)
+
+
+def _is_ideograph(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
 
 
 def md_code(s: str) -> str:

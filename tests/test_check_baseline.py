@@ -40,15 +40,18 @@ def test_blessed_form_passes_and_older_markup_is_drift(project: Path) -> None:
     assert code == 0
     for result in json.loads(out)["cassettes"]:
         assert "drift" in result["checks"]
-        assert [v for v in result["violations"] if v["check"] == "drift"] == []
+        assert result["findings"] == []
     old = project / "old"
     old.mkdir()
     shutil.copy(ROOT / "cassettes" / "feedx-rfi_2020-10.yaml", old / "rfi.yaml")
     code, out, _ = cli("check", str(old), "--format", "json")
     (result,) = json.loads(out)["cassettes"]
-    drift = [v for v in result["violations"] if v["check"] == "drift"]
-    assert drift, result["violations"]
-    assert all("since baseline" in v["message"] for v in drift)
+    drift = result["findings"]
+    assert drift, result
+    assert all(f["first_seen"] == "rfi.yaml" and f["last_good"] for f in drift)
+    assert all(f["cause"] and f["level"] in ("error", "warning", "info") for f in drift)
+    failing = any(f["level"] == "error" for f in drift)
+    assert code == (1 if failing else 0)
 
 
 def test_no_baseline_means_no_drift_check(project: Path) -> None:

@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 from typing import Any, TextIO
 
+from harness.cli.options import add_fail_on_option
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 
@@ -52,6 +53,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="checks only: leave drift detection (harness.drift) out",
     )
     parser.add_argument("--list-operators", action="store_true", help="list the operators and exit")
+    add_fail_on_option(parser)
     return parser
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.cli.options import write_report
+from harness.cli.options import add_fail_on_option, write_report
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 
@@ -51,6 +51,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="decode every cassette from its YAML (no cache of decoded cassettes for this run)",
     )
+    add_fail_on_option(parser)
     return parser
 
 

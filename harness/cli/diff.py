@@ -1,4 +1,4 @@
-"""``harness diff OLD NEW``: did NEW drift from OLD? Exit 1 on drift or new violations, 2 errors."""
+"""``harness diff OLD NEW``: did NEW drift from OLD? Exit 1 on a failing finding, 2 on errors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.cli.options import add_output_options, emit_drift_report
+from harness.cli.options import add_fail_on_option, add_output_options, emit_drift_report
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 
@@ -23,34 +23,31 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("old", type=Path, metavar="OLD", help="the older cassette")
     parser.add_argument("new", type=Path, metavar="NEW", help="the newer cassette")
     add_output_options(parser)
+    add_fail_on_option(parser)
     return parser
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Fingerprint both, compare, report; also compare their violations."""
-    from harness.drift import BaselineStep, DriftReport, Fingerprinter, violation_findings
-    from harness.drift import diff as diff_prints
+    from harness.drift import BaselineStep, DriftReport, Fingerprinter, pair_history
     from harness.runner import Runner
 
     for path in (args.old, args.new):
         if not path.is_file():
             raise HarnessError(f"{path}: no such cassette file")
     runner = Runner(config, steps=(BaselineStep,))
-    replays = [runner.replayer.replay(p) for p in (args.old, args.new)]  # each parsed once
+    old, new = (runner.replayer.replay(p) for p in (args.old, args.new))  # each parsed once
     prints = Fingerprinter(runner.replayer)
-    old, new = (prints.replay(r) for r in replays)
-    errors = [f"{fp.path}: {fp.error}" for fp in (old, new) if fp.error]
-    if old.ok and new.ok and old.url and new.url and old.feed != new.feed:
+    before, after = prints.replay(old), prints.replay(new)
+    errors = [f"{fp.path}: {fp.error}" for fp in (before, after) if fp.error]
+    if before.ok and after.ok and before.url and after.url and before.feed != after.feed:
         errors.append(
-            f"{old.path} and {new.path} are not the same feed "
-            f"({old.feed or old.url} vs {new.feed or new.url}); diff compares one feed"
+            f"{before.path} and {after.path} are not the same feed "
+            f"({before.feed or before.url} vs {after.feed or after.url}); diff compares one feed"
         )
-    history = diff_prints(old, new)
-    if old.ok and new.ok and not errors:
-        extra = violation_findings(*(runner.check_replay(r) for r in replays))
-        history = history.__class__(
-            history.feed, history.recordings, history.findings + extra, history.timeline
-        )
-    report = DriftReport("diff", (history,), tuple(errors))
+    results = None if errors else (runner.check_replay(old), runner.check_replay(new))
+    setup = new.setup or old.setup
+    history = pair_history(before, after, results, setup.severity if setup else None)
+    report = DriftReport("diff", (history,), tuple(errors), fail_on=config.fail_on)
     emit_drift_report(report, args, stdout)
     return report.exit_code

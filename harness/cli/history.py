@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from harness.cli.options import add_output_options, emit_drift_report
+from harness.cli.options import add_fail_on_option, add_output_options, emit_drift_report
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+
+if TYPE_CHECKING:
+    from harness.drift import FeedHistory
 
 COMMAND = "history"
 
@@ -27,9 +30,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--fail-on-drift",
         action="store_true",
-        help="exit 1 when any drift is found (default: 0, the history is informative)",
+        help="exit 1 when a finding is at or above fail-on (default: 0, a history informs)",
     )
     add_output_options(parser)
+    add_fail_on_option(parser)
     return parser
 
 
@@ -55,8 +59,19 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
         raise HarnessError(f"{args.target!r} is neither a configured feed ({known}) nor a folder")
     if not any(groups.values()):
         raise HarnessError(f"no cassettes found for {args.target!r}")
-    report = DriftReport("history", tuple(history(fps) for fps in groups.values()))
+    feeds = tuple(_rated(history(fps), config) for fps in groups.values())
+    report = DriftReport("history", feeds, fail_on=config.fail_on)
     emit_drift_report(report, args, stdout)
     if report.errors:
         return 2
-    return 1 if args.fail_on_drift and report.exit_code == 1 else 0
+    # a history is informative: it fails only when asked to (--fail-on-drift, or --fail-on)
+    asked = args.fail_on_drift or args.fail_on is not None
+    return report.exit_code if asked else 0
+
+
+def _rated(found: FeedHistory, config: HarnessConfig) -> FeedHistory:
+    """The feed's ``[feeds.severity]`` applied, as in every command."""
+    from harness.drift import rated_history
+
+    feed = next((f for f in config.feeds if f.name == found.feed), None)
+    return found if feed is None else rated_history(found, feed.severity)

@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import NoReturn, TextIO
@@ -21,6 +22,7 @@ from harness import __version__
 from harness.cli.options import add_config_option
 from harness.config import load_config
 from harness.errors import HarnessError
+from harness.severity import Severity
 
 EXIT_USAGE = 2
 
@@ -75,6 +77,8 @@ def run(
     try:
         args = build_parser().parse_args(argv)
         config = load_config(args.sub_config or args.config)
+        if getattr(args, "fail_on", None) is not None:  # the command line wins over the file
+            config = replace(config, fail_on=Severity(args.fail_on))
         for module in _command_modules():
             if args.command == module.COMMAND:
                 return int(module.run(args, config, stdout=stdout, stderr=stderr))

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRIFT_FORMATS",
+    "SEVERITIES",
     "add_config_option",
+    "add_fail_on_option",
     "add_output_options",
     "emit_drift_report",
     "write_report",
@@ -28,6 +30,21 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
     """Accept --config after the sub-command too (it wins over the one before it)."""
     parser.add_argument(
         "--config", type=Path, metavar="FILE", dest="sub_config", help=argparse.SUPPRESS
+    )
+
+
+SEVERITIES = ("error", "warning", "info")
+"""`harness.severity.Severity`, spelled out so that building the parser imports nothing more."""
+
+
+def add_fail_on_option(parser: argparse.ArgumentParser) -> None:
+    """--fail-on: the severity at which findings fail the run (the configuration's fail-on)."""
+    parser.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default=None,
+        help="exit 1 when a finding or violation is at or above this severity "
+        "(default: the configuration's fail-on, else error)",
     )
 
 

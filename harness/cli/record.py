@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
+from harness.cli.options import add_fail_on_option
 from harness.config import HarnessConfig
 from harness.errors import ConfigError
 
@@ -68,6 +69,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         metavar="'NAME: VALUE'",
         help="send this header with every request (repeatable); its value is scrubbed",
     )
+    add_fail_on_option(parser)
     return parser
 
 
@@ -109,6 +111,7 @@ def parse_headers(values: list[str]) -> dict[str, str]:
 def report_data(report: RecordReport) -> dict[str, Any]:
     """The record report as JSON-ready data."""
     from harness import __version__
+    from harness.report.finding import finding_data
     from harness.report.result_json import cassette_data
 
     feeds = []
@@ -127,6 +130,7 @@ def report_data(report: RecordReport) -> dict[str, Any]:
                 "requests": record.requests,
                 "seconds": round(record.seconds, 3),
                 "comparison": _comparison_data(record.comparison),
+                "findings": [finding_data(f) for f in record.findings],
                 "check": check,
             }
         )

@@ -1,7 +1,7 @@
 """Drift detection: compare fingerprints of recordings; changes of form become findings.
 
 - :mod:`harness.drift.findings`: what is reported (findings, examples, a feed's history);
-- :mod:`harness.drift.kinds`: the kinds of finding and which signal stands for which;
+- :mod:`harness.kinds`: the kinds of finding, their cause and severity, which signal is which;
 - :mod:`harness.drift.compare`: one recording against a baseline profile (the statistics);
 - :mod:`harness.drift.history`: two recordings (``diff``) or a feed's whole history;
 - :mod:`harness.drift.recordings`: recordings on disk, and drift against a blessed baseline.
@@ -22,15 +22,17 @@ from harness.drift.findings import (
     TimelinePoint,
 )
 from harness.drift.history import current_form, diff, history, timeline
-from harness.drift.kinds import KINDS
 from harness.drift.recordings import (
     BaselineStep,
     Fingerprinter,
     feed_recordings,
     folder_recordings,
     ordered,
+    pair_history,
+    rated_history,
     violation_findings,
 )
+from harness.kinds import KINDS
 
 __all__ = [
     "ALPHA",
@@ -55,6 +57,8 @@ __all__ = [
     "folder_recordings",
     "history",
     "ordered",
+    "pair_history",
+    "rated_history",
     "timeline",
     "violation_findings",
 ]

@@ -35,9 +35,9 @@ from harness.drift.changes import (
     num,
     presence,
 )
-from harness.drift.findings import Example, Finding, Level, Scope, SignalChange
+from harness.drift.findings import Cause, Example, Finding, Level, Scope, SignalChange
 from harness.drift.fingerprint import Fingerprint
-from harness.drift.kinds import KINDS, priority
+from harness.kinds import KINDS, priority
 
 __all__ = [
     "EXAMPLES",
@@ -270,6 +270,7 @@ def _finding(
         first_seen=new.name,
         last_good=last_good,
         seen_in=(new.name,),
+        cause=Cause(info.cause) if scope is Scope.FEED else Cause.ITEM_PROBLEM,
     )
 
 
@@ -295,6 +296,7 @@ def failure_finding(fp: Fingerprint, last_good: str | None) -> Finding:
         last_good=last_good,
         seen_in=(fp.name,),
         detail=fp.transport or fp.error,
+        cause=Cause(info.cause),
     )
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
+
+from harness.findings import Cause, Example, Finding, Level, Scope, SignalChange
+from harness.model import Severity
+from harness.verdict import exit_code
 
 __all__ = [
+    "Cause",
     "DriftReport",
     "Example",
     "FeedHistory",
@@ -16,71 +20,6 @@ __all__ = [
     "SignalChange",
     "TimelinePoint",
 ]
-
-
-class Level(StrEnum):
-    """How much a finding matters: data corrupted or lost, form changed, or one odd item."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-class Scope(StrEnum):
-    """What a finding is about: the feed's form, one item, or one recording's transport."""
-
-    FEED = "feed"
-    ITEM = "item"
-    RECORDING = "recording"
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    """One item showing a finding; ``excerpt`` is raw feed text (renderers escape it)."""
-
-    item: str
-    title: str
-    excerpt: str
-
-
-@dataclass(frozen=True, slots=True)
-class SignalChange:
-    """One signal before → after; ``signal`` may hold feed text (tag, class, host names)."""
-
-    signal: str
-    before: str
-    after: str
-    change: str = ""  # appeared, vanished, rose, fell
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One cause of drift (or an item problem, or a transport failure) in one feed."""
-
-    kind: str
-    feed: str | None
-    scope: Scope
-    level: Level
-    title: str  # our own words, no feed text
-    explanation: str  # our own words, no feed text
-    field: str  # the parser field most likely affected (our words and field names)
-    signals: tuple[SignalChange, ...] = ()
-    examples: tuple[Example, ...] = ()
-    first_seen: str | None = None  # recording where it first appears
-    last_good: str | None = None  # the recording before it
-    seen_in: tuple[str, ...] = ()  # recordings where it was observed
-    detail: str | None = None  # transport reason or another raw one-liner (feed-derived)
-
-    @property
-    def is_drift(self) -> bool:
-        """True for feed-scope findings: the form of the feed changed."""
-        return self.scope is Scope.FEED
-
-    @property
-    def signal_names(self) -> frozenset[str]:
-        """The signals this finding is made of (for deduplication)."""
-        ups = ("appeared", "rose")
-        return frozenset(f"{s.signal} {'+' if s.change in ups else '-'}" for s in self.signals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +59,19 @@ class DriftReport:
     mode: str  # "diff", "history", "baseline"
     feeds: tuple[FeedHistory, ...]
     errors: tuple[str, ...] = ()
+    fail_on: Severity = Severity.ERROR  # the run's threshold (harness.verdict)
 
     @property
     def exit_code(self) -> int:
-        """2 on errors or transport failures in the compared recording, 1 on drift, else 0."""
+        """2 on errors (or a transport failure in a diff), 1 when a finding is at or above
+        ``fail_on``, else 0: :func:`harness.verdict.exit_code`."""
         if self.errors:
             return 2
-        if any(f.is_drift for h in self.feeds for f in h.findings):
-            return 1
         if self.mode == "diff" and any(
             f.scope is Scope.RECORDING for h in self.feeds for f in h.findings
         ):
             return 2
-        return 0
+        return exit_code((f.level for h in self.feeds for f in h.findings), self.fail_on)
 
     @property
     def lines(self) -> list[str]:

@@ -17,7 +17,7 @@ from harness.drift.compare import (
 )
 from harness.drift.findings import Example, FeedHistory, Finding, Level, Scope, TimelinePoint
 from harness.drift.fingerprint import Fingerprint
-from harness.drift.kinds import KINDS
+from harness.kinds import KINDS
 
 __all__ = ["current_form", "diff", "history", "timeline"]
 

@@ -9,7 +9,7 @@ fingerprint cache, so a recording is fingerprinted once per version of it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,12 +18,22 @@ from harness.cassettes.paths import discover, is_cassette_path
 from harness.config import HarnessConfig
 from harness.drift.baseline import baseline_path, load_baseline
 from harness.drift.compare import EXAMPLES, compare
-from harness.drift.findings import Example, Finding, Level, Scope, SignalChange
+from harness.drift.findings import (
+    Cause,
+    Example,
+    FeedHistory,
+    Finding,
+    Level,
+    Scope,
+    SignalChange,
+)
 from harness.drift.fingerprint import Fingerprint, fingerprint_output
 from harness.drift.fingerprint_cache import FingerprintCache
-from harness.drift.kinds import KINDS
-from harness.model import CassetteResult, Severity, Violation
+from harness.drift.history import diff
+from harness.kinds import KINDS
+from harness.model import CassetteResult, Severity
 from harness.replay import Replay, Replayer, crash_text
+from harness.verdict import rated
 
 __all__ = [
     "BaselineStep",
@@ -31,6 +41,8 @@ __all__ = [
     "feed_recordings",
     "folder_recordings",
     "ordered",
+    "pair_history",
+    "rated_history",
     "violation_findings",
 ]
 
@@ -133,9 +145,9 @@ def folder_recordings(prints: Fingerprinter, folder: Path) -> dict[str | None, l
 class BaselineStep:
     """The runner step of ``harness check``: drift against ``<cassettes>/<feed>.baseline.json``.
 
-    The runner hands it the parsed recording, so nothing is parsed twice. Feed drift that
-    damages parsed data is an error, other feed drift a warning; item problems and transport
-    are left to the other checks.
+    The runner hands it the parsed recording, so nothing is parsed twice. Its findings are
+    ``diff``'s (the same comparison, the same kinds and severities); item problems and
+    transport are left to the other checks.
     """
 
     check = "drift"
@@ -148,28 +160,16 @@ class BaselineStep:
         """A recording of a configured feed that has a baseline file."""
         return bool(replay.feed) and replay.response is not None and self._where(replay).is_file()
 
-    def violations(self, replay: Replay) -> Iterator[Violation]:
-        """Each drift finding against the baseline, as a violation of check ``drift``."""
+    def findings(self, replay: Replay) -> Iterator[Finding]:
+        """Each drift finding against the baseline (the baseline first, this recording now)."""
         base = load_baseline(self._where(replay))
         for f in compare(base, self.prints.replay(replay)):
             if f.is_drift:
-                yield _as_violation(f, base.last_source)
+                yield f
 
     def _where(self, replay: Replay) -> Path:
         assert replay.feed is not None
         return baseline_path(self.cassettes, replay.feed)
-
-
-def _as_violation(f: Finding, since: str | None) -> Violation:
-    first = f.signals[0] if f.signals else None
-    return Violation(
-        check="drift",
-        message=f"{f.title} (since baseline {since}): {f.explanation}",
-        field=f.field,
-        observed=None if first is None else f"{first.signal}: {first.after}",
-        expected=None if first is None else first.before,
-        severity=Severity.ERROR if f.level is Level.ERROR else Severity.WARNING,
-    )
 
 
 def violation_findings(old: CassetteResult, new: CassetteResult) -> tuple[Finding, ...]:
@@ -205,8 +205,29 @@ def violation_findings(old: CassetteResult, new: CassetteResult) -> tuple[Findin
             first_seen=Path(new.path).name,
             last_good=Path(old.path).name,
             seen_in=(Path(new.path).name,),
+            cause=Cause.ITEM_PROBLEM,
         ),
     )
+
+
+def pair_history(
+    before: Fingerprint,
+    after: Fingerprint,
+    results: tuple[CassetteResult, CassetteResult] | None = None,
+    severity: Mapping[str, Severity] | None = None,
+) -> FeedHistory:
+    """The verdict of AFTER against BEFORE, as ``diff`` and ``record`` give it: drift of form,
+    new error-level violations (when ``results`` holds both recordings' checks), rated by the
+    feed's ``[feeds.severity]``."""
+    found = diff(before, after)
+    if results is not None and before.ok and after.ok:
+        found = replace(found, findings=found.findings + violation_findings(*results))
+    return rated_history(found, severity or {})
+
+
+def rated_history(found: FeedHistory, severity: Mapping[str, Severity]) -> FeedHistory:
+    """A feed's findings with its ``[feeds.severity]`` applied by kind."""
+    return replace(found, findings=rated(found.findings, severity)) if severity else found
 
 
 def _unprefixed(shown: str, message: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from harness.errors import ConfigError
+from harness.findings import Finding
 from harness.model import CassetteResult
 from harness.record.comparison import Comparison
 from harness.textsafe import terminal_safe
@@ -41,8 +42,8 @@ class Verdict(StrEnum):
 
     CREATED = "created"  # there was none: the clean recording is the cassette now
     REPLACED = "replaced"  # complete and clean: swapped in
-    ACCEPTED = "accepted"  # swapped in despite violations or drift (accept=True)
-    KEPT = "kept"  # violations or drift: old kept, new left beside it
+    ACCEPTED = "accepted"  # swapped in despite a failing verdict (accept=True)
+    KEPT = "kept"  # a failing verdict (violations, drift): old kept, new left beside it
     FAILED = "failed"  # transport failure, nothing complete recorded: old kept
     SKIPPED = "skipped"  # mode once and the cassette exists
     CHECKED = "checked"  # mode none: checked only
@@ -68,6 +69,7 @@ class FeedRecord:
     seconds: float = 0.0
     comparison: Comparison | None = None
     check: CassetteResult | None = None
+    findings: tuple[Finding, ...] = ()  # the verdict's: against the baseline or committed one
 
     @property
     def ok(self) -> bool:

@@ -49,10 +49,21 @@ def _record_lines(r: FeedRecord) -> Iterator[str]:
     else:
         yield f"{r.feed}: {r.verdict.value} {r.cassette}"
     yield from (f"  {reason}" for reason in r.reasons)
-    if r.comparison is not None:  # its drift lines are among the reasons already
+    failing = set(r.reasons)
+    for f in r.findings:  # what did not fail the verdict is still worth a line
+        line = f"drift ({f.level.value}): {f.kind}: {f.title}"
+        if not any(reason.startswith(line) for reason in failing):
+            yield f"  {line}"
+    if r.comparison is not None:  # content only: the verdict is the findings' (harness diff)
         yield from (f"  {line}" for line in r.comparison.lines if not line.startswith("drift: "))
-    if r.verdict is Verdict.KEPT:
-        yield (
-            f"  review it (diff {r.cassette} {r.scratch}); to take it, move it over the old one "
-            f"or re-record with 'harness record {r.feed} --accept'"
-        )
+    if r.verdict is Verdict.KEPT and r.scratch:
+        yield f"  review it: harness diff {r.cassette} {r.scratch}"
+        yield f"  take it: harness record {r.feed} --accept" + _bless_hint(r)
+    elif r.verdict is Verdict.ACCEPTED and _bless_hint(r):
+        yield f"  its baseline still holds the old form: run harness bless {r.feed}"
+
+
+def _bless_hint(r: FeedRecord) -> str:
+    """When a baseline judged the recording, it must learn the new form after accepting."""
+    baseline = r.check is not None and "drift" in r.check.checks
+    return f", then harness bless {r.feed}" if baseline else ""

@@ -30,9 +30,10 @@ from harness.cassettes.scrub import Scrubber
 from harness.cassettes.write import write_cassette
 from harness.config import FeedConfig, HarnessConfig
 from harness.dates import to_utc_rfc3339
-from harness.drift import BaselineStep
+from harness.drift import BaselineStep, Fingerprinter, pair_history
 from harness.errors import CassetteError, ConfigError, FetchError
 from harness.fileio import os_reason, read_bounded, replace_durably
+from harness.findings import Finding
 from harness.model import CassetteResult, Response, Severity
 from harness.record.comparison import Recording, compare
 from harness.record.fetcher import (
@@ -47,6 +48,9 @@ from harness.record.progress import Progress, SilentProgress
 from harness.record.report import RecordReport
 from harness.replay import Replay
 from harness.runner import Runner
+from harness.verdict import fails
+
+DRIFT_CHECK = BaselineStep.check  # listed among a result's checks when a baseline applied
 
 __all__ = ["clear_scratch", "record_feeds"]
 
@@ -170,6 +174,7 @@ class _Recorder:
         self.scrubber = Scrubber.from_settings(config.record, extra_headers=fetcher.headers)
         # Recorded URIs are scrubbed: the replay path claims them for their feeds as they are.
         self.runner = Runner(config, steps=(BaselineStep,))
+        self.prints = Fingerprinter(self.runner.replayer)
         self.check_lock = threading.Lock()  # the runner's caches are not shared across threads
         self.stop = threading.Event()
 
@@ -195,7 +200,7 @@ class _Recorder:
             return replace(base, verdict=Verdict.MISSING, reasons=(reason,))
         with self.check_lock:
             result = self.runner.check_file(committed)
-        reasons = tuple(_check_reasons(result))
+        reasons = tuple(_check_reasons(result, self.config.fail_on))
         return replace(
             base, verdict=Verdict.CHECKED, reasons=reasons, items=result.items, check=result
         )
@@ -259,15 +264,22 @@ class _Recorder:
             new = self.runner.replayer.replay(scratch)  # each recording parsed once
             result = self.runner.check_replay(new)
             comparison = None
+            findings = result.findings  # against the feed's baseline, when it has one
             if old_bytes is not None:
                 old = self.runner.replayer.replay(committed)
-                comparison = compare(
-                    _recording(old, self.runner.check_replay(old)), _recording(new, result)
-                )
-        reasons = list(_check_reasons(result))
-        if comparison is not None:
-            reasons += [f"drift: {line}" for line in comparison.drift]
-        record = replace(base, reasons=tuple(reasons), comparison=comparison, check=result)
+                old_result = self.runner.check_replay(old)
+                comparison = compare(_recording(old, old_result), _recording(new, result))
+                if DRIFT_CHECK not in result.checks:  # no baseline: against the committed one
+                    findings = self._pair_findings(feed, old, new, (old_result, result))
+        failing = [f for f in findings if fails(f.level, self.config.fail_on)]
+        reasons = [*_check_reasons(result, self.config.fail_on), *map(_finding_reason, failing)]
+        record = replace(
+            base,
+            reasons=tuple(reasons),
+            comparison=comparison,
+            check=result,
+            findings=tuple(findings),
+        )
         if result.error_kind == "transport":
             return record  # incomplete: never swapped in, not even with accept
         if reasons and not self.accept:
@@ -286,6 +298,18 @@ class _Recorder:
         else:
             verdict = Verdict.ACCEPTED if reasons else Verdict.REPLACED
         return replace(record, verdict=verdict, scratch=None)
+
+    def _pair_findings(
+        self,
+        feed: FeedConfig,
+        old: Replay,
+        new: Replay,
+        results: tuple[CassetteResult, CassetteResult],
+    ) -> tuple[Finding, ...]:
+        """``harness diff COMMITTED NEW``'s findings: the same comparison, the same verdict."""
+        setup = self.runner.setups[feed.name]
+        before, after = self.prints.replay(old), self.prints.replay(new)
+        return pair_history(before, after, results, setup.severity).findings
 
 
 class _Session:
@@ -361,14 +385,21 @@ def _status_text(status: int) -> str:
     return str(status)
 
 
-def _check_reasons(result: CassetteResult) -> Iterator[str]:
+def _check_reasons(result: CassetteResult, fail_on: Severity) -> Iterator[str]:
     if result.error is not None:
         yield f"{result.error_kind or 'error'}: {result.error}"
-    errors = [v for v in result.violations if v.severity is Severity.ERROR]
+    errors = [v for v in result.violations if fails(v.severity, fail_on)]
     if errors:
         checks = ", ".join(sorted({v.check for v in errors}))
         noun = "violation" if len(errors) == 1 else "violations"
-        yield f"{len(errors)} error-level {noun} ({checks}): see 'harness check {result.path}'"
+        level = "error-level" if fail_on is Severity.ERROR else f"{fail_on.value}-or-worse"
+        yield f"{len(errors)} {level} {noun} ({checks}): see 'harness check {result.path}'"
+
+
+def _finding_reason(f: Finding) -> str:
+    """One failing finding as a reason line: ``drift (error): description-markup: ...``."""
+    since = f" (against {f.last_good})" if f.last_good else ""
+    return f"drift ({f.level.value}): {f.kind}: {f.title}{since}"
 
 
 def _recording(replay: Replay, result: CassetteResult) -> Recording:

@@ -1,13 +1,10 @@
-"""What every format of a `DriftReport` shares: findings by scope, how many signals show."""
+"""What every format of a `DriftReport` shares: findings by scope."""
 
 from __future__ import annotations
 
 from harness.drift import FeedHistory, Finding, Scope
 
-__all__ = ["SIGNALS_SHOWN", "split_findings"]
-
-SIGNALS_SHOWN = 8
-"""Signals listed per finding; the rest are counted."""
+__all__ = ["split_findings"]
 
 
 def split_findings(h: FeedHistory) -> tuple[list[Finding], list[Finding], list[Finding]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.drift import DriftReport, FeedHistory, Finding, Scope
+from harness.drift import DriftReport, FeedHistory, Scope
 from harness.report.common import json_document
+from harness.report.finding import FINDING_SCHEMA, finding_data
 
 __all__ = ["DRIFT_REPORT_SCHEMA", "finding_data", "render_json", "to_json_data"]
 
@@ -22,6 +23,7 @@ def to_json_data(report: DriftReport) -> dict[str, Any]:
         "report": "drift",
         "mode": report.mode,
         "exit_code": report.exit_code,
+        "fail_on": report.fail_on.value,
         "errors": list(report.errors),
         "summary": {
             "feeds": len(report.feeds),
@@ -57,28 +59,6 @@ def _feed_data(h: FeedHistory) -> dict[str, Any]:
     }
 
 
-def finding_data(f: Finding) -> dict[str, Any]:
-    """One finding as plain data."""
-    return {
-        "kind": f.kind,
-        "feed": f.feed,
-        "scope": f.scope.value,
-        "level": f.level.value,
-        "title": f.title,
-        "explanation": f.explanation,
-        "field": f.field,
-        "first_seen": f.first_seen,
-        "last_good": f.last_good,
-        "seen_in": list(f.seen_in),
-        "detail": f.detail,
-        "signals": [
-            {"signal": s.signal, "before": s.before, "after": s.after, "change": s.change}
-            for s in f.signals
-        ],
-        "examples": [{"item": e.item, "title": e.title, "excerpt": e.excerpt} for e in f.examples],
-    }
-
-
 def render_json(report: DriftReport) -> str:
     """The JSON report (controls, bidi and separators escaped even inside strings)."""
     return json_document(to_json_data(report))
@@ -90,13 +70,24 @@ DRIFT_REPORT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "feedharness drift report",
     "type": "object",
-    "required": ["tool", "version", "report", "mode", "exit_code", "errors", "summary", "feeds"],
+    "required": [
+        "tool",
+        "version",
+        "report",
+        "mode",
+        "exit_code",
+        "fail_on",
+        "errors",
+        "summary",
+        "feeds",
+    ],
     "properties": {
         "tool": {"const": "feedharness"},
         "version": _STR,
         "report": {"const": "drift"},
         "mode": {"enum": ["diff", "history", "baseline"]},
         "exit_code": {"enum": [0, 1, 2]},
+        "fail_on": {"enum": ["error", "warning", "info"]},
         "errors": {"type": "array", "items": _STR},
         "summary": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         "feeds": {
@@ -114,41 +105,6 @@ DRIFT_REPORT_SCHEMA: dict[str, Any] = {
             },
         },
     },
-    "$defs": {
-        "finding": {
-            "type": "object",
-            "required": ["kind", "scope", "level", "title", "field", "signals", "examples"],
-            "properties": {
-                "kind": _STR,
-                "feed": _OPT_STR,
-                "scope": {"enum": ["feed", "item", "recording"]},
-                "level": {"enum": ["error", "warning", "info"]},
-                "title": _STR,
-                "explanation": _STR,
-                "field": _STR,
-                "first_seen": _OPT_STR,
-                "last_good": _OPT_STR,
-                "seen_in": {"type": "array", "items": _STR},
-                "detail": _OPT_STR,
-                "signals": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["signal", "before", "after"],
-                        "properties": {"signal": _STR, "before": _STR, "after": _STR},
-                    },
-                },
-                "examples": {
-                    "type": "array",
-                    "maxItems": 3,
-                    "items": {
-                        "type": "object",
-                        "required": ["item", "excerpt"],
-                        "properties": {"item": _STR, "title": _STR, "excerpt": _STR},
-                    },
-                },
-            },
-        }
-    },
+    "$defs": {"finding": FINDING_SCHEMA},
 }
 """The JSON Schema (Draft 2020-12) of `render_json`'s output."""

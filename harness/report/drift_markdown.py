@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from harness.drift import DriftReport, FeedHistory, Finding, Level
 from harness.report.common import plural
-from harness.report.drift_common import SIGNALS_SHOWN, split_findings
+from harness.report.drift_common import split_findings
+from harness.report.finding import markdown_blocks
 from harness.textsafe import md_code, shorten
 
 __all__ = ["render_markdown", "title_line"]
@@ -62,7 +63,7 @@ def _feed_blocks(h: FeedHistory) -> list[str]:
     )
     blocks = [head, f"Recordings: {shown}{extra}. {counts}."]
     for n, f in enumerate(drift, 1):
-        blocks += _finding_blocks(f, f"### {n}. {_LEVEL_WORDS[f.level]}: {f.title}")
+        blocks += markdown_blocks(f, n)
     if items:
         blocks.append("### Item problems (one odd item each, not feed drift)")
         blocks += [_item_line(f) for f in items]
@@ -72,31 +73,6 @@ def _feed_blocks(h: FeedHistory) -> list[str]:
             "\n".join(f"- {_code(f.first_seen)}: {_code(f.detail, 200)}" for f in transport)
         )
     return blocks
-
-
-def _finding_blocks(f: Finding, head: str) -> list[str]:
-    facts = [
-        f"- First seen in {_code(f.first_seen)}; last good: "
-        + (_code(f.last_good) if f.last_good else "none before it"),
-        f"- Parser field most likely affected: {f.field}",
-    ]
-    if len(f.seen_in) > 1:
-        facts.append(f"- Observed in {plural(len(f.seen_in), 'recording')}")
-    signals = [
-        f"  - {_code(s.signal, 80)}: {_code(s.before, 160)} → {_code(s.after, 160)}"
-        + (f" ({s.change})" if s.change else "")
-        for s in f.signals[:SIGNALS_SHOWN]
-    ]
-    if len(f.signals) > SIGNALS_SHOWN:
-        signals.append(f"  - … and {len(f.signals) - SIGNALS_SHOWN} more signals")
-    examples = [
-        f"  - item {_code(e.item, 100)} ({_code(e.title, 60)}): {_code(e.excerpt)}"
-        for e in f.examples
-    ]
-    lines = [*facts, "- Signals, before → after:", *signals]
-    if examples:
-        lines += ["- Examples:", *examples]
-    return [head, f.explanation, "\n".join(lines)]
 
 
 def _item_line(f: Finding) -> str:

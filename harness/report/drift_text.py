@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from harness.drift import DriftReport, Finding
-from harness.report.drift_common import SIGNALS_SHOWN, split_findings
+from harness.drift import DriftReport
+from harness.report.drift_common import split_findings
+from harness.report.finding import text_lines
 from harness.textsafe import shorten, terminal_safe
 
 __all__ = ["render_text"]
@@ -18,7 +19,7 @@ def render_text(report: DriftReport) -> str:
             f"feed {terminal_safe(h.feed or '(unclaimed)')}: {len(h.recordings)} recording(s)"
         )
         for f in drift:
-            lines += _text_finding(f)
+            lines += text_lines(f)
         for f in items:
             sig = ", ".join(terminal_safe(s.signal) for s in f.signals[:3])
             lines.append(f"  ITEM  {f.title} in {terminal_safe(f.first_seen or '')}: {sig}")
@@ -29,22 +30,3 @@ def render_text(report: DriftReport) -> str:
             )
     lines += report.lines
     return "\n".join(lines) + "\n"
-
-
-def _text_finding(f: Finding) -> list[str]:
-    first, good = terminal_safe(f.first_seen or "?"), terminal_safe(f.last_good or "none")
-    since = f"first seen {first}, last good {good}"
-    out = [f"  {f.level.value.upper():7} {f.kind}: {f.title} ({since}); field: {f.field}"]
-    for s in f.signals[:SIGNALS_SHOWN]:
-        out.append(
-            f"      {terminal_safe(shorten(s.signal, 70))}: {terminal_safe(s.before)} -> "
-            f"{terminal_safe(s.after)}"
-        )
-    if len(f.signals) > SIGNALS_SHOWN:
-        out.append(f"      ... and {len(f.signals) - SIGNALS_SHOWN} more signals")
-    for e in f.examples:
-        out.append(
-            f"      e.g. {terminal_safe(shorten(e.item, 70))}: "
-            f"{terminal_safe(shorten(e.excerpt, 100))}"
-        )
-    return out

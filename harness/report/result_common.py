@@ -6,8 +6,10 @@ text is hostile, so it always goes through `harness.textsafe` before it is writt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.findings import Finding
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
 from harness.textsafe import shorten, terminal_safe
 
@@ -20,6 +22,7 @@ __all__ = [
     "URL_WIDTH",
     "VALUE_WIDTH",
     "Summary",
+    "cassette_counts",
     "error_advice",
     "group_by_check",
     "severity_counts",
@@ -63,16 +66,26 @@ def error_advice(kind: str | None) -> str | None:
     return _ADVICE.get(kind or "")
 
 
-def severity_counts(violations: tuple[Violation, ...] | list[Violation]) -> tuple[int, int]:
-    """Return (errors, warnings) among violations."""
-    errors = sum(1 for v in violations if v.severity is Severity.ERROR)
-    return errors, len(violations) - errors
+def severity_counts(
+    violations: Sequence[Violation], findings: Sequence[Finding] = ()
+) -> tuple[int, int]:
+    """Return (errors, warnings) among violations and findings (infos are not counted)."""
+    levels = [v.severity for v in violations] + [f.level for f in findings]
+    return levels.count(Severity.ERROR), levels.count(Severity.WARNING)
+
+
+def cassette_counts(c: CassetteResult) -> tuple[int, int]:
+    """(errors, warnings) of one cassette: its violations and its drift findings."""
+    return severity_counts(c.violations, c.findings)
 
 
 def summarize(result: Result) -> Summary:
     """Count cassettes by outcome, items and violations by severity."""
     outcomes = [c.outcome for c in result.cassettes]
-    errors, warnings = severity_counts([v for c in result.cassettes for v in c.violations])
+    errors, warnings = severity_counts(
+        [v for c in result.cassettes for v in c.violations],
+        [f for c in result.cassettes for f in c.findings],
+    )
     return Summary(
         cassettes=len(outcomes),
         passed=outcomes.count(Outcome.PASS),

@@ -6,6 +6,7 @@ from typing import Any
 
 from harness.model import CassetteResult, Result, Violation
 from harness.report.common import json_document
+from harness.report.finding import finding_data
 from harness.report.result_common import ERROR_KINDS, summarize
 
 __all__ = ["render_json", "to_json_data"]
@@ -30,6 +31,7 @@ def to_json_data(result: Result) -> dict[str, Any]:
         "errors": s.errors,
         "warnings": s.warnings,
         "exit_code": result.exit_code,
+        "fail_on": _fail_on(result),
     }
     cassettes = [cassette_data(c) for c in result.cassettes]
     return {
@@ -59,7 +61,13 @@ def cassette_data(c: CassetteResult) -> dict[str, Any]:
         "error": error,
         "notes": list(c.notes),
         "violations": [_violation_data(v) for v in c.violations],
+        "findings": [finding_data(f) for f in c.findings],
     }
+
+
+def _fail_on(result: Result) -> str:
+    """The run's threshold (every cassette of a run has the same; error when none was checked)."""
+    return result.cassettes[0].fail_on.value if result.cassettes else "error"
 
 
 def _violation_data(v: Violation) -> dict[str, Any]:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from harness.findings import Finding
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
 from harness.report.common import plural
+from harness.report.finding import text_lines
 from harness.report.result_common import MESSAGE_WIDTH, error_advice, violation_line
 from harness.textsafe import shorten, xml_safe
+from harness.verdict import fails
+
+DRIFT_CHECK = "drift"  # the check name of the baseline step (harness.drift.BaselineStep)
 
 __all__ = ["render_junit"]
 
@@ -74,14 +79,26 @@ def _lines(violations: list[Violation]) -> str:
 
 
 def _check_case(c: CassetteResult, check: str) -> ET.Element:
+    """A check's testcase: what fails the run (at or above fail-on) a failure, the rest output."""
     case = ET.Element("testcase", classname=_classname(c), name=xml_safe(check))
     mine = [v for v in c.violations if v.check == check]
-    errors = [v for v in mine if v.severity is Severity.ERROR]
-    warnings = [v for v in mine if v.severity is not Severity.ERROR]
-    if errors:
-        first = xml_safe(shorten(errors[0].message, MESSAGE_WIDTH))
-        message = f"{plural(len(errors), 'error')}: {first}"
-        ET.SubElement(case, "failure", message=message, type="error").text = _lines(errors)
-    if warnings:
-        ET.SubElement(case, "system-out").text = _lines(warnings)
+    failing = [v for v in mine if fails(v.severity, c.fail_on)]
+    others = [v for v in mine if not fails(v.severity, c.fail_on)]
+    drift = list(c.findings) if check == DRIFT_CHECK else []
+    failing_drift = [f for f in drift if fails(f.level, c.fail_on)]
+    text = "\n".join([_lines(failing), *_finding_lines(failing_drift)])
+    if failing or failing_drift:
+        first = failing[0].message if failing else failing_drift[0].title
+        count = len(failing) + len(failing_drift)
+        noun = "error" if c.fail_on is Severity.ERROR else "failing finding"
+        message = f"{plural(count, noun)}: {xml_safe(shorten(first, MESSAGE_WIDTH))}"
+        ET.SubElement(case, "failure", message=message, type="error").text = text.strip()
+    rest = [f for f in drift if not fails(f.level, c.fail_on)]
+    out = "\n".join([_lines(others), *_finding_lines(rest)]).strip()
+    if out:
+        ET.SubElement(case, "system-out").text = out
     return case
+
+
+def _finding_lines(findings: list[Finding]) -> list[str]:
+    return [xml_safe(line) for f in findings for line in text_lines(f, "")]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
 from harness.report.common import plural
+from harness.report.finding import markdown_blocks
 from harness.report.result_common import (
     EXAMPLES_PER_CHECK,
     ID_WIDTH,
     MESSAGE_WIDTH,
     URL_WIDTH,
     VALUE_WIDTH,
+    cassette_counts,
     error_advice,
     group_by_check,
     severity_counts,
@@ -38,8 +40,8 @@ def render_markdown(result: Result) -> str:
     if result.cassettes:
         blocks.append(_table(result))
     for c in result.cassettes:
-        if c.outcome is not Outcome.PASS:
-            blocks += _section(c)
+        if c.outcome is not Outcome.PASS or any(cassette_counts(c)):
+            blocks += _section(c)  # a passing cassette's warnings are shown too
     return "\n\n".join(blocks) + "\n"
 
 
@@ -68,7 +70,7 @@ def _table(result: Result) -> str:
     rows = [_TABLE_HEAD]
     for c in result.cassettes:
         feed = md_table_cell(c.feed) if c.feed is not None else "_unclaimed_"
-        errors, warnings = severity_counts(c.violations)
+        errors, warnings = cassette_counts(c)
         cells = [md_table_cell(c.path), feed, _OUTCOME_CELLS[c.outcome], str(c.items)]
         rows.append("| " + " | ".join([*cells, str(errors), str(warnings)]) + " |")
     return "\n".join(rows)
@@ -82,13 +84,15 @@ def _facts(c: CassetteResult) -> str:
     if c.url is not None:
         parts.append(f"URL {_code(c.url, URL_WIDTH)}")
     if c.outcome is not Outcome.BROKEN:
-        errors, warnings = severity_counts(c.violations)
+        errors, warnings = cassette_counts(c)
         parts += [plural(c.items, "item"), plural(errors, "error"), plural(warnings, "warning")]
     return " · ".join(parts)
 
 
 def _section(c: CassetteResult) -> list[str]:
-    verb = "Broken" if c.outcome is Outcome.BROKEN else "Failed"
+    verb = {Outcome.BROKEN: "Broken", Outcome.FAIL: "Failed"}.get(
+        c.outcome, "Passed, with warnings"
+    )
     blocks = [f"## {verb}: {_code(c.path)}", _facts(c)]
     if c.error is not None:
         kind = f"{_code(c.error_kind)} error" if c.error_kind else "Error"
@@ -99,6 +103,10 @@ def _section(c: CassetteResult) -> list[str]:
     blocks += [f"Note: {_code(note)}" for note in c.notes]
     for check, members in group_by_check(c.violations):
         blocks += _group(check, members)
+    if c.findings:
+        blocks.append(f"### Drift against the baseline: {plural(len(c.findings), 'finding')}")
+        for n, f in enumerate(c.findings, 1):
+            blocks += markdown_blocks(f, n, depth=4)
     return blocks
 
 
@@ -132,4 +140,4 @@ def _example(v: Violation) -> str:
     detail = f"{where}: {values}" if where and values else values or (where and f"field {where}")
     parts = [" ".join(item) or "feed", detail, _code(v.message, MESSAGE_WIDTH)]
     line = " · ".join(p for p in parts if p)
-    return line if v.severity is Severity.ERROR else f"{line} _(warning)_"
+    return line if v.severity is Severity.ERROR else f"{line} _({v.severity.value})_"

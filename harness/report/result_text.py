@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from harness.model import CassetteResult, Outcome, Result, Violation
 from harness.report.common import plural
+from harness.report.finding import text_lines
 from harness.report.result_common import (
     EXAMPLES_PER_CHECK,
+    cassette_counts,
     error_advice,
     group_by_check,
     severity_counts,
@@ -68,7 +70,7 @@ def _header(c: CassetteResult, color: bool) -> str:
     parts = [terminal_safe(c.path), feed, f"parser {terminal_safe(c.parser or '-')}"]
     if outcome is not Outcome.BROKEN:
         parts += [plural(c.items, "item"), plural(len(c.checks), "check")]
-        parts.append(_counts_label(*severity_counts(c.violations), color))
+        parts.append(_counts_label(*cassette_counts(c), color))
     return f"{mark} " + " · ".join(parts)
 
 
@@ -98,4 +100,8 @@ def _cassette_lines(c: CassetteResult, color: bool) -> list[str]:
     lines += [f"  note: {terminal_safe(note)}" for note in c.notes]
     for check, members in group_by_check(c.violations):
         lines += _group_lines(check, members, color)
+    if c.findings:
+        lines.append(f"  drift against the baseline: {plural(len(c.findings), 'finding')}")
+        for f in c.findings:
+            lines += text_lines(f, "    ")
     return lines

@@ -24,5 +24,6 @@ def test_json_report_matches_its_schema(hostile_report: DriftReport) -> None:
     data = json.loads(render_json(hostile_report))
     jsonschema.validate(data, DRIFT_REPORT_SCHEMA)
     assert data == json.loads(json.dumps(to_json_data(hostile_report)))
-    assert data["exit_code"] == 1
+    assert data["exit_code"] == hostile_report.exit_code
+    assert data["fail_on"] == "error"
     assert data["summary"]["drifted"] == 1

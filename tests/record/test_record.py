@@ -6,6 +6,8 @@ feedx-rfi parser, the article schema and the RFI invariants run for real on ever
 
 from __future__ import annotations
 
+import re
+
 import _thread
 import io
 import json
@@ -295,7 +297,7 @@ def test_drift_is_not_swapped_in_without_accept(
     recorded: Path, server: FeedServer, tmp_path: Path
 ) -> None:
     before = recorded.read_bytes()
-    drifted = RFI_BODY.replace(b"  <language>zh-cn</language>\n", b"")
+    drifted = re.sub(rb"<guid[^>]*>[^<]*</guid>", b"", RFI_BODY)  # every item loses its id
     assert drifted != RFI_BODY
     server.route(FEED_PATH, Reply(body=drifted))
     config = str(tmp_path / "harness.toml")
@@ -304,15 +306,22 @@ def test_drift_is_not_swapped_in_without_accept(
     assert recorded.read_bytes() == before
     assert out.splitlines()[:2] == [
         "rfi: kept cassettes/rfi.yaml unchanged; new recording left at cassettes/rfi.new.yaml",
-        "  drift: feed field 'language' is gone",
+        "  drift (error): missing-guid: items lost their guid/id (against rfi.yaml)",
     ]
-    assert "re-record with 'harness record rfi --accept'" in out
+    assert "  review it: harness diff cassettes/rfi.yaml cassettes/rfi.new.yaml" in out
+    assert "  take it: harness record rfi --accept" in out
     assert (tmp_path / "cassettes" / "rfi.new.yaml").exists()
+    # the same pair, asked of harness diff: the same finding, the same exit code
+    code, diffed, _ = cli(
+        "--config", config, "diff", str(recorded), str(tmp_path / "cassettes" / "rfi.new.yaml")
+    )
+    assert code == 1
+    assert "ERROR   missing-guid" in diffed
 
     code, out, _ = cli("--config", config, "record", "rfi", "--accept")
     assert code == 0
-    assert out.startswith("rfi: accepted cassettes/rfi.yaml · 2 items\n  drift: feed field")
-    assert b"<language>" not in recorded.read_bytes()
+    assert out.startswith("rfi: accepted cassettes/rfi.yaml · 2 items\n  drift (error): missing")
+    assert b"<guid" not in recorded.read_bytes()
     assert files(tmp_path / "cassettes") == ["rfi.yaml"]
 
 

@@ -26,8 +26,8 @@ def test_each_verdict_has_its_block_and_the_summary_counts_them() -> None:
         "a: replaced a.yaml · 3 items",
         "b: kept b.yaml unchanged; new recording left at b.new.yaml",
         "  drift: dialect changed",
-        "  review it (diff b.yaml b.new.yaml); to take it, move it over the old one "
-        "or re-record with 'harness record b --accept'",
+        "  review it: harness diff b.yaml b.new.yaml",
+        "  take it: harness record b --accept",
         "c: failed, c.yaml kept unchanged",
         "  transport: GET x: refused",
         "d: skipped d.yaml",

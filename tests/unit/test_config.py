@@ -87,7 +87,7 @@ date-format = "warning"
     [
         (
             "cassete = 'x'\n",
-            "unknown key(s) 'cassete'; allowed: cache-dir, cassettes, feeds, limits, max-age, record, schemas",
+            "unknown key(s) 'cassete'; allowed: cache-dir, cassettes, fail-on, feeds, limits, max-age, record, schemas",
         ),
         ("[record]\ntimeout = 0\n", "record.timeout: expected a positive number of seconds"),
         ("[record]\nretries = 99\n", "record.retries: expected an integer from 0 to 10"),

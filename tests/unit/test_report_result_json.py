@@ -70,6 +70,7 @@ def test_json_fields() -> None:
         "errors": 2,
         "warnings": 1,
         "exit_code": 2,
+        "fail_on": "error",
     }
     failing, unclaimed, broken = data["cassettes"]
     assert failing["violations"][2] == {
@@ -111,7 +112,8 @@ def test_json_escapes_what_a_terminal_would_act_on_but_keeps_the_text() -> None:
         (("extra",), 1),
         (("summary", "exit_code"), 3),
         (("cassettes", 0, "outcome"), "ok"),
-        (("cassettes", 0, "violations", 0, "severity"), "info"),
+        (("cassettes", 0, "violations", 0, "severity"), "fatal"),
+        (("summary", "fail_on"), "never"),
         (("cassettes", 0, "violations", 0, "item", "index"), -1),
         (("cassettes", 0, "outcome"), "pass"),  # a pass cannot carry error-level violations
         (("cassettes", 2, "error"), None),  # a broken cassette must say why
