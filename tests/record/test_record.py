@@ -6,12 +6,11 @@ feedx-rfi parser, the article schema and the RFI invariants run for real on ever
 
 from __future__ import annotations
 
-import re
-
 import _thread
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
