@@ -5,7 +5,9 @@ variants (derandomized: the same table on every run). Every variant is checked a
 check`` would (parser problems, schema, the feed's invariants) and, when :mod:`harness.drift`
 offers its comparison, compared with the real recording's form. Per example:
 
-* **caught**: a check fires that did not fire on the real recording (or the input breaks);
+* **caught**: the verdict fails where it did not on the real recording: a violation or a drift
+  finding at or above ``fail-on`` (the same verdict as ``check`` and ``diff``), or the input
+  breaks;
 * **absorbed** (drift only): nothing fires, but the parser reads the very same records, so
   nothing was corrupted;
 * **missed** (drift): nothing fires and the records differ; **alarm** (benign): a check fires.
@@ -31,6 +33,8 @@ from harness.drift.fingerprint import Fingerprint, fingerprint_output
 from harness.errors import ConfigError, HarnessError
 from harness.model import CassetteResult, FeedOutput, Fetch, Response
 from harness.runner import Runner
+from harness.severity import Severity
+from harness.verdict import fails, rated
 
 __all__ = ["DEFAULT_EXAMPLES", "AuditReport", "Recording", "Score", "audit", "load_recordings"]
 
@@ -161,9 +165,9 @@ def _check(
 
 
 def _signals(result: CassetteResult) -> Signals:
-    found = {
-        f"{v.check}" + ("" if v.severity == "error" else " (warning)") for v in result.violations
-    }
+    """What fails the verdict of ``harness check`` (at or above the run's fail-on)."""
+    found = {v.check for v in result.violations if fails(v.severity, result.fail_on)}
+    found |= {f"drift: {f.kind}" for f in result.findings if fails(f.level, result.fail_on)}
     if result.error_kind is not None:
         found.add(f"broken: {result.error_kind}")
     return frozenset(found)
@@ -172,9 +176,10 @@ def _signals(result: CassetteResult) -> Signals:
 Detector = Callable[[FeedOutput | None, bytes], Signals]
 
 
-def _drift_detector(recording: Recording, output: FeedOutput) -> Detector | None:
-    """A comparison with the real recording's form via harness.drift, when it offers one."""
+def _drift_detector(recording: Recording, output: FeedOutput, fail_on: Severity) -> Detector | None:
+    """``harness diff REAL VARIANT``'s failing findings, when harness.drift offers a comparison."""
     url = recording.response.url
+    severity = recording.feed.severity
 
     def fingerprint(out: FeedOutput, body: bytes, name: str) -> Any:
         return fingerprint_output(Fingerprint(name, recording.feed.name, url, None), out, body)
@@ -189,8 +194,10 @@ def _drift_detector(recording: Recording, output: FeedOutput) -> Detector | None
     def detect(out: FeedOutput | None, body: bytes) -> Signals:
         if out is None:
             return frozenset()
-        history = diff(base, fingerprint(out, body, "variant"))
-        return frozenset(f"drift: {f.kind}" for f in history.findings if f.is_drift)
+        found = rated(diff(base, fingerprint(out, body, "variant")).findings, severity)
+        return frozenset(
+            f"drift: {f.kind}" for f in found if f.is_drift and fails(f.level, fail_on)
+        )
 
     return detect
 
@@ -245,7 +252,7 @@ def _target(runner: Runner, recording: Recording, drift: bool) -> _Target:
     result, output = _check(runner, recording.response, recording.fetch)
     if output is None:
         raise HarnessError(f"{recording.path}: the real recording is broken: {result.error}")
-    detect = _drift_detector(recording, output) if drift else None
+    detect = _drift_detector(recording, output, runner.config.fail_on) if drift else None
     return _Target(recording, _signals(result), _comparable(output.items), detect)
 
 

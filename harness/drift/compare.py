@@ -125,6 +125,7 @@ def _lone_markup(group: list[Change]) -> bool:
     return len(group) == 1 and group[0].family in ("tag", "attr")
 
 
+_UPS = ("appeared", "rose")
 _SAME_TEXT_FORMS = frozenset({"cdata", "escaped"})  # XML 1.0 2.4/2.7: both decode to one text
 
 
@@ -137,11 +138,12 @@ def _group_kind(group: list[Change]) -> str:
     if _reserialized(group):
         return "serialization"
     kinds = {c.kind for c in group}
+    new_block = any(c.family in ("boiler", "leak") and c.direction in _UPS for c in group)
     for families in (
         ("dialect",),
         ("esc", "text"),
         ("summary",),
-        ("case",),
+        () if new_block else ("case",),  # a new block's own tag case is not a style switch
         ("fill", "role", "dshape"),
     ):
         if families == ("summary",):
@@ -153,6 +155,8 @@ def _group_kind(group: list[Change]) -> str:
             return min(chosen, key=priority)
     if "boilerplate-new" in kinds and any(c.kind == "boilerplate-gone" for c in group):
         return "boilerplate-changed"
+    if new_block:
+        kinds.discard("markup-style")
     return min(kinds, key=priority)
 
 
@@ -178,9 +182,8 @@ _PASSED_THROUGH = "summary/content (passed through as HTML)"
 
 def _field(kind: str, group: list[Change], new: Fingerprint) -> str:
     info = KINDS[kind]
-    body_parser = any(
-        "fill:paragraphs" in i.signals or "paragraphs" in i.metrics for i in new.items
-    )
+    # a body parser fills "paragraphs" (every item has the metric, so it tells nothing)
+    body_parser = any("fill:paragraphs" in i.signals for i in new.items)
     fills = sorted({c.signal.split(":", 1)[1] for c in group if c.family == "fill"})
     if fills:
         return ", ".join(fills)
