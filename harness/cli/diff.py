@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
             f"{old.path} and {new.path} are not the same feed "
             f"({old.feed or old.url} vs {new.feed or new.url}); diff compares one feed"
         )
-    history = diff_prints(old, new)
+    history = diff_prints(old, new, setup=replays[1].setup)  # the lag window check applies
     if old.ok and new.ok and not errors:
         extra = violation_findings(*(runner.check_replay(r) for r in replays))
         history = history.__class__(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harness.cassettes.paths import discover, is_cassette_path
 from harness.config import HarnessConfig
-from harness.drift.baseline import baseline_path, load_baseline
+from harness.drift.baseline import baseline_path, bounded, load_baseline
 from harness.drift.compare import EXAMPLES, compare
 from harness.drift.findings import Example, Finding, Level, Scope, SignalChange
 from harness.drift.fingerprint import Fingerprint, fingerprint_output
@@ -150,7 +150,7 @@ class BaselineStep:
 
     def violations(self, replay: Replay) -> Iterator[Violation]:
         """Each drift finding against the baseline, as a violation of check ``drift``."""
-        base = load_baseline(self._where(replay))
+        base = bounded(load_baseline(self._where(replay)), replay.setup)
         for f in compare(base, self.prints.replay(replay)):
             if f.is_drift:
                 yield _as_violation(f, base.last_source)
