@@ -88,9 +88,14 @@ class BoundInvariant:
         return self.invariant.id
 
     def iter_violations(self, items: Sequence[Item], ctx: CheckContext) -> Iterator[Violation]:
-        """Every violation, stamped with this invariant's id and severity."""
+        """Every violation, stamped with this invariant's id and severity.
+
+        A violation the invariant itself yields as a warning (an outlier, not a fault) stays a
+        warning: the configured severity is the level of the rest, never an upgrade of those.
+        """
         for violation in self.invariant.fn(items, ctx, **self.params):
-            yield replace(violation, check=self.id, severity=self.severity)
+            severity = Severity.WARNING if violation.severity is Severity.WARNING else self.severity
+            yield replace(violation, check=self.id, severity=severity)
 
 
 def _kebab(name: str) -> str:

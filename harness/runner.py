@@ -158,12 +158,17 @@ class Runner:
             if step.applies(replay):
                 step_checks.append(step.check)
                 findings.extend(step.findings(replay))
-        for inv in setup.invariants:
+        found = list(_apply_severity(found, setup.severity))
+        for bound in setup.invariants:
+            # [feeds.severity] becomes the invariant's own severity (not a stamp afterwards), so
+            # an outlier the invariant yields as a warning stays one (BoundInvariant)
+            inv = replace(bound, severity=setup.severity.get(bound.id, bound.severity))
             try:
                 found.extend(inv.iter_violations(output.items, context))
             except Exception as err:  # a crashing invariant is reported, the others still run
-                found.append(Violation(inv.id, f"invariant {inv.id!r} crashed: {crash_text(err)}"))
-        violations = (*result.violations, *_apply_severity(found, setup.severity))
+                crash = Violation(inv.id, f"invariant {inv.id!r} crashed: {crash_text(err)}")
+                found.extend(_apply_severity([crash], setup.severity))
+        violations = (*result.violations, *found)
         problem_checks = sorted({v.check for v in output.problems} - set(setup.checks))
         return replace(
             result,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
@@ -20,10 +21,11 @@ from harness.checks.api import violation
 from harness.dates import parse_feed_date
 from harness.errors import ConfigError
 from harness.invariants import CheckContext
-from harness.model import Item, Violation
+from harness.model import Item, Severity, Violation
 
 __all__ = [
     "expected_offset",
+    "mostly_late",
     "timestamp_matches_dateline",
     "timezone_matches",
     "url_date_matches_timestamp",
@@ -52,6 +54,23 @@ def _minutes(delta: timedelta) -> str:
     )
 
 
+# A timestamp written before the date line is always wrong, whatever the others do; the lag
+# behind it is a crawl delay (SOURCES.md, feedx-items: the mirror stores when it *read* the item).
+# One late item is the mirror picking that item up late; most items late is a clock or zone
+# fault that shifts every item the same way (a zone applied twice or not at all).
+
+
+@dataclass(frozen=True, slots=True)
+class _Lag:
+    """An item whose timestamp and date line both parse: how far the timestamp trails."""
+
+    index: int
+    item: Item
+    offset: timedelta
+    line_time: datetime
+    text: Any
+
+
 def timestamp_matches_dateline(
     items: Sequence[Item],
     ctx: CheckContext,
@@ -59,52 +78,92 @@ def timestamp_matches_dateline(
     max_lead: timedelta = timedelta(minutes=5),
     max_lag: timedelta = timedelta(minutes=90),
 ) -> Iterator[Violation]:
-    """The item timestamp is at most max-lead before and max-lag after the body's date line."""
-    for i, item in enumerate(items):
-        stamp = _parse_utc(item.get("published"))
-        dateline = item.get("dateline")
-        if stamp is None:
-            yield violation(
-                item,
-                i,
-                "published",
-                "item has no usable timestamp to compare",
-                observed=item.get("published_raw"),
-                expected="a parseable timestamp",
-            )
-            continue
-        if not isinstance(dateline, dict):
-            yield violation(
-                item,
-                i,
-                "dateline",
-                "body has no date line",
-                observed=None,
-                expected="a date line like DD/MM/YYYY - HH:MM",
-            )
-            continue
-        line_time = _parse_utc(dateline.get("time"))
-        if line_time is None:
-            yield violation(
-                item,
-                i,
-                "dateline/time",
-                "date line does not parse",
-                observed=dateline.get("text"),
-                expected="DD/MM/YYYY - HH:MM",
-            )
-            continue
-        offset = stamp - line_time
-        if offset < -max_lead or offset > max_lag:
-            yield violation(
-                item,
-                i,
-                "published",
-                f"timestamp is {_minutes(offset)} from the date line "
-                f"{dateline.get('text')!r} ({line_time.astimezone(UTC):%Y-%m-%dT%H:%M}Z)",
-                observed=item.get("published"),
-                expected=f"between {_minutes(-max_lead)} and {_minutes(max_lag)} of the date line",
-            )
+    """The item timestamp is at most max-lead before and max-lag after the body's date line.
+
+    Late by more than max-lag is an error when most items with a readable date line are late
+    (systematic), a warning ("late pickup") when only a minority is (the mirror read one late).
+    """
+    read = [_read_lag(item, i) for i, item in enumerate(items)]
+    lags = [r for r in read if isinstance(r, _Lag)]
+    late = sum(1 for lag in lags if lag.offset > max_lag)
+    systematic = mostly_late(late, len(lags))
+    for found in read:
+        if isinstance(found, Violation):
+            yield found
+        elif found.offset < -max_lead or found.offset > max_lag:
+            yield _off_violation(found, max_lead, max_lag, late, len(lags), systematic)
+
+
+def mostly_late(late: int, comparable: int) -> bool:
+    """True when most items with a comparable date line are late: a systematic shift.
+
+    A zone or clock fault moves every item the same way, so it makes the typical (median) item
+    late; a crawl delay hits items one by one, so late pickups stay a minority. "Most" is
+    therefore a strict majority of the items that have both a timestamp and a date line (items
+    without one say nothing about lag): the median item is late exactly when more than half
+    are. With one item there is nothing to tell an outlier from a shift (1 of 1 is most: an
+    error); with two, one late and one on time is a tie, and the punctual one shows the zone
+    is right (a warning).
+    """
+    return 2 * late > comparable
+
+
+def _read_lag(item: Item, i: int) -> _Lag | Violation:
+    stamp = _parse_utc(item.get("published"))
+    dateline = item.get("dateline")
+    if stamp is None:
+        return violation(
+            item,
+            i,
+            "published",
+            "item has no usable timestamp to compare",
+            observed=item.get("published_raw"),
+            expected="a parseable timestamp",
+        )
+    if not isinstance(dateline, dict):
+        return violation(
+            item,
+            i,
+            "dateline",
+            "body has no date line",
+            observed=None,
+            expected="a date line like DD/MM/YYYY - HH:MM",
+        )
+    line_time = _parse_utc(dateline.get("time"))
+    if line_time is None:
+        return violation(
+            item,
+            i,
+            "dateline/time",
+            "date line does not parse",
+            observed=dateline.get("text"),
+            expected="DD/MM/YYYY - HH:MM",
+        )
+    return _Lag(i, item, stamp - line_time, line_time, dateline.get("text"))
+
+
+def _off_violation(
+    lag: _Lag, max_lead: timedelta, max_lag: timedelta, late: int, n: int, systematic: bool
+) -> Violation:
+    where = f"{lag.text!r} ({lag.line_time.astimezone(UTC):%Y-%m-%dT%H:%M}Z)"
+    message = f"timestamp is {_minutes(lag.offset)} from the date line {where}"
+    severity = Severity.ERROR
+    if lag.offset > max_lag:
+        share = f"{late} of {n} item{'s' * (n != 1)} late"
+        if systematic:
+            message += f"; {share}: a zone applied twice or not at all?"
+        else:
+            message = f"late pickup: {message}; {share}, the others on time"
+            severity = Severity.WARNING  # an outlier: at most a warning (see mostly_late)
+    return violation(
+        lag.item,
+        lag.index,
+        "published",
+        message,
+        observed=lag.item.get("published"),
+        expected=f"between {_minutes(-max_lead)} and {_minutes(max_lag)} of the date line",
+        severity=severity,
+    )
 
 
 _URL_DATE = re.compile(r"/(20\d{2})(\d{2})(\d{2})-")

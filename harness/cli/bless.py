@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+
+if TYPE_CHECKING:
+    from harness.drift.baseline import Profile, Spread
+    from harness.feedsetup import FeedSetup
 
 COMMAND = "bless"
 
@@ -73,4 +77,74 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     write_baseline(path, new)
     items = f"{new.items} item{'s' * (new.items != 1)}"
     print(f"wrote {path} from {sources} ({items}); review it with git diff", file=stdout)
+    print_spreads(new, prints.replayer.setups.get(args.feed), stdout)
     return 0
+
+
+def print_spreads(p: Profile, setup: FeedSetup | None, stdout: TextIO) -> None:
+    """The spreads a baseline learned, one short block (the figures of a closing note)."""
+    for line in spread_lines(p, setup):
+        print(line, file=stdout)
+
+
+def spread_lines(p: Profile, setup: FeedSetup | None) -> list[str]:
+    """``learned spread of rfi: ...`` then one indented line per family of figures."""
+    from harness.drift.baseline import bounded
+
+    bounded_p = bounded(p, setup)
+    counts = "" if p.counts is None else f"; items per recording {_counts(p.counts)}"
+    lines = [f"learned spread of {p.feed}: {p.recordings} recording(s), {p.items} items{counts}"]
+    for name, label, unit in _SHOWN:
+        spread = p.metrics.get(name)
+        if spread is not None:
+            lines.append(f"  {label}: {_range(spread, unit)}{_window(bounded_p, name, unit)}")
+    rates = p.fill_rates()
+    always = [f for f, r in rates.items() if r == 1.0]
+    some = [f"{f} {round(100 * r)}%" for f, r in rates.items() if r < 1.0]
+    lines.append(f"  fields filled in every item: {', '.join(always) or 'none'}")
+    if some:
+        lines.append(f"  fields filled in some: {', '.join(some)}")
+    return lines
+
+
+# (metric, label, unit) shown by bless: the lag behind the date line, body length and paragraphs
+_SHOWN = (
+    ("offset", "lag behind the date line", "min"),
+    ("text", "body text", "chars"),
+    ("paragraphs", "paragraphs", ""),
+)
+
+
+def _counts(spread: Spread) -> str:
+    """``1 to 4 (median 2)``, or ``30`` when every recording had as many."""
+    from harness.drift.changes import num
+
+    low, high = spread.at(0), spread.at(1)
+    return num(low) if low == high else f"{num(low)} to {num(high)} (median {num(spread.median)})"
+
+
+def _range(spread: Spread, unit: str) -> str:
+    """``median 14 min (p10 3, p90 38, max 51; n=15)``."""
+    from harness.drift.changes import num
+
+    u = f" {unit}" if unit else ""
+    return (
+        f"median {num(spread.median)}{u} (min {num(spread.at(0))}, p10 {num(spread.at(0.1))}, "
+        f"p90 {num(spread.at(0.9))}, max {num(spread.at(1))}; n={spread.n})"
+    )
+
+
+def _window(p: Profile, name: str, unit: str) -> str:
+    """The normal range a new recording is held to (from 3 items on)."""
+    from harness.drift.changes import normal_range, num, unscale
+
+    spread = p.metrics[name]
+    if spread.n < 3:
+        return "; too few items to hold new recordings to"
+    bounds = p.bounds.get(name)
+    held = normal_range(name, spread, bounds)
+    lo, hi = (unscale(name, v) for v in held)
+    capped = (
+        " (capped by the configured window)" if held != normal_range(name, spread, None) else ""
+    )
+    return f"; normal range {num(lo)} to {num(hi)}{f' {unit}' if unit else ''}{capped}"

@@ -46,8 +46,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
             f"({before.feed or before.url} vs {after.feed or after.url}); diff compares one feed"
         )
     results = None if errors else (runner.check_replay(old), runner.check_replay(new))
-    setup = new.setup or old.setup
-    history = pair_history(before, after, results, setup.severity if setup else None)
+    history = pair_history(before, after, results, new.setup or old.setup)
     report = DriftReport("diff", (history,), tuple(errors), fail_on=config.fail_on)
     emit_drift_report(report, args, stdout)
     return report.exit_code

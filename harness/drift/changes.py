@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.drift.baseline import Profile
+from harness.drift.baseline import Profile, Spread
 from harness.drift.findings import Scope
 from harness.drift.fingerprint import Fingerprint, ItemPrint
 from harness.drift.kinds import kind_of
@@ -25,15 +24,23 @@ __all__ = [
     "Change",
     "feed_level",
     "metrics",
+    "normal_range",
     "num",
     "presence",
+    "unscale",
 ]
 
 ALPHA = 0.05
 MIN_EFFECT = 0.5
 MIN_ITEMS = 2
 _LOG_METRICS = frozenset({"text", "paragraphs", "images"})
-_FLOORS = {"paragraphs": 0.4, "text": 0.4, "images": 0.4, "offset": 20.0, "boilerplate": 0.1}
+# The least a normal range is widened by (instead of a smaller interquartile range): log1p 0.4
+# is a factor 1.5 in length or count; 0.1 and 0.15 are shares. The lag (minutes) is a crawl
+# delay: the feedx.net mirror polls every 15 to 30 minutes since 2021 (SOURCES.md, harness.toml),
+# so an item published just after a poll waits up to one interval more than one published just
+# before it. A baseline of punctual items (lags of 0-2 min) must still allow that: 30 minutes,
+# the longest interval documented, is the floor (the configured max-lag stays the ceiling).
+_FLOORS = {"paragraphs": 0.4, "text": 0.4, "images": 0.4, "offset": 30.0, "boilerplate": 0.1}
 _FLOORS["cjk"] = 0.15
 _FEED_FAMILIES = frozenset({"ns", "root", "chan"})
 _HELPERS = frozenset({"shape"})
@@ -171,37 +178,39 @@ def _presence_change(
     )
 
 
-def _quantile(values: Sequence[float], q: float) -> float:
-    position = (len(values) - 1) * q
-    low = math.floor(position)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (position - low)
+def normal_range(
+    name: str, spread: Spread, bounds: tuple[float, float] | None
+) -> tuple[float, float]:
+    """The baseline's normal range: 10th-90th percentile widened by the IQR (with a floor).
+
+    Lengths are compared on a log scale. ``bounds`` (the configuration's window, e.g. max-lead
+    and max-lag for the lag) cap the range: a learned spread never allows more than it does.
+    """
+    q = [_scale(name, spread.at(p)) for p in (0.1, 0.25, 0.75, 0.9)]
+    iqr = max(q[2] - q[1], _FLOORS.get(name, 0.0))
+    lo, hi = q[0] - iqr, q[3] + iqr
+    if bounds is not None:
+        lo, hi = max(lo, _scale(name, bounds[0])), min(hi, _scale(name, bounds[1]))
+    return lo, hi
 
 
-def _metric_range(name: str, samples: Sequence[float]) -> tuple[float, float]:
-    """The baseline's normal range: 10th-90th percentile widened by the IQR (with a floor)."""
-    values = sorted(math.log1p(max(v, 0.0)) if name in _LOG_METRICS else v for v in samples)
-    iqr = max(_quantile(values, 0.75) - _quantile(values, 0.25), _FLOORS.get(name, 0.0))
-    return _quantile(values, 0.1) - iqr, _quantile(values, 0.9) + iqr
+def _scale(name: str, value: float) -> float:
+    return math.log1p(max(value, 0.0)) if name in _LOG_METRICS else value
 
 
 def metrics(base: Profile, new: Fingerprint) -> list[Change]:
     changes = []
-    for name, samples in sorted(base.metrics.items()):
+    for name, spread in sorted(base.metrics.items()):
         values = [(i, i.metrics[name]) for i in new.items if name in i.metrics]
-        if len(samples) < 3 or not values:
+        if spread.n < 3 or not values:
             continue
-        lo, hi = _metric_range(name, samples)
-        scale = (lambda v: math.log1p(max(v, 0.0))) if name in _LOG_METRICS else (lambda v: v)
+        lo, hi = normal_range(name, spread, base.bounds.get(name))
         for rose, out in (
-            (True, [i for i, v in values if scale(v) > hi]),
-            (False, [i for i, v in values if scale(v) < lo]),
+            (True, [i for i, v in values if _scale(name, v) > hi]),
+            (False, [i for i, v in values if _scale(name, v) < lo]),
         ):
-            if len(out) >= MIN_ITEMS and 2 * len(out) > len(values):
-                scope = Scope.FEED
-            elif len(out) == 1 and name == "offset":
-                scope = Scope.ITEM
-            else:
+            scope = _metric_scope(name, len(out), len(values))
+            if scope is None:
                 continue
             new_median = statistics.median(v for _, v in values)
             changes.append(
@@ -209,8 +218,8 @@ def metrics(base: Profile, new: Fingerprint) -> list[Change]:
                     f"metric:{name}",
                     "metric",
                     "rose" if rose else "fell",
-                    f"median {num(statistics.median(samples))} over {len(samples)} items "
-                    f"(normal range {num(_unscale(name, lo))} to {num(_unscale(name, hi))})",
+                    f"median {num(spread.median)} over {spread.n} items "
+                    f"(normal range {num(unscale(name, lo))} to {num(unscale(name, hi))})",
                     f"median {num(new_median)}; {len(out)} of {len(values)} items "
                     f"{'above' if rose else 'below'} the range",
                     frozenset(i.key for i in out),
@@ -221,7 +230,18 @@ def metrics(base: Profile, new: Fingerprint) -> list[Change]:
     return changes
 
 
-def _unscale(name: str, value: float) -> float:
+def _metric_scope(name: str, out: int, n: int) -> Scope | None:
+    """Feed drift when most items leave the range; one item off in lag is an item problem
+    (a late pickup); a minority of other values is content."""
+    if out >= MIN_ITEMS and 2 * out > n:
+        return Scope.FEED
+    if out == 1 and name == "offset":
+        return Scope.ITEM
+    return None
+
+
+def unscale(name: str, value: float) -> float:
+    """A bound of :func:`normal_range` in the metric's own unit."""
     return math.expm1(value) if name in _LOG_METRICS else value
 
 

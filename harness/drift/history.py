@@ -5,8 +5,9 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from harness.drift.baseline import profile
+from harness.drift.baseline import bounded, profile
 from harness.drift.compare import (
     EXAMPLES,
     WINDOW,
@@ -19,16 +20,20 @@ from harness.drift.findings import Example, FeedHistory, Finding, Level, Scope, 
 from harness.drift.fingerprint import Fingerprint
 from harness.kinds import KINDS
 
+if TYPE_CHECKING:
+    from harness.feedsetup import FeedSetup
+
 __all__ = ["current_form", "diff", "history", "timeline"]
 
 
-def diff(old: Fingerprint, new: Fingerprint) -> FeedHistory:
-    """Findings of NEW against OLD (OLD's form is the baseline)."""
+def diff(old: Fingerprint, new: Fingerprint, *, setup: FeedSetup | None = None) -> FeedHistory:
+    """Findings of NEW against OLD (OLD's form is the baseline, bounded by ``setup``'s limits)."""
     findings: tuple[Finding, ...]
     if not old.ok:
         findings = (failure_finding(old, None),)
     else:
-        findings = compare(profile([old]), new, last_good=old.name, seen=block_texts([old]))
+        base = bounded(profile([old]), setup)
+        findings = compare(base, new, last_good=old.name, seen=block_texts([old]))
     points = timeline([old, new], findings)
     return FeedHistory(new.feed or old.feed, (old.name, new.name), findings, points)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harness.cassettes.paths import discover, is_cassette_path
 from harness.config import HarnessConfig
-from harness.drift.baseline import baseline_path, load_baseline
+from harness.drift.baseline import baseline_path, bounded, load_baseline
 from harness.drift.compare import EXAMPLES, compare
 from harness.drift.findings import (
     Cause,
@@ -30,6 +30,7 @@ from harness.drift.findings import (
 from harness.drift.fingerprint import Fingerprint, fingerprint_output
 from harness.drift.fingerprint_cache import FingerprintCache
 from harness.drift.history import diff
+from harness.feedsetup import FeedSetup
 from harness.kinds import KINDS
 from harness.model import CassetteResult, Severity
 from harness.replay import Replay, Replayer, crash_text
@@ -162,7 +163,7 @@ class BaselineStep:
 
     def findings(self, replay: Replay) -> Iterator[Finding]:
         """Each drift finding against the baseline (the baseline first, this recording now)."""
-        base = load_baseline(self._where(replay))
+        base = bounded(load_baseline(self._where(replay)), replay.setup)
         for f in compare(base, self.prints.replay(replay)):
             if f.is_drift:
                 yield f
@@ -214,15 +215,16 @@ def pair_history(
     before: Fingerprint,
     after: Fingerprint,
     results: tuple[CassetteResult, CassetteResult] | None = None,
-    severity: Mapping[str, Severity] | None = None,
+    setup: FeedSetup | None = None,
 ) -> FeedHistory:
-    """The verdict of AFTER against BEFORE, as ``diff`` and ``record`` give it: drift of form,
-    new error-level violations (when ``results`` holds both recordings' checks), rated by the
-    feed's ``[feeds.severity]``."""
-    found = diff(before, after)
+    """The verdict of AFTER against BEFORE, as ``diff`` and ``record`` give it: drift of form
+    (the feed's configured bounds applied, as a baseline check does), new error-level
+    violations (when ``results`` holds both recordings' checks), rated by the feed's
+    ``[feeds.severity]``."""
+    found = diff(before, after, setup=setup)
     if results is not None and before.ok and after.ok:
         found = replace(found, findings=found.findings + violation_findings(*results))
-    return rated_history(found, severity or {})
+    return rated_history(found, setup.severity if setup is not None else {})
 
 
 def rated_history(found: FeedHistory, severity: Mapping[str, Severity]) -> FeedHistory:

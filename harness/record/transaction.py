@@ -309,7 +309,7 @@ class _Recorder:
         """``harness diff COMMITTED NEW``'s findings: the same comparison, the same verdict."""
         setup = self.runner.setups[feed.name]
         before, after = self.prints.replay(old), self.prints.replay(new)
-        return pair_history(before, after, results, setup.severity).findings
+        return pair_history(before, after, results, setup).findings
 
 
 class _Session:
