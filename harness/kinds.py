@@ -1,5 +1,10 @@
 """Kinds of finding: what each means, its cause class and default severity, which signal stands
-for which. Vocabulary: imports nothing of the package, so configuration can name kinds."""
+for which. Vocabulary: imports nothing of the package, so configuration can name kinds.
+
+A kind's name is never a check id (``[feeds.severity]`` names either, in one table): the
+parser problem ``date-format`` (one unreadable date) and the kind ``date-shape`` (every date
+written another way) stay apart; ``tests/unit/test_verdict.py`` keeps it so.
+"""
 
 from __future__ import annotations
 
@@ -69,7 +74,7 @@ KINDS: dict[str, KindInfo] = {
         cause="serialization-only",
         level="warning",
     ),
-    "encoding": KindInfo(
+    "charset": KindInfo(
         "the character encoding changed",
         "The document's encoding (or its replacement characters) changed.",
         "every text field",
@@ -86,7 +91,7 @@ KINDS: dict[str, KindInfo] = {
         "The date line is no longer where it was (another block, another tag).",
         "dateline",
     ),
-    "dateline-format": KindInfo(
+    "dateline-shape": KindInfo(
         "the date line changed format",
         "The date line's shape changed: a parser expecting the old shape misreads or drops it.",
         "dateline/time",
@@ -178,7 +183,14 @@ KINDS: dict[str, KindInfo] = {
         "paragraphs",
         level="warning",
     ),
-    "date-format": KindInfo(
+    "dates-missing": KindInfo(
+        "items lost their dates",
+        "Items no longer carry a publication date that the parser can read: ordering, freshness "
+        "and deduplication by date break.",
+        "published",
+        corrupts=True,
+    ),
+    "date-shape": KindInfo(
         "the timestamp format changed",
         "Published dates are written in another shape.",
         "published",
@@ -221,7 +233,7 @@ KINDS: dict[str, KindInfo] = {
         cause="content-change",
         level="warning",
     ),
-    "body-structure": KindInfo(
+    "body-layout": KindInfo(
         "the structure of the item bodies changed",
         "The HTML inside items is laid out differently at one position (which element opens or "
         "closes the body, what holds the paragraphs, a block repeated in every item): a scraper "
@@ -256,12 +268,13 @@ _FILL_KINDS = {
     "id": "missing-guid",
     "content": "summary-only",
     "dateline": "dateline-position",
-    "dateline/time": "dateline-format",
+    "dateline/time": "dateline-shape",
     "lead": "lead-markup",
     "author": "author-markup",
     "paragraphs": "paragraphs-markup",
     "images": "images",
-    "published": "date-format",
+    "published": "dates-missing",
+    "published_raw": "dates-missing",
 }
 _ROLE_KINDS = {
     "dateline": "dateline-position",
@@ -284,11 +297,11 @@ def kind_of(signal: str, family: str, direction: str) -> str:
     simple = {
         "dialect": "dialect-switch",
         "root": "dialect-switch",
-        "encoding": "encoding",
+        "encoding": "charset",
         "ns": "envelope-namespace",
         "chan": "envelope-elements",
-        "dshape": "dateline-format",
-        "pshape": "date-format",
+        "dshape": "dateline-shape",
+        "pshape": "date-shape",
         "zone": "timezone-shift",
         "case": "markup-style",
         "tb": "paragraphs-markup",
@@ -297,7 +310,7 @@ def kind_of(signal: str, family: str, direction: str) -> str:
         "imghost": "links-rehosted",
         "leak": "boilerplate-new",
         "ser": "serialization",
-        "pos": "body-structure",
+        "pos": "body-layout",
     }
     if family in simple:
         return simple[family]
@@ -324,7 +337,7 @@ def kind_of(signal: str, family: str, direction: str) -> str:
     if family == "text":
         if value == "mojibake":
             return "mojibake"
-        return "encoding" if value == "replacement-char" else "double-escaping"
+        return "charset" if value == "replacement-char" else "double-escaping"
     if family in ("href", "src", "url", "rawlink"):
         return "links-relative" if up and "relative" in value else "links"
     if family == "boiler":
