@@ -8,6 +8,10 @@ Writes ``tests/data/drift/``:
   ``KEEP_ITEMS`` items (byte for byte up to there, then the document's own closing tags); a
   transport failure is cut after the item holding the damage, so the damage is kept;
 * ``rss-arch/``: every ft-home recording of orx365/rss-arch, unchanged;
+* ``rss-arch-feeds/``: every recording of the other orx365/rss-arch feeds (economist, nyt_econ,
+  wsj_econ, wsj_world), unchanged (a folder of its own: ``rss-arch/`` is walked as one feed);
+* ``feedx-items/``: each archived feedx RFI item (and the seed) alone, in the feedx response
+  ``tools/build_cassettes.py`` rebuilds around stored items: one recording per point in time;
 * ``variants/``: synthetic variants built from real RFI items (all 15 archived feedx items and
   the seed, re-rendered in one markup period: the 2024-02 form) and from a real ft-home
   recording, one drift kind (or one benign change) each;
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -29,6 +34,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
+
+from build_cassettes import RFI_LICENCE, feedx_rss, read_item  # tools/, next to this file
 
 from harness.cassettes import dump_cassette, load_cassette, make_interaction
 from harness.parsers.rfi import parse_rfi_body
@@ -39,7 +46,17 @@ DEFAULT_CORPUS = Path("/work/shared/corpus")
 KEEP_ITEMS = 8
 FEEDX_URL = "https://feedx.net/rss/rfi.xml"
 DAPENTI_URL = "http://www.dapenti.com/blog/rssfortugua.asp"
-FT_URL = "https://orx365.github.io/rss-arch/output/ft-home.xml"
+RSS_ARCH_URL = "https://orx365.github.io/rss-arch/output/{feed}.xml"
+FT_URL = RSS_ARCH_URL.format(feed="ft-home")
+RSS_ARCH_OWNERS = {
+    "economist": "The Economist",
+    "ft-home": "The Financial Times",
+    "nyt_econ": "The New York Times",
+    "wsj_econ": "The Wall Street Journal",
+    "wsj_world": "The Wall Street Journal",
+}
+OWNED = ("dapenti", "feedx-items", "rss-arch", "rss-arch-feeds", "variants")
+"""The folders this tool writes (and prunes); other files in ``OUT`` belong to the tests."""
 RSS_TYPE = {"Content-Type": "application/rss+xml; charset=utf-8"}
 XML_TYPE = {"Content-Type": "text/xml; charset=utf-8"}
 ATOM_TYPE = {"Content-Type": "application/atom+xml; charset=utf-8"}
@@ -107,11 +124,15 @@ def build_dapenti(corpus: Path, out: dict[Path, bytes]) -> list[str]:
     return rows
 
 
-def build_rss_arch(corpus: Path, out: dict[Path, bytes]) -> list[str]:
+def build_rss_arch(corpus: Path, out: dict[Path, bytes], *, ft: bool = True) -> list[str]:
+    """ft-home into ``rss-arch/`` (``ft=True``), or every other feed into ``rss-arch-feeds/``."""
     rows = []
-    for path in sorted((corpus / "rss-arch-history").glob("ft-home_*.xml")):
-        sha = NAME.search(path.name).group(2)  # type: ignore[union-attr]
-        name = f"ft-home_{recorded_at(path.name)[:16].replace(':', '')}_{sha}.yaml"
+    for path in sorted((corpus / "rss-arch-history").glob("*.xml")):
+        feed, sha = path.name.split("_20", 1)[0], NAME.search(path.name).group(2)  # type: ignore[union-attr]
+        if (feed == "ft-home") != ft:
+            continue
+        folder = "rss-arch" if ft else "rss-arch-feeds"
+        name = f"{feed}_{recorded_at(path.name)[:16].replace(':', '')}_{sha}.yaml"
         meta = {
             "recorded_at": recorded_at(path.name),
             "rebuilt": False,
@@ -119,14 +140,49 @@ def build_rss_arch(corpus: Path, out: dict[Path, bytes]) -> list[str]:
                 {
                     "file": f"rss-arch-history/{path.name}",
                     "repo": "orx365/rss-arch",
-                    "path": "output/ft-home.xml",
+                    "path": f"output/{feed}.xml",
                     "commit": sha,
-                    "licence": "repository MIT; feed text © The Financial Times; test data only",
+                    "licence": f"repository MIT; feed text © {RSS_ARCH_OWNERS[feed]}; "
+                    "test data only",
                 }
             ],
         }
-        out[OUT / "rss-arch" / name] = cassette(FT_URL, path.read_bytes(), XML_TYPE, meta)
-        rows.append(f"| `rss-arch/{name}` | `rss-arch-history/{path.name}` | unchanged |")
+        url = RSS_ARCH_URL.format(feed=feed)
+        out[OUT / folder / name] = cassette(url, path.read_bytes(), XML_TYPE, meta)
+        rows.append(f"| `{folder}/{name}` | `rss-arch-history/{path.name}` | unchanged |")
+    return rows
+
+
+def build_feedx_items(corpus: Path, out: dict[Path, bytes]) -> list[str]:
+    """One rebuilt feedx response per stored RFI item (and the seed), oldest first."""
+    manifest = json.loads((corpus / "feedx-items" / "MANIFEST.json").read_text("utf-8"))
+    upstream = {f"feedx-items/{e['file']}": e for e in manifest}
+    files = [f"feedx-items/rfi/{p.name}" for p in (corpus / "feedx-items" / "rfi").glob("*.md")]
+    files += [f"seed/{p.name}" for p in (corpus / "seed").glob("*.txt")]
+    rows = []
+    for item in sorted((read_item(corpus, f) for f in files), key=lambda i: i.epoch_ms):
+        when = item.published.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stem = Path(item.file).stem.split("_")[-1]
+        name = f"feedx-rfi_{when[:10]}_{stem}.yaml"
+        entry = upstream.get(item.file)
+        source: dict[str, str] = {"file": item.file, "licence": RFI_LICENCE}
+        if entry is None:
+            source["origin"] = "the product's seed item"
+        else:
+            source |= {
+                "repo": entry["source_repo"],
+                "path": entry["source_path"],
+                "commit": entry["source_commit"],
+            }
+        meta = {
+            "recorded_at": when,
+            "rebuilt": True,
+            "note": "one stored item in the feedx response tools/build_cassettes.py rebuilds "
+            "(RSS 2.0, title, link = guid, HTML body in CDATA as stored, pubDate from the epoch)",
+            "sources": [source],
+        }
+        out[OUT / "feedx-items" / name] = cassette(FEEDX_URL, feedx_rss([item]), RSS_TYPE, meta)
+        rows.append(f"| `feedx-items/{name}` | `{item.file}` | rebuilt, 1 item |")
     return rows
 
 
@@ -534,7 +590,9 @@ def atom(rss: bytes) -> bytes:
     ).encode("utf-8")
 
 
-def sources_md(dapenti: list[str], arch: list[str], variants: list[str]) -> bytes:
+def sources_md(
+    dapenti: list[str], arch: list[str], others: list[str], items: list[str], variants: list[str]
+) -> bytes:
     text = f"""# Drift fixtures: where they come from
 
 Built by `tools/build_drift_fixtures.py` from the project's read-only corpus (paths relative to
@@ -564,6 +622,36 @@ Real drift on 2025-04-18/19: descriptions from plain text to entity-escaped HTML
 |---|---|---|
 {chr(10).join(arch)}
 
+## rss-arch-feeds/: the other orx365/rss-arch feeds, unchanged
+
+Every recording of The Economist, NYT economy, WSJ economy and WSJ world as orx365/rss-arch
+re-published them (links rewritten to `archive.is/newest/…`), bytes unchanged; each cassette's
+URL is `https://orx365.github.io/rss-arch/output/<feed>.xml`, so one folder holds the four feeds
+(kept apart from `rss-arch/`, which tests walk as ft-home's history). Repository MIT; the feed
+texts belong to The Economist, The New York Times and The Wall Street Journal (test data only).
+Real changes of form: the same 2025-04-18/19 switch as ft-home (entity-escaped HTML
+descriptions, then `xmlns:media`/`xmlns:dc`); empty responses kept as served (the first
+economist version, `nyt_econ` 2026-01-13). `docs/verdicts.md` judges every consecutive pair.
+
+| fixture | source | note |
+|---|---|---|
+{chr(10).join(others)}
+
+## feedx-items/: each archived feedx RFI item, alone
+
+Each stored item of `feedx-items/rfi/` and the seed (2020-10 … 2024-02, 16 points in time), in
+the response feedx.net served as `tools/build_cassettes.py` rebuilds it for the bundled
+`cassettes/feedx-rfi_<period>.yaml` (RSS 2.0, channel `法国国际广播电台`, title, link = guid,
+the HTML body in CDATA exactly as stored, `pubDate` from the stored epoch milliseconds). The
+archive kept items, not responses: the envelope is the same in every file, so what differs
+between two files is the item's own markup (see `../shared/corpus/SOURCES.md`: links, body
+wrapper, images, author, share widget, related articles, feedx footer). Feed text © RFI
+(France Médias Monde), archived by duty-machine/news; test data only.
+
+| fixture | source | note |
+|---|---|---|
+{chr(10).join(items)}
+
 ## variants/: one change each
 
 The RFI variants re-render real archived items (`feedx-items/rfi/*.md` and the seed: title,
@@ -587,9 +675,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     out: dict[Path, bytes] = {}
     dapenti = build_dapenti(opts.corpus, out)
     arch = build_rss_arch(opts.corpus, out)
+    others = build_rss_arch(opts.corpus, out, ft=False)
+    items = build_feedx_items(opts.corpus, out)
     variants = build_variants(opts.corpus, out)
-    out[OUT / "SOURCES.md"] = sources_md(dapenti, arch, variants)
-    stale = [p for p in OUT.rglob("*") if p.is_file() and p not in out] if OUT.exists() else []
+    out[OUT / "SOURCES.md"] = sources_md(dapenti, arch, others, items, variants)
+    owned = [OUT / folder for folder in OWNED if (OUT / folder).is_dir()]
+    stale = [p for d in owned for p in d.rglob("*") if p.is_file() and p not in out]
     changed = [p for p, data in out.items() if not p.exists() or p.read_bytes() != data]
     if opts.check:
         for path in [*changed, *stale]:
