@@ -15,7 +15,7 @@ Print = Callable[[Path], Fingerprint]
 
 # variant, its baseline, the finding kind, its level, the parser field named, a signal prefix
 DRIFT_KINDS = [
-    ("dateline-format", "rfi-base", "dateline-format", Level.ERROR, "dateline/time", "dshape:"),
+    ("dateline-format", "rfi-base", "dateline-shape", Level.ERROR, "dateline/time", "dshape:"),
     (
         "dateline-position",
         "rfi-base",
