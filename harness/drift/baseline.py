@@ -105,6 +105,7 @@ class Profile:
     shapes: Mapping[str, str] = field(default_factory=dict)  # linked blocks, URLs masked
     recorded_at: str | None = None  # of the newest source
     counts: Spread | None = None  # items per recording
+    texts: frozenset[str] = frozenset()  # hashes of every text block of the pooled items
     # metric -> (lowest, highest) the configuration allows (never stored: see bounded())
     bounds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
@@ -156,6 +157,7 @@ def profile(fingerprints: Iterable[Fingerprint]) -> Profile:
         shapes=shapes,
         recorded_at=next((fp.recorded_at for fp in reversed(usable) if fp.recorded_at), None),
         counts=Spread.of(len(fp.items) for fp in usable) if usable else None,
+        texts=frozenset(d for fp in usable for item in fp.items for d in item.texts),
     )
 
 
@@ -202,6 +204,9 @@ def to_data(p: Profile) -> dict[str, Any]:
         "item_counts": None if p.counts is None else _spread_data(p.counts),
         "boilerplate": dict(p.boilerplate),
         "shapes": dict(p.shapes),
+        # every text block of the blessed items: a block now repeating that one of them already
+        # had is content (two articles by one author), as diff decides with both recordings
+        "texts": " ".join(sorted(p.texts)),  # one line: hashes are no reading matter
     }
 
 
@@ -248,6 +253,7 @@ def from_data(data: Any, where: str) -> Profile:
             shapes={str(k): str(v) for k, v in data.get("shapes", {}).items()},
             recorded_at=_opt_str(data.get("recorded_at")),
             counts=None if data.get("item_counts") is None else _spread(data["item_counts"], False),
+            texts=frozenset(str(data.get("texts", "")).split()),
         )
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
         raise ConfigError(

@@ -319,6 +319,7 @@ def compare(
     articles by one author, two items with one date line).
     """
     last_good = last_good if last_good is not None else base.last_source
+    seen = seen | base.texts  # a stored baseline keeps the text blocks of its items
     if not new.ok:
         return (failure_finding(new, last_good),)
     if base.items == 0:
