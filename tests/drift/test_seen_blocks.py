@@ -8,7 +8,9 @@ their text blocks to ``compare``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from drift_paths import CASSETTES
@@ -18,7 +20,7 @@ from harness.audit.feeddoc import FeedDoc, html_join, html_parts
 from harness.audit.operators import RandomChoices, get_operator
 from harness.cassettes import load_cassette
 from harness.drift import Finding, block_texts, compare, diff, history
-from harness.drift.baseline import profile
+from harness.drift.baseline import dumps, from_data, profile
 from harness.drift.fingerprint import Fingerprint
 
 Print = Callable[[Path], Fingerprint]
@@ -50,9 +52,14 @@ def test_blocks_the_one_item_already_had_are_not_new(fingerprint: Print, tmp_pat
     assert (len(old.items), len(new.items)) == (1, 2)
     assert new.boilerplate  # the date line and the author block repeat in the two items
     assert _drift(diff(old, new).findings) == []
-    # without the baseline's blocks, a profile of one item calls them new boilerplate
-    assert "boilerplate-new" in _drift(compare(profile([old]), new))
-    assert _drift(compare(profile([old]), new, seen=block_texts([old]))) == []
+    # without the baseline's blocks, a profile of one item would call them new boilerplate
+    blind = replace(profile([old]), texts=frozenset())
+    assert "boilerplate-new" in _drift(compare(blind, new))
+    assert _drift(compare(blind, new, seen=block_texts([old]))) == []
+    # a profile keeps them (a stored baseline too: check decides as diff does)
+    assert _drift(compare(profile([old]), new)) == []
+    stored = from_data(json.loads(dumps(profile([old]))), "rfi.baseline.json")
+    assert _drift(compare(stored, new)) == []
 
 
 def test_a_new_block_in_both_items_is_still_new(fingerprint: Print, tmp_path: Path) -> None:
