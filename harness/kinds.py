@@ -210,11 +210,9 @@ KINDS: dict[str, KindInfo] = {
         level="warning",
     ),
     "field-fill": KindInfo(
-        "a field is filled less often",
-        "A field that items used to carry is now often empty.",
+        "a field went empty",
+        "A field that most items used to carry is now empty in most of them.",
         "the field named",
-        cause="content-change",
-        level="warning",
     ),
     "links": KindInfo(
         "link form changed", "Links changed scheme or form.", "url, images", level="warning"
