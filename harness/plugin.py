@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ _RECORDED = pytest.StashKey["RecordReport"]()
 _RECORD_MODES = ("once", "new_episodes", "rewrite", "none")  # harness.record.transaction.RecordMode
 _ITEM_MODES = ("check", "cassette")
 _WHOLE = "*"  # the check of the one item a cassette has with --harness-items=cassette
+_DRIFT = "drift"  # the check of the baseline step (harness.drift.BaselineStep)
 
 
 class HarnessWarning(UserWarning):
@@ -64,6 +66,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "harness_items", "default of --harness-items (check or cassette)", default="check"
+    )
+    group.addoption(
+        "--harness-fail-on",
+        dest="harness_fail_on",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="fail a cassette's test on violations and drift findings at or above this "
+        "severity (default: the configuration's fail-on, else error), as 'harness check'",
     )
     group.addoption(
         "--harness-record-mode",
@@ -152,12 +162,17 @@ def _build_runner(config: pytest.Config) -> Runner | None:
     from harness.drift import BaselineStep
     from harness.errors import HarnessError
     from harness.runner import Runner
+    from harness.severity import Severity
 
     path = config.getoption("harness_config") or find_config(config.rootpath)
     if path is None:
         return None
     try:
-        return Runner(load_config(path), steps=(BaselineStep,))
+        harness_config = load_config(path)
+        fail_on = config.getoption("harness_fail_on", None)
+        if fail_on is not None:  # the command line wins over the file, as in 'harness check'
+            harness_config = replace(harness_config, fail_on=Severity(fail_on))
+        return Runner(harness_config, steps=(BaselineStep,))
     except HarnessError as err:
         raise pytest.UsageError(f"feedharness: {err}") from None
 
@@ -232,8 +247,10 @@ class CheckItem(pytest.Item):
         return cache[self.path]
 
     def runtest(self) -> None:
-        """Fail on error-level violations of this check; warn on warning-level ones."""
-        from harness.model import Severity
+        """Fail on what fails the verdict (violations and drift findings at or above fail-on);
+        warn on the rest, as ``harness check`` reports it."""
+        from harness.report.finding import text_lines
+        from harness.verdict import fails
 
         if self.load_error is not None:
             raise HarnessCheckFailed(f"cassette: {self.load_error}")
@@ -245,16 +262,25 @@ class CheckItem(pytest.Item):
             prefix = "" if self.check in ("load", _WHOLE) else "not checked: "
             raise HarnessCheckFailed(f"{prefix}{result.error_kind}: {result.error}")
         mine = [v for v in result.violations if self._owns(v.check, self.planned)]
+        drift = list(result.findings) if self._owns(_DRIFT, self.planned) else []
         for v in mine:
-            if v.severity is Severity.WARNING:
+            if not fails(v.severity, result.fail_on):
                 warnings.warn(HarnessWarning(f"{result.path}: {self._shown_line(v)}"), stacklevel=1)
-        errors = [v for v in mine if v.severity is Severity.ERROR]
-        if errors:
+        for f in drift:
+            if not fails(f.level, result.fail_on):
+                line = f"{_DRIFT} ({f.level.value}): {f.kind}: {f.title}"
+                warnings.warn(HarnessWarning(f"{result.path}: {line}"), stacklevel=1)
+        errors = [v for v in mine if fails(v.severity, result.fail_on)]
+        failing = [f for f in drift if fails(f.level, result.fail_on)]
+        if errors or failing:
             lines = [self._shown_line(v) for v in errors[:20]]
             if len(errors) > 20:
                 lines.append(f"... and {len(errors) - 20} more")
+            lines += [line for f in failing for line in text_lines(f, "")]
+            counts = [f"{len(errors)} violation(s)"] if errors else []
+            counts += [f"{len(failing)} drift finding(s)"] if failing else []
             raise HarnessCheckFailed(
-                f"{len(errors)} violation(s)"
+                " and ".join(counts)
                 + ("" if self.check == _WHOLE else f" of {self.check}")
                 + ":\n"
                 + "\n".join(lines)

@@ -46,6 +46,10 @@ class Step(Protocol):
         """What the step finds in a parsed recording."""
         ...
 
+    def planned(self, feed: str) -> bool:
+        """Whether recordings of ``feed`` will get the step (known before parsing)."""
+        ...
+
 
 StepFactory = Callable[[HarnessConfig, Replayer], Step]
 """Builds a step for a configuration (module-level, so worker processes can build their own)."""
@@ -118,7 +122,8 @@ class Runner:
     def plan(self, path: Path) -> tuple[str | None, tuple[str, ...]]:
         """Feed and checks a cassette will get, without parsing it; CassetteError if unreadable."""
         setup = self.replayer.setup_for_url(self.load_cassette(path).url)
-        return setup.name, setup.checks
+        steps = tuple(s.check for s in self.steps if setup.name and s.planned(setup.name))
+        return setup.name, (*setup.checks, *steps)
 
     def display(self, path: Path) -> str:
         """The path as reports show it: relative to the project (config folder) when inside it."""

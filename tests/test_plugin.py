@@ -177,3 +177,29 @@ def test_one_item_per_cassette_with_xdist(project: pytest.Pytester) -> None:
             cassette_yaml("https://example.test/feed.xml", rss(GOOD)), encoding="utf-8"
         )
     project.runpytest("-n", "2", "--harness-items=cassette", "cassettes").assert_outcomes(passed=5)
+
+
+def test_drift_against_a_baseline_follows_the_verdict(pytester: pytest.Pytester) -> None:
+    """The drift item fails exactly where `harness check` does: at or above fail-on."""
+    import shutil
+    from pathlib import Path
+
+    from harness.cli import run
+
+    root = Path(__file__).resolve().parent.parent
+    config = (root / "harness.toml").read_text(encoding="utf-8")
+    config = config.replace('schemas = "schemas"', f'schemas = "{root / "schemas"}"')
+    pytester.makefile(".toml", harness=config)
+    pytester.mkdir("cassettes")
+    base = pytester.path / "cassettes" / "base.yaml"
+    shutil.copy(root / "cassettes" / "feedx-rfi_2023-05.yaml", base)
+    assert run(["--config", str(pytester.path / "harness.toml"), "bless", "rfi"]) == 0
+    base.unlink()
+    shutil.copy(root / "cassettes" / "feedx-rfi_2023-09.yaml", pytester.path / "cassettes")
+    # the share widget repeats in both items, the rfi parser drops it: boilerplate-new, a warning
+    result = pytester.runpytest("cassettes", "-k", "drift", "-W", "default")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*drift (warning): boilerplate-new*"])
+    strict = pytester.runpytest("cassettes", "-k", "drift", "--harness-fail-on", "warning")
+    strict.assert_outcomes(failed=1)
+    strict.stdout.fnmatch_lines(["*1 drift finding(s) of drift*", "*WARNING boilerplate-new*"])

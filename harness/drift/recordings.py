@@ -168,6 +168,10 @@ class BaselineStep:
             if f.is_drift:
                 yield f
 
+    def planned(self, feed: str) -> bool:
+        """Recordings of ``feed`` get the step when the feed has a baseline file."""
+        return baseline_path(self.cassettes, feed).is_file()
+
     def _where(self, replay: Replay) -> Path:
         assert replay.feed is not None
         return baseline_path(self.cassettes, replay.feed)
