@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import html.entities
+import itertools
+import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -91,7 +93,7 @@ class XmlText:
 
     def to_bytes(self) -> bytes:
         """The tokens encoded as recorded (same encoding, same byte order mark)."""
-        mark = dict((name, m) for m, name in _BOMS).get(self.encoding, b"") if self.bom else b""
+        mark = {name: m for m, name in _BOMS}.get(self.encoding, b"") if self.bom else b""
         return mark + "".join(self.tokens).encode(self.encoding, "xmlcharrefreplace")
 
     def kinds(self) -> list[str]:
@@ -105,7 +107,7 @@ class XmlText:
         mixed: list[bool] = [False]  # the document level: no character data allowed (2.8)
         owner: list[int] = []
         stack: list[int] = []
-        for i, (token, kind) in enumerate(zip(self.tokens, kinds, strict=True)):
+        for token, kind in zip(self.tokens, kinds, strict=True):
             if kind == "start":
                 stack.append(len(mixed))
                 mixed.append(False)
@@ -482,8 +484,10 @@ def declaration(doc: FeedDoc, choices: Choices) -> bytes:
 
 @operator("xml-utf16", kind=BENIGN)
 def utf16(doc: FeedDoc, choices: Choices) -> bytes:
-    """Re-encoded as UTF-16 with a byte order mark and a matching declaration (XML 1.0 4.3.3,
-    App. F; RFC 7303 section 3.3: the BOM is authoritative over a charset parameter)."""
+    """Re-encoded as UTF-16 with a byte order mark and declaration (XML 1.0 4.3.3, App. F).
+
+    RFC 7303 section 3.3: a byte order mark is authoritative over the HTTP charset parameter.
+    """
     del choices
 
     def edit(xml: XmlText) -> int:
@@ -543,8 +547,10 @@ def _children(xml: XmlText, kinds: list[str], start: int) -> tuple[list[tuple[in
 
 @operator("item-child-order", kind=BENIGN)
 def item_child_order(doc: FeedDoc, choices: Choices) -> bytes:
-    """Elements inside an item in another order; same-named ones keep theirs (RSS 2.0 and
-    RSS 1.0 define no order of an item's elements, nor does RFC 4287 section 4.1.2)."""
+    """Elements inside an item in another order; same-named ones keep theirs (RSS 2.0).
+
+    RSS 2.0 and RSS 1.0 define no order of an item's elements, nor does RFC 4287 (4.1.2).
+    """
     rng = choices.rng()
 
     def edit(xml: XmlText) -> int:
@@ -558,9 +564,7 @@ def item_child_order(doc: FeedDoc, choices: Choices) -> bytes:
                 continue
             spans, _ = _children(xml, kinds, i)
             if any(
-                t.strip()
-                for a, b in zip(spans, spans[1:], strict=False)
-                for t in xml.tokens[a[1] : b[0]]
+                t.strip() for a, b in itertools.pairwise(spans) for t in xml.tokens[a[1] : b[0]]
             ):
                 continue  # text between children: mixed content, left alone
             parts = ["".join(xml.tokens[a:b]) for a, b in spans]
@@ -576,11 +580,8 @@ def item_child_order(doc: FeedDoc, choices: Choices) -> bytes:
     return _rewrite(doc, edit, "items with reordered elements")
 
 
-def _shuffle_keeping_names(names: list[str], rng: object) -> list[int]:
+def _shuffle_keeping_names(names: list[str], rng: random.Random) -> list[int]:
     """A permutation of the children where children of one name keep their relative order."""
-    import random
-
-    assert isinstance(rng, random.Random)
     slots = list(names)
     rng.shuffle(slots)
     queues: dict[str, list[int]] = {}
@@ -752,8 +753,10 @@ def html_attribute_quotes(doc: FeedDoc, choices: Choices) -> bytes:
 
 @operator("html-void-tags", kind=BENIGN)
 def html_void_tags(doc: FeedDoc, choices: Choices) -> bytes:
-    """``<br>`` and ``<br/>`` trade places on void elements (HTML 13.1.2.1: the slash of a void
-    element's start tag is allowed and has no effect; 13.2.6.4.7 acknowledges it)."""
+    """``<br>`` and ``<br/>`` trade places on void elements (HTML 13.1.2.1).
+
+    HTML 13.1.2.1: on a void element's start tag the slash is allowed and has no effect.
+    """
     del choices
 
     def fn(part: str) -> str:
@@ -778,14 +781,16 @@ def _html_ref(match: re.Match[str]) -> str:
         if name and (code > 159 or name in ("amp", "lt", "gt", "quot")):
             return f"&{name};"
         return match[0]
-    code = html.entities.name2codepoint.get(ref)
-    return f"&#{code};" if code is not None else match[0]
+    named = html.entities.name2codepoint.get(ref)
+    return f"&#{named};" if named is not None else match[0]
 
 
 @operator("html-character-references", kind=BENIGN)
 def html_character_references(doc: FeedDoc, choices: Choices) -> bytes:
-    """Body character references named where numeric and numeric where named (HTML 13.1.4,
-    13.5 named character references; the same character either way)."""
+    """Body character references named where numeric, numeric where named (HTML 13.1.4).
+
+    HTML 13.5 (named character references): ``&nbsp;`` and ``&#160;`` are one character.
+    """
     del choices
 
     def fn(part: str) -> str:
