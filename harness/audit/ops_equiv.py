@@ -250,7 +250,7 @@ _NAMED = re.compile(r"&(?:amp|lt|gt|quot|apos);")
 
 @operator("xml-markup-escapes", kind=BENIGN)
 def markup_escapes(doc: FeedDoc, choices: Choices) -> bytes:
-    """``&amp; &lt; &gt;`` written as ``&#38; &#x3C; &#62;`` (XML 1.0 4.6, 4.1, 2.4)."""
+    """Escapes ``&amp; &lt; &gt;`` written as ``&#38; &#x3C; &#62;`` (XML 1.0 4.6, 4.1, 2.4)."""
     which = choices.integer(0, 1)
 
     def fn(text: str) -> str:
@@ -287,7 +287,7 @@ def attribute_quotes(doc: FeedDoc, choices: Choices) -> bytes:
 
 @operator("xml-empty-elements", kind=BENIGN)
 def empty_elements(doc: FeedDoc, choices: Choices) -> bytes:
-    """``<x/>`` and ``<x></x>`` trade places (XML 1.0 3.1: [44] EmptyElemTag, the same element)."""
+    """Empty elements written ``<x></x>`` where ``<x/>``, and back (XML 1.0 3.1, [44])."""
     del choices
 
     def edit(xml: XmlText) -> int:
@@ -753,7 +753,7 @@ def html_attribute_quotes(doc: FeedDoc, choices: Choices) -> bytes:
 
 @operator("html-void-tags", kind=BENIGN)
 def html_void_tags(doc: FeedDoc, choices: Choices) -> bytes:
-    """``<br>`` and ``<br/>`` trade places on void elements (HTML 13.1.2.1).
+    """Void elements written ``<br>`` where ``<br/>``, and back (HTML 13.1.2.1).
 
     HTML 13.1.2.1: on a void element's start tag the slash is allowed and has no effect.
     """
