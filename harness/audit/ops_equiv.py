@@ -486,7 +486,8 @@ def declaration(doc: FeedDoc, choices: Choices) -> bytes:
 def utf16(doc: FeedDoc, choices: Choices) -> bytes:
     """Re-encoded as UTF-16 with a byte order mark and declaration (XML 1.0 4.3.3, App. F).
 
-    RFC 7303 section 3.3: a byte order mark is authoritative over the HTTP charset parameter.
+    RFC 7303 section 3 (encoding considerations): a byte order mark is authoritative, over an
+    HTTP charset parameter too.
     """
     del choices
 

@@ -239,6 +239,7 @@ def document_text(body: bytes) -> str:
     return body.decode(codec, "replace")
 
 
+_XMLNS_LITERAL = re.compile("xmlns")
 _ROOT_TAG = re.compile(r"<[A-Za-z_][^>]*>")  # the first start tag after the prolog
 
 
@@ -246,9 +247,10 @@ def declared_namespaces(text: str) -> dict[str | None, frozenset[str]]:
     """Every namespace URI each prefix is bound to in the document; under None, the default
     namespace the root element declares (``""``: none)."""
     bound: dict[str | None, set[str]] = {}
-    for prefix, uri in _XMLNS_DECLARATION.findall(text):
-        if prefix:
-            bound.setdefault(prefix, set()).add(uri)
+    for found in _XMLNS_LITERAL.finditer(text):  # a literal scan, then the declaration there
+        declaration = _XMLNS_DECLARATION.match(text, found.start() - 1)
+        if declaration is not None and declaration[1]:
+            bound.setdefault(declaration[1], set()).add(declaration[2])
     root = _ROOT_TAG.search(text)
     default = [u for p, u in _XMLNS_DECLARATION.findall(root.group() if root else "") if not p]
     bound[None] = set(default or [""])
