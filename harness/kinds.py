@@ -295,7 +295,9 @@ def kind_of(signal: str, family: str, direction: str) -> str:
     simple = {
         "dialect": "dialect-switch",
         "root": "dialect-switch",
-        "encoding": "charset",
+        # XML 1.0 4.3.3: the encoding is how characters are written; text it misreads shows
+        # as text:mojibake / text:replacement-char, which keep their own kinds
+        "encoding": "serialization",
         "ns": "envelope-namespace",
         "chan": "envelope-elements",
         "dshape": "dateline-shape",

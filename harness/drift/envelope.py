@@ -7,6 +7,7 @@ The XML is parsed once with lxml (no entities, no network, recovering); how a fi
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,10 @@ __all__ = [
     "XML_PARSER",
     "Envelope",
     "channel_paths",
+    "declared_namespaces",
+    "document_text",
     "envelope",
+    "field_form",
     "item_bounds",
     "qname",
     "raw_forms",
@@ -32,9 +36,27 @@ __all__ = [
 # The item spans are those of ``re.finditer(r"<(item|entry)\b.*?</\1\s*>", text, re.DOTALL)``.
 _ITEM_OPEN = re.compile(r"<(item|entry)\b")
 _ITEM_CLOSE = {"item": re.compile(r"</item\s*>"), "entry": re.compile(r"</entry\s*>")}
+# A markup field's tag, any prefix (resolved by field_form), and what its content opens with.
+# XML 1.0 4.1 and 4.6: "<" may be written "&lt;", "&#60;" or "&#x3C;" (any leading zeros), and
+# "&" as "&amp;", "&#38;" or "&#x26;"; 2.7: a CDATA section holds its text unescaped.
+_LT = r"(?:&lt;|&#0*60;|&#[xX]0*3[cC];)"
+_AMP = r"(?:&amp;|&#0*38;|&#[xX]0*26;)"
 MARKUP_FIELD = re.compile(
-    r"<((?:content:encoded)|description|summary|content)\b[^>]*?(/?)>(\s*)(<!\[CDATA\[|&amp;lt;|&lt;|<)?"
+    r"<(?:([A-Za-z_][\w.-]*):)?(encoded|description|summary|content)\b([^>]*?)(/?)>(\s*)"
+    rf"(<!\[CDATA\[\s*(?:<|{_LT})?|{_AMP}(?:lt|#0*60|#[xX]0*3[cC]);|{_LT}|<)?"
 )
+_XMLNS_DECLARATION = re.compile(r"\sxmlns(?::([\w.-]+))?\s*=\s*[\"']([^\"']*)[\"']")
+_CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_ATOM_NS = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
+# Which namespace makes each local name a markup field (Namespaces in XML 1.0: the expanded
+# name counts, not the prefix): content:encoded, the RSS description, Atom summary and content.
+_FIELD_NAMESPACES = {
+    "encoded": (_CONTENT_NS,),
+    "description": ("", "http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"),
+    "summary": _ATOM_NS,
+    "content": _ATOM_NS,
+}
+_FIELD_SIGNAL = {"encoded": "content:encoded"}  # the signal keeps the conventional prefix
 RAW_LINK = re.compile(r"<link>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]*)")
 KNOWN_NS = {
     "http://purl.org/rss/1.0/modules/content/": "content",
@@ -78,7 +100,10 @@ def qname(tag: str, nsmap: Mapping[str | None, str]) -> str:
     uri, _, local = tag[1:].partition("}")
     prefix = KNOWN_NS.get(uri)
     if prefix is None:
-        prefix = next((p for p, u in nsmap.items() if u == uri and p), "ns")
+        # Namespaces in XML 1.0 section 4: a prefix is only a stand-in for its URI, so an
+        # unknown namespace is named by its URI (Clark notation), never by the document's prefix
+        del nsmap
+        return tag
     if uri == "http://www.w3.org/2005/Atom" and prefix == "atom":
         return f"atom:{local}"
     return f"{prefix}:{local}" if prefix else local
@@ -167,26 +192,104 @@ def channel_paths(root: Any, nsmap: Mapping[str | None, str]) -> set[str]:
 
 def raw_forms(body: bytes) -> list[set[str]]:
     """Per item: how each markup field is written (cdata, escaped, double-escaped, xml, text)."""
-    text = body.decode("utf-8", "replace")
+    text = document_text(body)
+    names = declared_namespaces(text)
     found: list[set[str]] = []
     # searched in place: the patterns start with "<" and look neither before the span's start
     # nor past its end (an end bound reads as the end of the text), as in a copy of the span
     for start, end in item_bounds(text):
         forms: set[str] = set()
         for m in MARKUP_FIELD.finditer(text, start, end):
-            name, empty, _, opener = m.groups()
-            kind = {
-                "<![CDATA[": "cdata",
-                "&lt;": "escaped",
-                "&amp;lt;": "double-escaped",
-                "<": "xml",
-            }.get(opener or "", "text")
-            forms.add(f"esc:{name}={'empty' if empty else kind}")
+            form = field_form(m, names)
+            if form is not None:
+                forms.add(form)
         link = RAW_LINK.search(text, start, end)
         if link is not None:
             forms.add(f"rawlink:{link_form(link.group(1))[0]}")
         found.append(forms)
     return found
+
+
+# XML 1.0 4.3.3 and appendix F: a byte order mark decides the encoding, else the declaration,
+# else the document is UTF-8. Only the markup (ASCII) is read here: "replace" is enough.
+_BOM_CODECS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(rb"<\?xml[^>]{0,200}?\sencoding\s*=\s*[\"']([A-Za-z][\w.:-]{0,40})[\"']")
+
+
+def document_text(body: bytes) -> str:
+    """The feed document as text, in the encoding XML 1.0 4.3.3 gives it."""
+    for mark, codec in _BOM_CODECS:
+        if body.startswith(mark):
+            return body.decode(codec, "replace")
+    declared = _DECLARED.match(body)
+    codec = "utf-8"
+    if declared is not None:
+        try:
+            codec = codecs.lookup(declared[1].decode("ascii")).name
+        except LookupError:
+            codec = "utf-8"
+    if codec.startswith(("utf-16", "utf-32")):  # declared wide without a mark: appendix F
+        codec = "utf-8"
+    return body.decode(codec, "replace")
+
+
+_XMLNS_LITERAL = re.compile("xmlns")
+_ROOT_TAG = re.compile(r"<[A-Za-z_][^>]*>")  # the first start tag after the prolog
+
+
+def declared_namespaces(text: str) -> dict[str | None, frozenset[str]]:
+    """Every namespace URI each prefix is bound to in the document; under None, the default
+    namespace the root element declares (``""``: none)."""
+    bound: dict[str | None, set[str]] = {}
+    for found in _XMLNS_LITERAL.finditer(text):  # a literal scan, then the declaration there
+        declaration = _XMLNS_DECLARATION.match(text, found.start() - 1)
+        if declaration is not None and declaration[1]:
+            bound.setdefault(declaration[1], set()).add(declaration[2])
+    root = _ROOT_TAG.search(text)
+    default = [u for p, u in _XMLNS_DECLARATION.findall(root.group() if root else "") if not p]
+    bound[None] = set(default or [""])
+    return {p: frozenset(u) for p, u in bound.items()}
+
+
+def field_form(match: re.Match[str], names: Mapping[str | None, frozenset[str]]) -> str | None:
+    """The ``esc:`` signal of a MARKUP_FIELD match, None when the tag is not a markup field.
+
+    The tag counts by its expanded name (Namespaces in XML 1.0, sections 5 and 6.2): its prefix
+    is resolved through the document's declarations, an unprefixed tag's through its own
+    ``xmlns=`` or the document's default. The content's form: CDATA opening with markup is
+    ``cdata``, a CDATA section of plain text is ``text`` (2.7: it is the same character data),
+    markup escaped once (any reference to "<") is ``escaped``, twice is ``double-escaped``.
+    """
+    prefix, local, attributes, empty, _, opener = match.groups()
+    own = _XMLNS_DECLARATION.findall(attributes) if "xmlns" in attributes else []
+    if prefix:
+        uris = names.get(prefix, frozenset())
+    else:
+        default = [u for p, u in own if not p]
+        uris = frozenset(default) if default else names[None]
+    if not uris & set(_FIELD_NAMESPACES[local]):
+        return None
+    name = _FIELD_SIGNAL.get(local, local)
+    return f"esc:{name}={'empty' if empty else _opener_form(opener or '')}"
+
+
+def _opener_form(opener: str) -> str:
+    if opener.startswith("<![CDATA["):
+        rest = opener[9:].lstrip()
+        if rest.startswith("<"):
+            return "cdata"
+        return "double-escaped" if rest.startswith("&") else "text"
+    if opener == "<":
+        return "xml"
+    if not opener:
+        return "text"
+    return "escaped" if re.fullmatch(_LT, opener) else "double-escaped"
 
 
 def item_bounds(text: str) -> Iterator[tuple[int, int]]:

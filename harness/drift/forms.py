@@ -14,7 +14,18 @@ from urllib.parse import urlsplit
 
 from harness.textsafe import shorten
 
-__all__ = ["EXCERPT", "MEMO", "digest", "host_key", "link_form", "norm", "shape", "short", "zone"]
+__all__ = [
+    "EXCERPT",
+    "MEMO",
+    "canonical_date",
+    "digest",
+    "host_key",
+    "link_form",
+    "norm",
+    "shape",
+    "short",
+    "zone",
+]
 
 MEMO = 4096  # entries per memoized pure function (tags, classes, hosts, link values)
 EXCERPT = 160  # characters of an excerpt shown in a finding
@@ -31,19 +42,56 @@ def shape(text: str) -> str:
     """The shape of a date string: digits become ``D``, ASCII letters ``A``; the rest is kept.
 
     Zone names and offsets are kept as written elsewhere (``zone:`` signals), so
-    ``Wed, 06 Dec 2023 15:45:03 GMT`` has the shape ``AAA, DD AAA DDDD DD:DD:DD AAA``.
+    ``Wed, 06 Dec 2023 15:45:03 GMT`` has the shape ``AAA, DD AAA DDDD DD:DD:DD AAA``. Spellings
+    a date grammar makes equal take one shape (:func:`canonical_date`).
     """
-    text = _WS.sub(" ", text.strip())[:64]
+    text = canonical_date(_WS.sub(" ", text.strip())[:64])
     return _DIGIT.sub("D", _ASCII_LETTER.sub("A", text))
 
 
+# RFC 822 section 5.1 (RSS 2.0 dates): date-time = [ day "," ] date time, zone = "UT" / "GMT" /
+# ... / ("+" / "-") 4DIGIT. RFC 3339 section 5.6: time-offset = "Z" / time-numoffset.
+_RFC822_DATE = re.compile(
+    r"^(?:[A-Za-z]{3}, ?)?(\d{1,2} [A-Za-z]{3} \d{2,4} \d{1,2}:\d{2}(?::\d{2})?) "
+    r"([A-Za-z]{1,5}|[+-]\d{4})$"
+)
+_RFC3339_DATE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:\d{2})$"
+)
+_UTC_822 = frozenset({"GMT", "UT", "UTC", "+0000"})  # RFC 822 5.1, RFC 2822 4.3: all +0000
+_UTC_3339 = frozenset({"Z", "z", "+00:00"})  # RFC 3339 4.3 ("-00:00": offset unknown, not UTC)
+
+
+def canonical_date(text: str) -> str:
+    """One spelling of equal RFC 822 / RFC 3339 dates: the optional day of the week written
+    (RFC 822 5.1 ``[ day "," ]``: redundant with the date), a zero offset as ``GMT`` (RFC 822)
+    or ``Z`` (RFC 3339). Any other text is returned as it is."""
+    match = _RFC822_DATE.match(text)
+    if match is not None:
+        token = match[2].upper()
+        return f"Day, {match[1]} {'GMT' if token in _UTC_822 else match[2]}"
+    match = _RFC3339_DATE.match(text)
+    if match is not None and match[2] in _UTC_3339:
+        return f"{match[1]}Z"
+    return text
+
+
 def zone(raw: str) -> str:
-    """The zone form of a date string: ``+0800``-style, ``+08:00``, ``Z``, a name, or none."""
+    """The zone form of a date string: ``+0800``-style, ``+08:00``, ``Z``, a name, or none.
+
+    A zero offset takes one form per grammar however it is spelled: ``GMT`` (RFC 822 ``GMT``,
+    ``UT``, ``+0000``) or ``Z`` (RFC 3339 ``Z``, ``+00:00``). It stays apart from other offsets,
+    so dates moving to or from UTC are still seen.
+    """
     raw = raw.strip()
     match = _ZONE.search(raw)
     if match is None:
         return "none"
     token = match.group()
+    if token in _UTC_3339:
+        return "Z"
+    if token.upper() in _UTC_822:
+        return "GMT"
     if token[0] in "+-":
         return "±HH:MM" if ":" in token else "±HHMM"
     return token

@@ -153,15 +153,15 @@ def _item_paths_plain(item: Any, nsmap: Mapping[str | None, str]) -> set[str]:
 
 
 def _raw_forms_plain(body: bytes) -> list[set[str]]:
-    text = body.decode("utf-8", "replace")
+    text = envm.document_text(body)
+    names = envm.declared_namespaces(text)
     found: list[set[str]] = []
     for span in (m.group() for m in _ITEM_SPAN.finditer(text)):
         forms: set[str] = set()
         for m in envm.MARKUP_FIELD.finditer(span):
-            name, empty, _, opener = m.groups()
-            kind = {"<![CDATA[": "cdata", "&lt;": "escaped", "&amp;lt;": "double-escaped"}
-            kind["<"] = "xml"
-            forms.add(f"esc:{name}={'empty' if empty else kind.get(opener or '', 'text')}")
+            form = envm.field_form(m, names)
+            if form is not None:
+                forms.add(form)
         link = envm.RAW_LINK.search(span)
         if link is not None:
             forms.add(f"rawlink:{link_form(link.group(1))[0]}")
