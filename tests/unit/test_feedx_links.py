@@ -38,14 +38,14 @@ def test_the_real_recording_has_absolute_links() -> None:
 @pytest.mark.parametrize(
     "link", ["/cn/%E5%9B%BD%E9%99%85/20240203-", "//www.rfi.fr/cn/%E5%9B%BD%E9%99%85/20240203-"]
 )
-def test_a_relative_item_link_is_a_warning_and_still_resolved(link: str) -> None:
+def test_a_relative_item_link_is_an_error_and_still_resolved(link: str) -> None:
     real = FeedxRfiParser().parse(_real(), fetch=_no_fetch).items[0]
     output = FeedxRfiParser().parse(_with_link(link), fetch=_no_fetch)
     assert output.items[0]["url"] == real["url"]
-    [warning] = [p for p in output.problems if p.check == "link-relative"]
-    assert (warning.severity, warning.item_index, warning.field) == (Severity.WARNING, 0, "url")
-    assert (warning.observed or "").startswith(link[:10])
-    assert warning.message == (
+    [problem] = [p for p in output.problems if p.check == "link-relative"]
+    assert (problem.severity, problem.item_index, problem.field) == (Severity.ERROR, 0, "url")
+    assert (problem.observed or "").startswith(link[:10])
+    assert problem.message == (
         "the item link is relative in the feed: resolved against https://www.rfi.fr/cn/"
     )
 
