@@ -50,9 +50,10 @@ __all__ = [
 
 WINDOW = 1  # recordings pooled as the reference in a history (grown only until then)
 _ENVELOPE_FAMILIES = frozenset({"env", "esc", "ns", "root", "chan", "fill", "pshape", "zone"})
-_EXPLAINERS = frozenset(
-    {"esc", "case", "fill", "role", "dshape", "text", "tb", "pshape", "zone", "metric", "leak"}
-)
+_EXPLAINERS = frozenset({
+    "esc", "case", "fill", "role", "dshape", "text", "tb", "pshape", "zone", "metric", "leak",
+    "pos",  # a position's form changed: it explains the changes of the same items
+})  # fmt: skip
 EXAMPLES = 3  # examples kept per finding
 
 
