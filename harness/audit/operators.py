@@ -171,7 +171,12 @@ OPERATORS: Registry[Operator] = Registry(
     "operator",
     group="harness.operators",
     adopt=_adopt,
-    modules=("harness.audit.ops_article", "harness.audit.ops_drift", "harness.audit.ops_benign"),
+    modules=(
+        "harness.audit.ops_article",
+        "harness.audit.ops_drift",
+        "harness.audit.ops_structure",
+        "harness.audit.ops_benign",
+    ),
 )
 """Operators by id: built in, ``@operator``, by entry point, or a dotted path."""
 

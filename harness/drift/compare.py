@@ -152,9 +152,22 @@ def _group_kind(group: list[Change]) -> str:
         chosen = [c.kind for c in group if c.family in families]
         if chosen:
             return min(chosen, key=priority)
+    if _restructured(group, kinds):
+        return "body-structure"
     if "boilerplate-new" in kinds and any(c.kind == "boilerplate-gone" for c in group):
         return "boilerplate-changed"
     return min(kinds, key=priority)
+
+
+def _restructured(group: list[Change], kinds: set[str]) -> bool:
+    """A position of the body changed form (``pos:``): its tags, links and text blocks follow.
+
+    A new holder of the text re-cuts every text block, so repeated blocks change with it; a new
+    repeated block without one is boilerplate, whatever position it takes.
+    """
+    if any(c.signal.startswith("pos:container=") for c in group):
+        return True
+    return "boilerplate-new" not in kinds and any(c.family == "pos" for c in group)
 
 
 def _level(kind: str, group: list[Change], scope: Scope) -> Level:
@@ -247,6 +260,8 @@ def _finding(
     base: Profile | None = None,
 ) -> Finding:
     kind = _group_kind(group)
+    if kind == "body-structure":  # the position first: it heads the signals and the examples
+        group = sorted(group, key=lambda c: c.family != "pos")
     renamed = _renamed(group, new, base) if base is not None else None
     if renamed is not None and kind == "boilerplate-new":
         kind = "boilerplate-changed"
