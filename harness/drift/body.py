@@ -19,7 +19,7 @@ from lxml import etree
 
 from harness.drift.draft import Draft
 from harness.drift.forms import MEMO, digest, host_key, link_form, norm, short
-from harness.drift.structure import EMPHASIS, Tally, coarse_label, position_signals
+from harness.drift.structure import EMPHASIS, LOOSE, Tally, coarse_label, position_signals
 from harness.model import Item
 
 __all__ = [
@@ -195,12 +195,13 @@ def walk(body: Any, draft: Draft, html: str) -> dict[str, tuple[str, int, Any]]:
     text_by_tag: Counter[str] = Counter()
     images = 0
     tally = Tally()
+    containers, holders = tally.containers, (tally.emphasis, tally.images, tally.links)
     blocks = draft.blocks
     loose = norm(body.text or "")
     if loose:
         blocks.append(loose)
         _text_block("#text", loose, 0, draft, text_by_tag)
-        tally.count(tally.containers, "container", "#text", 0, len(loose))
+        tally.note(tally.containers, LOOSE, len(loose), 0, "", "#text")
     where = draft.where  # a signal already placed needs nothing more (where ⊆ signals)
     add = draft.add
     if len(_STEPS) > _STEPS_MAX:  # numbers are never reused: a key of before only misses
@@ -245,17 +246,21 @@ def walk(body: Any, draft: Draft, html: str) -> dict[str, tuple[str, int, Any]]:
                 if signal not in where:
                     add(signal, top)
         kind = step.kind
-        if step.emph and (el.text or len(el)) and text_of(el).strip():  # not an empty icon
-            tally.count(tally.emphasis, "emphasis", _held(up, step.emph), top)
+        if (kind or step.emph) and (kind or ((el.text or len(el)) and text_of(el).strip())):
+            # an image, a link or an emphasis holding text (not an empty icon): where it sits
+            table = holders[kind]  # 0: emphasis, _IMG: images, _LINK: links
+            counted = table.get((up.n, step.n))
+            if counted is None:
+                table[up.n, step.n] = [1, top, up.coarse, step.emph or step.tag]
+            else:
+                counted[0] += 1
         if kind:
             if kind == _IMG:
                 images += 1
-                tally.count(tally.images, "images", _held(up, "img"), top)
                 link = _link_signals(el.get("src") or el.get("data-src") or "", "src")
             else:
                 href = el.get("href")
                 link = () if href is None else _link_signals(href, "href")
-                tally.count(tally.links, "links", _held(up, "a"), top)
             for signal in link:
                 if signal not in where:
                     add(signal, top)
@@ -269,7 +274,11 @@ def walk(body: Any, draft: Draft, html: str) -> dict[str, tuple[str, int, Any]]:
         text = " ".join(((el.text or "") if not len(el) else text_of(el)).split())  # norm
         if text:
             _text_block(step.tag, text, top, draft, text_by_tag)
-            tally.count(tally.containers, "container", _held(up, step.coarse), top, len(text))
+            held = containers.get((up.n, step.n))
+            if held is None:
+                containers[up.n, step.n] = [len(text), top, up.coarse, step.coarse]
+            else:
+                held[0] += len(text)
             if text not in by_text:
                 by_text[text] = (step.path, top, el)
     if block is not None:
@@ -290,12 +299,7 @@ def _tail(block: Any, draft: Draft, text_by_tag: Counter[str], tally: Tally) -> 
         draft.blocks.append(tail)
         top = len(draft.blocks) - 1
         _text_block("#text", tail, top, draft, text_by_tag)
-        tally.count(tally.containers, "container", "#text", top, len(tail))
-
-
-def _held(holder: _Step, label: str) -> str:
-    """``holder>label`` (``label`` alone at the top level): what holds an element or text."""
-    return f"{holder.coarse}>{label}" if holder.coarse else label
+        tally.note(tally.containers, LOOSE, len(tail), top, "", "#text")
 
 
 def text_of(el: Any) -> str:

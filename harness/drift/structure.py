@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from typing import Any
 
 from harness.drift.draft import Draft
 from harness.drift.forms import MEMO
 
-__all__ = ["EMPHASIS", "Tally", "block_form", "coarse_label", "position_signals"]
+__all__ = ["EMPHASIS", "LOOSE", "Held", "Tally", "block_form", "coarse_label", "position_signals"]
 
 EMPHASIS = {"strong": "strong", "b": "strong", "em": "em", "i": "em"}
 """Emphasis tags, the presentational ones (HTML ``b``, ``i``) named as the semantic ones."""
@@ -105,30 +104,58 @@ def _has_content(block: Any) -> bool:
     """Text with a non-space character or an image: a block a reader sees."""
     if isinstance(block, str):
         return True
-    if block.tag.lower() in _SKIPPED:
-        return False
-    text = block.xpath("string()")
-    return (isinstance(text, str) and not text.isspace() and text != "") or any(
-        True for _ in block.iter("img", "IMG")
-    )
+    for text in block.itertext():  # lazily: the first words end the look
+        if not text.isspace():
+            return True
+    return any(True for _ in block.iter("img"))
+
+
+Held = dict[tuple[int, int], list[Any]]
+"""(holder's number, element's number) -> [count, first top, holder label, element label]."""
+
+LOOSE = (-1, -1)  # the key of text outside any element (the body's own text, tails)
 
 
 class Tally:
-    """What the body walk counts for the ``pos:`` signals: holders of text, images, links."""
+    """What the body walk counts for the ``pos:`` signals: holders of text, images, links.
 
-    __slots__ = ("containers", "emphasis", "images", "links", "tops")
+    The walk counts by (holder, element) step numbers, cheap to hash; labels are joined only
+    for the few distinct pairs of an item, when the signals are made.
+    """
+
+    __slots__ = ("containers", "emphasis", "images", "links")
 
     def __init__(self) -> None:
-        self.containers: Counter[str] = Counter()  # container -> characters of text held
-        self.images: Counter[str] = Counter()  # holder -> images
-        self.links: Counter[str] = Counter()  # holder -> links
-        self.emphasis: Counter[str] = Counter()  # holder -> emphasis elements
-        self.tops: dict[str, int] = {}  # signal -> the top-level block where it was first met
+        self.containers: Held = {}  # characters of text held
+        self.images: Held = {}
+        self.links: Held = {}
+        self.emphasis: Held = {}  # emphasis elements holding text
 
-    def count(self, tally: Counter[str], family: str, value: str, top: int, n: int = 1) -> None:
-        """Add ``n`` to ``value`` of ``tally``; note where ``family=value`` was first met."""
-        tally[value] += n
-        self.tops.setdefault(f"pos:{family}={value}", top)
+    @staticmethod
+    def note(table: Held, key: tuple[int, int], n: int, top: int, holder: str, label: str) -> None:
+        """Add ``n`` to ``key`` of ``table`` (what the walk inlines on its hot path)."""
+        found = table.get(key)
+        if found is None:
+            table[key] = [n, top, holder, label]
+        else:
+            found[0] += n
+
+
+def _winner(table: Held) -> tuple[str, int] | None:
+    """The label counted most (first met on a tie) and the top where it was first met."""
+    counts: dict[str, list[int]] = {}
+    for n, top, holder, label in table.values():
+        name = f"{holder}>{label}" if holder else label
+        found = counts.get(name)
+        if found is None:
+            counts[name] = [n, top]
+        else:
+            found[0] += n
+            found[1] = min(found[1], top)
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
+    return best[0], best[1][1]
 
 
 def position_signals(draft: Draft, tally: Tally) -> None:
@@ -139,12 +166,12 @@ def position_signals(draft: Draft, tally: Tally) -> None:
         last = next(i for i in range(len(blocks) - 1, -1, -1) if _has_content(blocks[i]))
         draft.add(f"pos:first={block_form(blocks[first])}", first)
         draft.add(f"pos:last={block_form(blocks[last])}", last)
-    for family, counts in (
+    for family, table in (
         ("container", tally.containers),
         ("images", tally.images),
         ("links", tally.links),
         ("emphasis", tally.emphasis),
     ):
-        if counts:
-            signal = f"pos:{family}={counts.most_common(1)[0][0]}"
-            draft.add(signal, tally.tops.get(signal))
+        won = _winner(table)
+        if won is not None:
+            draft.add(f"pos:{family}={won[0]}", won[1])
