@@ -174,6 +174,7 @@ OPERATORS: Registry[Operator] = Registry(
     modules=(
         "harness.audit.ops_article",
         "harness.audit.ops_drift",
+        "harness.audit.ops_structure",
         "harness.audit.ops_benign",
         "harness.audit.ops_equiv",
     ),

@@ -19,6 +19,7 @@ from lxml import etree
 
 from harness.drift.draft import Draft
 from harness.drift.forms import MEMO, digest, host_key, link_form, norm, short
+from harness.drift.structure import EMPHASIS, LOOSE, Tally, coarse_label, position_signals
 from harness.model import Item
 
 __all__ = [
@@ -134,6 +135,8 @@ class _Step(NamedTuple):
     blockish: bool  # a block tag or a child of a ``body`` tag: a text block if it is a leaf
     kind: int  # _IMG, _LINK or 0: which link attribute the element has signals for
     leafy: bool  # blockish and not a link: a text block when it holds no block
+    coarse: str  # the coarse label of ``pos:`` signals (harness.drift.structure)
+    emph: str  # "strong" or "em" for an emphasis element, else ""
 
 
 _IMG = 1
@@ -161,7 +164,11 @@ def _step(key: tuple[int, str, str | None, tuple[str, ...]], parent: _Step) -> _
     sid = _state(labels, raw)
     kind = _IMG if tag == "img" else _LINK if tag == "a" else 0
     leafy = blockish and tag != "a"  # link texts (categories, tags) are content, not blocks
-    step = _Step(next(_NUMBERS), sid, labels, raw, tag, path, signals, blockish, kind, leafy)
+    coarse = coarse_label(raw, classes)
+    emph = EMPHASIS.get(tag, "")
+    step = _Step(
+        next(_NUMBERS), sid, labels, raw, tag, path, signals, blockish, kind, leafy, coarse, emph
+    )
     _STEPS[key] = step
     return step
 
@@ -187,17 +194,20 @@ def walk(body: Any, draft: Draft, html: str) -> dict[str, tuple[str, int, Any]]:
     by_text: dict[str, tuple[str, int, Any]] = {}
     text_by_tag: Counter[str] = Counter()
     images = 0
+    tally = Tally()
+    containers, holders = tally.containers, (tally.emphasis, tally.images, tally.links)
     blocks = draft.blocks
     loose = norm(body.text or "")
     if loose:
         blocks.append(loose)
         _text_block("#text", loose, 0, draft, text_by_tag)
+        tally.note(tally.containers, LOOSE, len(loose), 0, "", "#text")
     where = draft.where  # a signal already placed needs nothing more (where ⊆ signals)
     add = draft.add
     if len(_STEPS) > _STEPS_MAX:  # numbers are never reused: a key of before only misses
         _STEPS.clear()
         _STATES.clear()
-    root = _Step(-1, _state((), body.tag), (), body.tag, "", "", (), False, 0, False)
+    root = _Step(-1, _state((), body.tag), (), body.tag, "", "", (), False, 0, False, "", "")
     # each visited element's step; the dict keeps the element proxies alive, so an element's
     # getparent() is the very object stored here (absent: inside a skipped element)
     steps_of: dict[Any, _Step] = {body: root}
@@ -214,7 +224,7 @@ def walk(body: Any, draft: Draft, html: str) -> dict[str, tuple[str, int, Any]]:
             if block is not None:
                 tail = block.tail  # the text after a block is the next block
                 if tail and not tail.isspace():  # whitespace normalizes to nothing
-                    _tail(block, draft, text_by_tag)
+                    _tail(block, draft, text_by_tag, tally)
                 block = None
             if not isinstance(raw, str) or raw in _SKIP:
                 continue
@@ -236,6 +246,14 @@ def walk(body: Any, draft: Draft, html: str) -> dict[str, tuple[str, int, Any]]:
                 if signal not in where:
                     add(signal, top)
         kind = step.kind
+        if (kind or step.emph) and (kind or ((el.text or len(el)) and text_of(el).strip())):
+            # an image, a link or an emphasis holding text (not an empty icon): where it sits
+            table = holders[kind]  # 0: emphasis, _IMG: images, _LINK: links
+            counted = table.get((up.n, step.n))
+            if counted is None:
+                table[up.n, step.n] = [1, top, up.coarse, step.emph or step.tag]
+            else:
+                counted[0] += 1
         if kind:
             if kind == _IMG:
                 images += 1
@@ -256,10 +274,16 @@ def walk(body: Any, draft: Draft, html: str) -> dict[str, tuple[str, int, Any]]:
         text = " ".join(((el.text or "") if not len(el) else text_of(el)).split())  # norm
         if text:
             _text_block(step.tag, text, top, draft, text_by_tag)
+            held = containers.get((up.n, step.n))
+            if held is None:
+                containers[up.n, step.n] = [len(text), top, up.coarse, step.coarse]
+            else:
+                held[0] += len(text)
             if text not in by_text:
                 by_text[text] = (step.path, top, el)
     if block is not None:
-        _tail(block, draft, text_by_tag)
+        _tail(block, draft, text_by_tag, tally)
+    position_signals(draft, tally)
     draft.metrics["images"] = float(images)
     draft.metrics["text"] = float(sum(text_by_tag.values()))
     draft.metrics.setdefault("paragraphs", float(len(draft.texts)))
@@ -268,12 +292,14 @@ def walk(body: Any, draft: Draft, html: str) -> dict[str, tuple[str, int, Any]]:
     return by_text
 
 
-def _tail(block: Any, draft: Draft, text_by_tag: Counter[str]) -> None:
+def _tail(block: Any, draft: Draft, text_by_tag: Counter[str], tally: Tally) -> None:
     """The text after a top-level block, as a block of its own."""
     tail = norm(block.tail or "")
     if tail:
         draft.blocks.append(tail)
-        _text_block("#text", tail, len(draft.blocks) - 1, draft, text_by_tag)
+        top = len(draft.blocks) - 1
+        _text_block("#text", tail, top, draft, text_by_tag)
+        tally.note(tally.containers, LOOSE, len(tail), top, "", "#text")
 
 
 def text_of(el: Any) -> str:

@@ -50,9 +50,10 @@ __all__ = [
 
 WINDOW = 1  # recordings pooled as the reference in a history (grown only until then)
 _ENVELOPE_FAMILIES = frozenset({"env", "esc", "ns", "root", "chan", "fill", "pshape", "zone"})
-_EXPLAINERS = frozenset(
-    {"esc", "case", "fill", "role", "dshape", "text", "tb", "pshape", "zone", "metric", "leak"}
-)
+_EXPLAINERS = frozenset({
+    "esc", "case", "fill", "role", "dshape", "text", "tb", "pshape", "zone", "metric", "leak",
+    "pos",  # a position's form changed: it explains the changes of the same items
+})  # fmt: skip
 EXAMPLES = 3  # examples kept per finding
 
 
@@ -153,11 +154,24 @@ def _group_kind(group: list[Change]) -> str:
         chosen = [c.kind for c in group if c.family in families]
         if chosen:
             return min(chosen, key=priority)
+    if _restructured(group, kinds):
+        return "body-layout"
     if "boilerplate-new" in kinds and any(c.kind == "boilerplate-gone" for c in group):
         return "boilerplate-changed"
     if new_block:
         kinds.discard("markup-style")
     return min(kinds, key=priority)
+
+
+def _restructured(group: list[Change], kinds: set[str]) -> bool:
+    """A position of the body changed form (``pos:``): its tags, links and text blocks follow.
+
+    A new holder of the text re-cuts every text block, so repeated blocks change with it; a new
+    repeated block without one is boilerplate, whatever position it takes.
+    """
+    if any(c.signal.startswith("pos:container=") for c in group):
+        return True
+    return "boilerplate-new" not in kinds and any(c.family == "pos" for c in group)
 
 
 def _level(kind: str, group: list[Change], scope: Scope) -> Level:
@@ -249,6 +263,8 @@ def _finding(
     base: Profile | None = None,
 ) -> Finding:
     kind = _group_kind(group)
+    if kind == "body-layout":  # the position first: it heads the signals and the examples
+        group = sorted(group, key=lambda c: c.family != "pos")
     renamed = _renamed(group, new, base) if base is not None else None
     if renamed is not None and kind == "boilerplate-new":
         kind = "boilerplate-changed"

@@ -20,6 +20,8 @@ Signal families (the part before the first ``:``):
 ``tb``    the tag holding most of the body text (``tb:p``)
 ``fill``  a parsed field is filled (``fill:author``)
 ``role``  where a parsed field was found in the body (``role:lead=p|strong``)
+``pos``   the body's layout by position, for every parser (``pos:first=p>strong``,
+          ``pos:container=div.article>p``, ``pos:last=div.share``): :mod:`~harness.drift.structure`
 ``dshape`` / ``pshape`` / ``zone``  date line shape, published date shape, zone form
 ``text``  text anomalies (``text:mojibake``, ``text:escaped-markup``)
 ========  =======================================================================
