@@ -140,11 +140,16 @@ def _group_kind(group: list[Change]) -> str:
         return "serialization"
     kinds = {c.kind for c in group}
     new_block = any(c.family in ("boiler", "leak") and c.direction in _UPS for c in group)
+    # a style switch replaces one way of writing tags with another; tags arriving in plain
+    # text (or a new block's own case) are new markup, not a switch
+    switched = any(c.family == "case" and c.direction not in _UPS for c in group)
+    if (new_block or not switched) and kinds != {"markup-style"}:
+        kinds.discard("markup-style")
     for families in (
         ("dialect",),
         ("esc", "text"),
         ("summary",),
-        () if new_block else ("case",),  # a new block's own tag case is not a style switch
+        ("case",) if "markup-style" in kinds else (),
         ("fill", "role", "dshape"),
     ):
         if families == ("summary",):
@@ -158,8 +163,6 @@ def _group_kind(group: list[Change]) -> str:
         return "body-layout"
     if "boilerplate-new" in kinds and any(c.kind == "boilerplate-gone" for c in group):
         return "boilerplate-changed"
-    if new_block:
-        kinds.discard("markup-style")
     return min(kinds, key=priority)
 
 
