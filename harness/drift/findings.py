@@ -48,8 +48,9 @@ class FeedHistory:
 
     @property
     def drifted(self) -> bool:
-        """True when any finding is feed drift."""
-        return any(f.is_drift for f in self.findings)
+        """True when a feed finding is worth a look (a warning or an error): an info finding
+        (bytes written otherwise, a namespace nobody reads) is no drift of the feed."""
+        return any(f.is_drift and f.level is not Level.INFO for f in self.findings)
 
 
 @dataclass(frozen=True, slots=True)
