@@ -177,6 +177,7 @@ OPERATORS: Registry[Operator] = Registry(
         "harness.audit.ops_structure",
         "harness.audit.ops_benign",
         "harness.audit.ops_equiv",
+        "harness.audit.ops_equiv_content",
     ),
 )
 """Operators by id: built in, ``@operator``, by entry point, or a dotted path."""

@@ -1,7 +1,7 @@
 """Equivalence is decided by parsing, not by bytes (issue 13).
 
-Every operator of :mod:`harness.audit.ops_equiv` rewrites a recording the way a conforming XML /
-RSS / Atom / HTML reader undoes. On every bundled cassette, for each rewrite: (a) the parser
+Every operator of :mod:`harness.audit.ops_equiv` and :mod:`harness.audit.ops_equiv_content`
+rewrites a recording the way a conforming XML / RSS / Atom / HTML reader undoes. On every bundled cassette, for each rewrite: (a) the parser
 reads the same items and feed fields, (b) ``harness check`` gives the same verdict, (c)
 ``harness.drift.diff`` reports no error or warning finding other than a serialization-only one.
 """
@@ -29,7 +29,8 @@ from harness.runner import Runner
 from harness.strategies import DataChoices
 
 ALL = sorted(p.name for p in CASSETTES.glob("*.yaml"))
-EQUIV = [op for op in operators(Kind.BENIGN) if op.fn.__module__ == "harness.audit.ops_equiv"]
+EQUIV_MODULES = ("harness.audit.ops_equiv", "harness.audit.ops_equiv_content")
+EQUIV = [op for op in operators(Kind.BENIGN) if op.fn.__module__ in EQUIV_MODULES]
 LARGE = ("dapenti",)  # 1 MB recordings: one example each (most rewrites draw little or nothing)
 HTML_FIELDS = ("summary", "content")  # the item fields that hold an HTML fragment
 # The date as written, kept beside the parsed ``published`` for diagnostics: a date rewrite
