@@ -65,12 +65,13 @@ def title_nonempty(
         for field, expected in rule:
             if not any(_filled(item.get(name)) for name in field):
                 name = field[0]
-                message = f"empty {name}" if len(field) == 1 else f"no {' and no '.join(field)}"
+                message = f"empty {name}" if name != "title" else _EMPTY_TITLE[len(field) > 1]
                 yield violation(
                     item, i, name, message, observed=repr(item.get(name)), expected=expected
                 )
 
 
+_EMPTY_TITLE = ("empty title", "empty title and description")
 # One rule per dialect: each entry is (fields of which one must be non-blank, what is expected).
 _TITLE = (("title",), "non-blank text")
 _DIALECT_RULES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {

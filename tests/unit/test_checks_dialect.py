@@ -68,7 +68,7 @@ def test_rss_item_with_neither_title_nor_description_fails(tmp_path: Path) -> No
     code, cassette = check(tmp_path, RSS_NEITHER, "application/rss+xml")
     (found,) = titles(cassette)
     assert code == 1
-    assert found["message"] == "no title and no summary"  # type: ignore[index]
+    assert found["message"] == "empty title and description"  # type: ignore[index]
 
 
 def test_atom_entry_without_a_title_fails(tmp_path: Path) -> None:
