@@ -54,6 +54,7 @@ CANDIDATES = (
     "script-matches-language",
     "timezone-matches",
 )
+_HOST_PREFIXES = frozenset({"www", "m", "rss", "feeds", "feed"})  # feeds.bbc.co.uk -> bbc
 # Second-level labels that name a registry or a hosting service, not the site: the label before
 # them does (bbc.co.uk -> bbc, orx365.github.io -> orx365).
 _SHARED_LABELS = frozenset(
@@ -184,8 +185,7 @@ def _cassette_files(paths: Sequence[Path]) -> list[Path]:
 def derive_name(url: str) -> str:
     """A feed name from the URL: the site's label, then what the path adds (``feedx-rfi``)."""
     parts = urlsplit(url)
-    labels = (parts.hostname or "feed").split(".")
-    labels = [x for x in labels if x not in _GENERIC_PARTS]
+    labels = [x for x in (parts.hostname or "feed").split(".") if x not in _HOST_PREFIXES]
     site = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "feed")
     if site in _SHARED_LABELS and len(labels) >= 3:
         site = labels[-3]
@@ -270,7 +270,7 @@ def infer_language(outputs: Sequence[FeedOutput], items: Sequence[Item]) -> tupl
         return declared[0], "declared by the feed"
     if declared:
         return None, f"the recordings declare {', '.join(declared)}: not one"
-    text = " ".join(strip_tags(f"{i.get('title') or ''} {i.get('summary') or ''}") for i in items)
+    text = " ".join(strip_tags(_item_text(item)) for item in items)
     letters = len(_LETTER.findall(text))
     if letters < 50:
         return None, f"not declared, and only {letters} letters to tell the script"
@@ -279,6 +279,10 @@ def infer_language(outputs: Sequence[FeedOutput], items: Sequence[Item]) -> tupl
         if found >= share:
             return lang, f"not declared; {found:.0%} {what} in the items"
     return None, "not declared, and the items' script (Latin, Cyrillic...) names no one language"
+
+
+def _item_text(item: Item) -> str:
+    return " ".join(str(item.get(key) or "") for key in ("title", "summary", "content"))
 
 
 def infer_zone(items: Sequence[Item]) -> tuple[str | None, str]:
