@@ -207,7 +207,7 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
     base = source.parent
     cassettes = base / _expect(data.get("cassettes", "cassettes"), str, f"{where}: cassettes")
     schemas_raw = data.get("schemas")
-    schemas = None if schemas_raw is None else base / _expect(schemas_raw, str, f"{where}: schemas")
+    schemas = None if schemas_raw is None else _schema_dir(schemas_raw, base, where)
     raw_feeds = _expect(data.get("feeds", []), list, f"{where}: feeds")
     plugins = _import_plugins(data.get("plugins", []), base, f"{where}: plugins")
     feeds = tuple(
@@ -238,6 +238,17 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
         fail_on=fail_on,
         plugins=plugins,
     )
+
+
+def _schema_dir(raw: Any, base: Path, where: str) -> Path:
+    """``schemas``: a folder of the user's ``*.schema.json`` that exists (no key: the shipped)."""
+    folder = base / _expect(raw, str, f"{where}: schemas")
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{where}: schemas: folder {folder} not found; leave the key out to use the "
+            "schemas shipped with feedharness (feed-item, article)"
+        )
+    return folder
 
 
 def _feed_key(raw: Any, index: int) -> str:

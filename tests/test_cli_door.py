@@ -84,3 +84,18 @@ def test_no_configuration_still_checks_named_paths(
     code, out, _ = cli("check", str(path))
     assert code == 0
     assert "x.yaml" in out
+
+
+def test_audit_without_hypothesis_says_how_to_install_from_a_checkout(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "hypothesis" else real(name)
+    )
+    code, _, err = cli("audit")
+    assert code == 2
+    assert "pip install '/path/to/feedharness[audit]'" in err
+    assert "pip install 'feedharness[audit]'" not in err

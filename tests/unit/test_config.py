@@ -255,3 +255,10 @@ def test_a_plugin_that_fails_to_import_is_one_line_naming_it(tmp_path: Path) -> 
     message = str(info.value)
     assert "plugins: cannot import plugin module 'no_such_module_door'" in message
     assert "\n" not in message
+
+
+def test_a_missing_schemas_folder_says_how_to_use_the_shipped_ones(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "schemas = 'schemas'\n"))
+    assert "schemas: folder" in str(info.value)
+    assert "leave the key out to use the schemas shipped with feedharness" in str(info.value)
