@@ -242,7 +242,7 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
 
 def _schema_dir(raw: Any, base: Path, where: str) -> Path:
     """``schemas``: a folder of the user's ``*.schema.json`` that exists (no key: the shipped)."""
-    folder = base / _expect(raw, str, f"{where}: schemas")
+    folder: Path = base / str(_expect(raw, str, f"{where}: schemas"))
     if not folder.is_dir():
         raise ConfigError(
             f"{where}: schemas: folder {folder} not found; leave the key out to use the "
