@@ -102,3 +102,12 @@ def test_per_dialect_false_asks_every_item_for_a_title() -> None:
     strict = get_invariant("title-nonempty").bind({"per-dialect": False})
     assert list(spec.iter_violations([item], CheckContext(dialect="rss2.0"))) == []
     assert len(list(strict.iter_violations([item], CheckContext(dialect="rss2.0")))) == 1
+
+
+def test_an_article_record_needs_its_title_in_any_dialect() -> None:
+    from harness.invariants import CheckContext, get_invariant
+
+    article = {"id": "1", "title": "", "summary": "text", "paragraphs": ["body"]}
+    bound = get_invariant("title-nonempty").bind({})
+    (found,) = bound.iter_violations([article], CheckContext(dialect="rss2.0"))
+    assert found.message == "empty title"
