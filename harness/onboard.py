@@ -149,7 +149,7 @@ def infer(sources: Sequence[str | Path], *, cache_dir: Path | None = None) -> In
         replay = replayer.replay(path)
         if replay.failure is not None or replay.output is None or replay.url is None:
             reason = replay.failure.message if replay.failure else "no feed response in it"
-            skipped.append(Skipped(replay.shown, reason))
+            skipped.append(Skipped(replay.shown, reason.removeprefix(f"{replay.shown}: ")))
             continue
         key = normalize_url(replay.url)
         groups.setdefault(key, []).append(replay)

@@ -167,7 +167,7 @@ def test_a_cassette_that_is_no_feed_is_skipped_and_named(project: Path) -> None:
     )
     code, out, _ = cli("init", "tests/cassettes")
     assert code == 0
-    assert "skipped tests/cassettes/api.yaml: " in out
+    assert "skipped tests/cassettes/api.yaml: HTML page, not a feed" in out
     assert "api" not in written(project)
 
 
