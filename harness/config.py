@@ -8,7 +8,10 @@ in ``./cassettes``). Relative paths are relative to the configuration file.
 
 from __future__ import annotations
 
+import difflib
+import importlib
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,13 +19,24 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from harness.errors import ConfigError
 from harness.model import Severity
 from harness.urls import normalize_url
 from harness.verdict import parse_severity
 
-_TOP_KEYS = {"cassettes", "schemas", "feeds", "record", "max-age", "limits", "cache-dir", "fail-on"}
+_TOP_KEYS = {
+    "cassettes",
+    "schemas",
+    "feeds",
+    "record",
+    "max-age",
+    "limits",
+    "cache-dir",
+    "fail-on",
+    "plugins",
+}
 CACHE_ENV = "FEEDHARNESS_CACHE"
 _CACHE_OFF = frozenset({"", "off", "0", "false", "no", "none"})
 # [limits] key -> the keyword argument of the parsers that accept it (built-ins all do).
@@ -104,6 +118,7 @@ class HarnessConfig:
     limits: Mapping[str, int] = field(default_factory=dict)  # parser keyword -> value ([limits])
     cache_dir: Path | None = field(default_factory=lambda: default_cache_dir())  # None: off
     fail_on: Severity = Severity.ERROR  # a run fails on findings at or above this (verdict)
+    plugins: tuple[str, ...] = ()  # the user's modules, imported at load (their @invariant)
 
     def cassette_path(self, feed: FeedConfig) -> Path:
         """Where `harness record` keeps this feed's current recording (always inside cassettes)."""
@@ -192,9 +207,12 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
     base = source.parent
     cassettes = base / _expect(data.get("cassettes", "cassettes"), str, f"{where}: cassettes")
     schemas_raw = data.get("schemas")
-    schemas = None if schemas_raw is None else base / _expect(schemas_raw, str, f"{where}: schemas")
+    schemas = None if schemas_raw is None else _schema_dir(schemas_raw, base, where)
     raw_feeds = _expect(data.get("feeds", []), list, f"{where}: feeds")
-    feeds = tuple(_parse_feed(raw, f"{where}: feeds[{i}]") for i, raw in enumerate(raw_feeds))
+    plugins = _import_plugins(data.get("plugins", []), base, f"{where}: plugins")
+    feeds = tuple(
+        _parse_feed(raw, f"{where}: {_feed_key(raw, i)}") for i, raw in enumerate(raw_feeds)
+    )
     record = _parse_record(data.get("record", {}), f"{where}: record")
     max_age = None
     if "max-age" in data:
@@ -218,7 +236,44 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
         limits=limits,
         cache_dir=cache_dir,
         fail_on=fail_on,
+        plugins=plugins,
     )
+
+
+def _schema_dir(raw: Any, base: Path, where: str) -> Path:
+    """``schemas``: a folder of the user's ``*.schema.json`` that exists (no key: the shipped)."""
+    folder: Path = base / str(_expect(raw, str, f"{where}: schemas"))
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{where}: schemas: folder {folder} not found; leave the key out to use the "
+            "schemas shipped with feedharness (feed-item, article)"
+        )
+    return folder
+
+
+def _feed_key(raw: Any, index: int) -> str:
+    """How errors name a feed: ``feeds['rfi']`` by its name, ``feeds[0]`` when it has none."""
+    name = raw.get("name") if isinstance(raw, dict) else None
+    return f"feeds[{name!r}]" if isinstance(name, str) and name else f"feeds[{index}]"
+
+
+def _import_plugins(raw: Any, base: Path, where: str) -> tuple[str, ...]:
+    """Import the user's modules (``plugins = ["mypkg.checks"]``) so their registrations run.
+
+    The configuration's folder is put on ``sys.path`` first (as pytest does for a rootdir's
+    conftest), so a module beside ``harness.toml`` imports without being installed.
+    """
+    modules = _str_tuple(raw, where)
+    if modules and str(base) not in sys.path:
+        sys.path.insert(0, str(base))
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception as err:  # any failure of the user's module is a one-line config error
+            raise ConfigError(
+                f"{where}: cannot import plugin module {module!r}: {type(err).__name__}: {err}"
+            ) from None
+    return modules
 
 
 def _parse_cache_dir(data: Mapping[str, Any], base: Path, where: str) -> Path | bool | None:
@@ -251,23 +306,29 @@ def _parse_record(raw: Any, where: str) -> RecordSettings:
     raw = _expect(raw, dict, where)
     _check_keys(raw, _RECORD_KEYS, where)
     defaults = RecordSettings()
-    timeout = raw.get("timeout", defaults.timeout)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ConfigError(
-            f"{where}.timeout: expected a positive number of seconds, got {timeout!r}"
-        )
+    timeout = _seconds(raw.get("timeout", defaults.timeout), f"{where}.timeout")
     retries = _expect(raw.get("retries", defaults.retries), int, f"{where}.retries")
     if isinstance(retries, bool) or not 0 <= retries <= 10:
         raise ConfigError(f"{where}.retries: expected an integer from 0 to 10, got {retries!r}")
     return RecordSettings(
         user_agent=_expect(raw.get("user-agent", defaults.user_agent), str, f"{where}.user-agent"),
-        timeout=float(timeout),
+        timeout=timeout,
         retries=retries,
         scrub_headers=_str_tuple(raw.get("scrub-headers", []), f"{where}.scrub-headers"),
         scrub_query_params=_str_tuple(
             raw.get("scrub-query-params", []), f"{where}.scrub-query-params"
         ),
     )
+
+
+def _seconds(value: Any, where: str) -> float:
+    """A positive duration, in the form every duration takes ("30s", "1m", or seconds)."""
+    from harness.invariants import parse_duration
+
+    seconds = parse_duration(value, where).total_seconds()
+    if seconds <= 0:
+        raise ConfigError(f"{where}: expected a positive duration like '30s', got {value!r}")
+    return seconds
 
 
 def _cassette_name(raw: Mapping[str, Any], name: str, where: str) -> str:
@@ -299,7 +360,6 @@ def _parse_feed(raw: Any, where: str) -> FeedConfig:
         raise ConfigError(
             f"{where}.name: {name!r} is not a valid feed name (no '/', '\\', leading '.')"
         )
-    where = f"{where} ({name})"
     urls = _urls(raw, where)
     raw_invariants = raw.get("invariants")
     invariants, disabled = _invariants(raw_invariants, f"{where}.invariants")
@@ -316,7 +376,7 @@ def _parse_feed(raw: Any, where: str) -> FeedConfig:
         boilerplate=_str_tuple(raw.get("boilerplate", []), f"{where}.boilerplate"),
         allowed_hosts=_str_tuple(raw.get("allowed-hosts", []), f"{where}.allowed-hosts"),
         language=_optional_str(raw.get("language"), f"{where}.language"),
-        timezone=_optional_str(raw.get("timezone"), f"{where}.timezone"),
+        timezone=_timezone(raw.get("timezone"), f"{where}.timezone"),
         cassette=_cassette_name(raw, name, where),
     )
 
@@ -383,6 +443,21 @@ _KIND_NAMES = {str: "a string", list: "a list", dict: "a table", int: "an intege
 
 def _optional_str(value: Any, where: str) -> str | None:
     return None if value is None else str(_expect(value, str, where))
+
+
+def _timezone(value: Any, where: str) -> str | None:
+    """An IANA zone name (``Europe/Paris``); a typo gets the closest names as a suggestion."""
+    name = _optional_str(value, where)
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError):
+        zones = available_timezones()  # only on a miss: scanning the zone database is slow
+    close = difflib.get_close_matches(name, sorted(zones), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise ConfigError(f"{where}: {name!r} is not an IANA time zone (like 'Europe/Paris'){hint}")
 
 
 def _str_tuple(value: Any, where: str) -> tuple[str, ...]:

@@ -41,6 +41,7 @@ class CheckContext:
     boilerplate: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     language: str | None = None
+    dialect: str | None = None  # the parsed output's (FeedOutput.dialect); None: unknown
 
 
 InvariantFn = Callable[..., Iterator[Violation]]

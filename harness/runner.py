@@ -151,7 +151,7 @@ class Runner:
         setup, output = replay.setup, replay.output
         assert setup is not None
         assert output is not None
-        context = setup.context
+        context = replace(setup.context, dialect=output.dialect)
         if context.language is None and isinstance(output.feed.get("language"), str):
             context = replace(context, language=output.feed["language"])
         found: list[Violation] = list(output.problems)

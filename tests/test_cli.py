@@ -170,7 +170,7 @@ def test_usage_errors_exit_2(project: Path) -> None:
     assert cli("check", "--format", "yaml")[0] == 2
     code, _, err = cli("check", "no/such/file.yaml")
     assert code == 2
-    assert "no such file or folder: no/such/file.yaml" in err
+    assert "no such file, folder or configured feed: no/such/file.yaml" in err
     assert cli()[0] == 2
 
 

@@ -17,7 +17,7 @@ allowed-hosts = ["example.test"]
 GOOD = [{"title": "One", "link": "https://example.test/1"}]
 BAD = [
     {"title": "One", "link": "https://example.test/1"},
-    {"title": " ", "link": "https://example.test/2"},
+    {"title": " ", "link": "https://example.test/2", "body": ""},  # RSS 2.0: title or description
 ]
 
 
@@ -137,7 +137,9 @@ def test_runs_in_parallel_with_xdist(project: pytest.Pytester) -> None:
 
 
 def test_one_item_per_cassette_reports_every_violation(project: pytest.Pytester) -> None:
-    bad_date = [{"title": " ", "link": "https://example.test/1", "date": "sometime soon"}]
+    bad_date = [
+        {"title": " ", "link": "https://example.test/1", "date": "sometime soon", "body": ""}
+    ]
     project.path.joinpath("cassettes", "bad.yaml").write_text(
         cassette_yaml("https://example.test/feed.xml", rss(bad_date)), encoding="utf-8"
     )

@@ -77,8 +77,9 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
         return 0
     if importlib.util.find_spec("hypothesis") is None:  # an optional dependency
         raise HarnessError(
-            "harness audit needs Hypothesis, which is not installed: "
-            "pip install 'feedharness[audit]'"
+            "harness audit needs Hypothesis, which is not installed: install feedharness "
+            "with its audit extra from a checkout (feedharness is not on PyPI): "
+            "pip install '/path/to/feedharness[audit]' (or: pip install 'hypothesis>=6.100')"
         )
     from harness.audit.report import render_audit
     from harness.audit.run import DEFAULT_EXAMPLES, audit

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.cli.options import add_fail_on_option, write_report
+from harness.cli.options import add_fail_on_option, resolve_targets, write_report
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 
@@ -26,8 +26,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         type=Path,
-        metavar="PATH",
-        help="cassette files, stored items or folders (default: the configured cassettes)",
+        metavar="PATH|FEED",
+        help="cassette files, stored items, folders or configured feed names (a name that is "
+        "also a path is the path) (default: the configured cassettes)",
     )
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument(
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     from harness.report.result import Format, render
     from harness.runner import Runner
 
+    args.paths = resolve_targets(config, args.paths)  # feed names -> their cassettes
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise HarnessError(f"no such file or folder: {', '.join(missing)}")

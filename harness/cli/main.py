@@ -20,13 +20,14 @@ from typing import NoReturn, TextIO
 
 from harness import __version__
 from harness.cli.options import add_config_option
-from harness.config import load_config
+from harness.config import HarnessConfig, load_config
 from harness.errors import HarnessError
 from harness.severity import Severity
 
 EXIT_USAGE = 2
 
 _COMMAND_MODULES: tuple[str, ...] = (  # in the order `harness --help` lists them
+    "harness.cli.init",
     "harness.cli.check",
     "harness.cli.listing",
     "harness.cli.record",
@@ -76,13 +77,11 @@ def run(
     stderr = stderr or sys.stderr
     try:
         args = build_parser().parse_args(argv)
-        config = load_config(args.sub_config or args.config)
-        if getattr(args, "fail_on", None) is not None:  # the command line wins over the file
-            config = replace(config, fail_on=Severity(args.fail_on))
-        for module in _command_modules():
-            if args.command == module.COMMAND:
-                return int(module.run(args, config, stdout=stdout, stderr=stderr))
-        raise _UsageError(f"harness: unknown command {args.command!r}")
+        module = next((m for m in _command_modules() if args.command == m.COMMAND), None)
+        if module is None:
+            raise _UsageError(f"harness: unknown command {args.command!r}")
+        config = _config(args, loads=getattr(module, "LOADS_CONFIG", True))
+        return int(module.run(args, config, stdout=stdout, stderr=stderr))
     except _UsageError as err:
         print(f"{err} (see 'harness --help')", file=stderr)
         return EXIT_USAGE
@@ -92,6 +91,16 @@ def run(
     except KeyboardInterrupt:
         print("harness: interrupted", file=stderr)
         return 130
+
+
+def _config(args: argparse.Namespace, *, loads: bool) -> HarnessConfig:
+    """The configuration a command runs with (``init`` writes one: it gets the defaults)."""
+    if not loads:
+        return HarnessConfig(cassettes=Path.cwd() / "cassettes")
+    config = load_config(args.sub_config or args.config)
+    if getattr(args, "fail_on", None) is not None:  # the command line wins over the file
+        config = replace(config, fail_on=Severity(args.fail_on))
+    return config
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -10,6 +11,7 @@ from harness.errors import HarnessError
 from harness.fileio import write_atomic
 
 if TYPE_CHECKING:
+    from harness.config import HarnessConfig
     from harness.drift import DriftReport
 
 __all__ = [
@@ -19,8 +21,15 @@ __all__ = [
     "add_fail_on_option",
     "add_output_options",
     "emit_drift_report",
+    "resolve_targets",
     "write_report",
 ]
+
+NO_CONFIG = (
+    "no harness.toml or [tool.harness] in pyproject.toml here or above; "
+    "write one from your recordings with 'harness init CASSETTE-FOLDER', "
+    "or name files to check them generically: 'harness check PATH'"
+)
 
 DRIFT_FORMATS = ("text", "markdown", "json", "html")
 """`harness.report.drift.FORMATS`, spelled out so that building the parser imports no drift code."""
@@ -75,3 +84,44 @@ def emit_drift_report(report: DriftReport, args: argparse.Namespace, stdout: Tex
     else:
         write_report(args.output, text)
     emit_github(report, stdout)
+
+
+def resolve_targets(config: HarnessConfig, names: Sequence[str | Path]) -> list[Path]:
+    """What ``harness check NAME ...`` checks: each name is a path, else a configured feed.
+
+    A name that exists as a file or folder is that path (the path wins over a feed of the same
+    name); a configured feed's name stands for its recordings under the cassettes folder (those
+    whose recorded URL the feed claims). No names: the configured cassettes folder, and a usage
+    error when there is no configuration at all.
+    """
+    if not names:
+        if config.source is None:
+            raise HarnessError(NO_CONFIG)
+        return []
+    targets: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.exists():
+            targets.append(path)
+        elif any(feed.name == str(name) for feed in config.feeds):
+            targets.extend(_feed_cassettes(config, str(name)))
+        else:
+            known = ", ".join(f.name for f in config.feeds) or "none configured"
+            raise HarnessError(f"no such file, folder or configured feed: {name} (feeds: {known})")
+    return targets
+
+
+def _feed_cassettes(config: HarnessConfig, feed: str) -> list[Path]:
+    """The cassettes under the configured folder that ``feed`` claims, read by the replay path."""
+    from harness.cassettes.paths import discover, is_cassette_path
+    from harness.replay import Replayer
+
+    replayer = Replayer(config)
+    found = [
+        path
+        for path in discover([config.cassettes])
+        if is_cassette_path(path) and replayer.open(path).feed == feed
+    ]
+    if not found:
+        raise HarnessError(f"feed {feed!r} has no recordings under {config.cassettes}")
+    return found

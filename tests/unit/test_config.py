@@ -87,9 +87,9 @@ date-format = "warning"
     [
         (
             "cassete = 'x'\n",
-            "unknown key(s) 'cassete'; allowed: cache-dir, cassettes, fail-on, feeds, limits, max-age, record, schemas",
+            "unknown key(s) 'cassete'; allowed: cache-dir, cassettes, fail-on, feeds, limits, max-age, plugins, record, schemas",
         ),
-        ("[record]\ntimeout = 0\n", "record.timeout: expected a positive number of seconds"),
+        ("[record]\ntimeout = 0\n", "record.timeout: expected a positive duration like '30s'"),
         ("[record]\nretries = 99\n", "record.retries: expected an integer from 0 to 10"),
         ("[record]\nproxy = 'x'\n", "unknown key(s) 'proxy'; allowed: retries, scrub-headers"),
         ("max-age = 'a week'\n", "max-age: expected a duration"),
@@ -188,3 +188,77 @@ def test_limits_table_reaches_every_parser_and_feed_options_win(tmp_path: Path) 
         load_config(write(tmp_path, "[limits]\nmax-items = 0\n"))
     assert runner.setups["rfi"].parser.envelope.max_items == 7
     assert runner.setups["rfi"].parser.envelope.max_bytes == 1000
+
+
+# --- every value validated at load (issue 16) ---------------------------------------------
+
+
+def feed_with(extra: str, name: str = "rfi") -> str:
+    return f"[[feeds]]\nname = '{name}'\nparser = 'rss'\nurl = 'https://x.test/'\n{extra}"
+
+
+def test_a_misspelt_timezone_is_one_line_with_a_suggestion(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, feed_with("timezone = 'Asia/Shanghia'\n")))
+    message = str(info.value)
+    assert "feeds['rfi'].timezone: 'Asia/Shanghia' is not an IANA time zone" in message
+    assert "did you mean 'Asia/Shanghai'" in message
+    assert "\n" not in message
+
+
+def test_a_valid_timezone_loads(tmp_path: Path) -> None:
+    (feed,) = load_config(write(tmp_path, feed_with("timezone = 'Asia/Shanghai'\n"))).feeds
+    assert feed.timezone == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("'30s'", 30.0), ("'1m'", 60.0), ("20", 20.0)])
+def test_record_timeout_takes_the_duration_form(tmp_path: Path, value: str, seconds: float) -> None:
+    config = load_config(write(tmp_path, f"[record]\ntimeout = {value}\n"))
+    assert config.record.timeout == seconds
+
+
+def test_pyproject_errors_name_the_feed(tmp_path: Path) -> None:
+    text = "[tool.harness]\n" + feed_with("colour = 1\n").replace(
+        "[[feeds]]", "[[tool.harness.feeds]]"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text, "pyproject.toml"))
+    assert "feeds['rfi']: unknown key(s) 'colour'" in str(info.value)
+
+
+def test_plugins_are_imported_from_the_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from harness.invariants import available_invariants
+
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the config folder is added to it
+    monkeypatch.delitem(sys.modules, "my_checks_door", raising=False)
+
+    (tmp_path / "my_checks_door.py").write_text(
+        "from harness.invariants import invariant\n\n"
+        "@invariant('door-check')\n"
+        "def door_check(items, ctx):\n"
+        "    yield from ()\n",
+        encoding="utf-8",
+    )
+    config = load_config(write(tmp_path, "plugins = ['my_checks_door']\n"))
+    assert config.plugins == ("my_checks_door",)
+    assert "door-check" in available_invariants()
+    monkeypatch.delitem(sys.modules, "my_checks_door")
+
+
+def test_a_plugin_that_fails_to_import_is_one_line_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "plugins = ['no_such_module_door']\n"))
+    message = str(info.value)
+    assert "plugins: cannot import plugin module 'no_such_module_door'" in message
+    assert "\n" not in message
+
+
+def test_a_missing_schemas_folder_says_how_to_use_the_shipped_ones(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "schemas = 'schemas'\n"))
+    assert "schemas: folder" in str(info.value)
+    assert "leave the key out to use the schemas shipped with feedharness" in str(info.value)
