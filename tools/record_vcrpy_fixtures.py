@@ -223,11 +223,9 @@ def write_by_hand(out: Path) -> list[str]:
 
 
 def py2_quoted(text: str) -> str:
-    """A double-quoted YAML scalar as Python 2's PyYAML wrote one: non-ASCII escaped \\x, \\u, \\U."""
+    """A double-quoted YAML scalar as Python 2's PyYAML wrote it (non-ASCII escaped)."""
     quoted = json.dumps(text, ensure_ascii=False)
-    return "".join(
-        char if ord(char) < 0x80 else _escape(ord(char)) for char in quoted
-    )
+    return "".join(char if ord(char) < 0x80 else _escape(ord(char)) for char in quoted)
 
 
 def _escape(code: int) -> str:
