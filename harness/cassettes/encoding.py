@@ -46,6 +46,10 @@ class _Damaged(ContentDecodingError):
     """Bytes the decoder refuses at once: damaged, or not compressed at all."""
 
 
+class _Missing(ContentDecodingError):
+    """The optional package that decodes this coding is not installed."""
+
+
 def encodings_of(values: Iterable[str]) -> list[str]:
     """The codings of Content-Encoding header values, lower-cased, in the order applied."""
     names = (one.strip().lower() for value in values for one in value.split(","))
@@ -137,7 +141,7 @@ def _unbrotli(body: bytes, max_bytes: int) -> bytes | None:
     """br (RFC 7932), with the optional ``brotli`` package; None for a plain body."""
     try:
         return _unbrotli_stream(body, max_bytes)
-    except _Damaged:
+    except (_Damaged, _Missing):  # plain text under a stale header needs no brotli
         if _plain(body):
             return None
         raise
@@ -187,7 +191,7 @@ def _optional(module: str, coding: str, package: str) -> ModuleType:
     try:
         return __import__(module)
     except ImportError:
-        raise ContentDecodingError(
+        raise _Missing(
             f"the body is {coding}-compressed and the {package} package is not installed "
             f"(pip install {package})"
         ) from None

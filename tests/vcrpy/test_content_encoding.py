@@ -93,6 +93,7 @@ def test_a_missing_optional_decoder_is_named(
     monkeypatch.setitem(sys.modules, module, None)  # import fails as if not installed
     with pytest.raises(ContentDecodingError, match=f"the {module} package is not installed"):
         decode_content(body, [coding], LIMIT)
+    assert decode_content(FEED, [coding], LIMIT) == (FEED, False)  # a stale header needs none
 
 
 def gzip_bomb(gigabytes: int) -> bytes:
