@@ -139,3 +139,22 @@ def test_the_cache_keys_decoded_cassettes_by_the_body_limit(tmp_path: Path) -> N
     with pytest.raises(CassetteError, match="over the 100-byte limit"):
         cache.load(path, max_body_bytes=100)  # decoded under a higher limit: never served
     assert key == cache.load_keyed(path, max_body_bytes=LIMIT)[1]
+
+
+def test_harness_check_decodes_within_the_configured_body_limit(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from harness.cli import run
+
+    fixture = (
+        Path(__file__).resolve().parents[2]
+        / "tests/data/vcrpy/test_feeds.TestFeeds.test_httpx_gzip"
+    )
+    config = tmp_path / "harness.toml"
+    config.write_text('cassettes = "."\n\n[limits]\nmax-body-bytes = 500\n', encoding="utf-8")
+    out = io.StringIO()
+    code = run(["--config", str(config), "check", "--format", "json", str(fixture)], stdout=out)
+    (cassette,) = json.loads(out.getvalue())["cassettes"]
+    assert (code, cassette["outcome"]) == (2, "broken")
+    assert "the gzip-decoded body is over the 500-byte limit" in cassette["error"]["message"]
