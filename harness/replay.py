@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from harness.cassettes import Cassette, Interaction, load_cassette
 from harness.cassettes.cache import CassetteCache
-from harness.cassettes.paths import ITEM_HEAD_BYTES, is_cassette_path
+from harness.cassettes.load import DEFAULT_MAX_BODY_BYTES
+from harness.cassettes.paths import ITEM_HEAD_BYTES, is_cassette_file
 from harness.cassettes.scrub import Scrubber
 from harness.config import FeedConfig, HarnessConfig, InvariantSetting
 from harness.errors import CassetteError, FetchError, HarnessError, ParseError, TransportError
@@ -161,15 +162,16 @@ class Replayer:
 
     def load(self, path: Path) -> tuple[Cassette, str | None]:
         """The cassette and its file's SHA-256 when the cache computed it (None: cache off)."""
+        limit = self.config.limits.get("max_bytes", DEFAULT_MAX_BODY_BYTES)  # a body, decoded
         if self.cache is None:
-            return load_cassette(path), None
-        return self.cache.load_keyed(path)
+            return load_cassette(path, max_body_bytes=limit), None
+        return self.cache.load_keyed(path, max_body_bytes=limit)
 
     def open(self, path: Path, *, shown: str | None = None) -> Replay:
         """Read ``path`` and find its feed and response, without parsing; failures are named."""
         shown = shown or self.display(path)
         try:
-            if is_cassette_path(path):
+            if is_cassette_file(path):  # by its name, else by its first bytes
                 return self._open_cassette(path, shown)
             return self._open_item_file(path, shown)
         except HarnessError as err:

@@ -1,9 +1,11 @@
 """Cassettes: the recorded-response model, safe reading, deterministic writing, scrubbing, cache.
 
 ``model`` (interactions, the cassette, offline redirects), ``load`` (the safe YAML loader and
-every field checked), ``write`` (the deterministic dumper; ``bodyscalar`` writes its bodies fast),
-``cache`` (decoded cassettes by content hash), ``scrub`` (secrets out before writing), ``paths``
-(which files are cassettes), ``age`` (the max-age warning).
+every field checked), ``jsonform`` (vcrpy's JSON serializer, Betamax), ``encoding`` (compressed
+bodies undone, bounded), ``write`` (the deterministic dumper; ``bodyscalar`` writes its bodies
+fast), ``cache`` (decoded cassettes by content hash), ``scrub`` (secrets out before writing),
+``paths`` (which files are cassettes, by name or content; folder scans), ``age`` (the max-age
+warning).
 """
 
 from harness.cassettes.load import decode_cassette, load_cassette

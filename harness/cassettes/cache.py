@@ -3,8 +3,10 @@
 Decoding YAML is the slowest part of replaying a large cassette (a 1 MB body takes 15-25 ms
 with libyaml; parsing the feed in it takes about as long). A check that runs on every push
 replays the same bytes again and again, so the decoded form is kept in a cache folder, keyed by
-the SHA-256 of the cassette file and this module's format version: an edited cassette has a new
-key, so an entry can never be stale, and nothing is trusted from the cassette's name or time.
+the SHA-256 of the cassette file, the body limit it was decoded under (a compressed body is
+decoded within it: a lower limit must refuse what a higher one let through) and this module's
+format version: an edited cassette has a new key, so an entry can never be stale, and nothing is
+trusted from the cassette's name or time.
 
 An entry is one binary file: a magic line, the length of a JSON header, the header
 (metadata, requests, statuses, headers, body lengths) and the response bodies, raw. It holds only
@@ -29,13 +31,18 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from harness.cachedir import CacheFolder
-from harness.cassettes.load import DEFAULT_MAX_BYTES, decode_cassette, read_cassette_bytes
+from harness.cassettes.load import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_BYTES,
+    decode_cassette,
+    read_cassette_bytes,
+)
 from harness.cassettes.model import Cassette, Interaction, response_headers_joined
 from harness.model import Response
 
 __all__ = ["CassetteCache"]
 
-_FORMAT = 1  # bump when the entry layout or what load_cassette builds changes
+_FORMAT = 2  # bump when the entry layout or what load_cassette builds changes (2: bodies decoded)
 _MAGIC = b"feedharness-cassette-cache\n"
 _LENGTH = struct.Struct(">Q")
 _SUFFIX = ".fhc"
@@ -57,23 +64,36 @@ class CassetteCache:
         self.hits = 0
         self.misses = 0
 
-    def load(self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Cassette:
+    def load(
+        self,
+        path: Path,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> Cassette:
         """load_cassette(path), served from the cache when this content was decoded before."""
-        return self.load_keyed(path, max_bytes=max_bytes)[0]
+        return self.load_keyed(path, max_bytes=max_bytes, max_body_bytes=max_body_bytes)[0]
 
-    def load_keyed(self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Cassette, str]:
+    def load_keyed(
+        self,
+        path: Path,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> tuple[Cassette, str]:
         """The cassette and the SHA-256 of its file (what other caches key derived data by)."""
         path = Path(path)
         data = read_cassette_bytes(path, max_bytes)
         key = hashlib.sha256(data).hexdigest()
-        cached = self._read(key, path)
+        entry = f"{key}-{max_body_bytes}"  # decoded within this body limit
+        cached = self._read(entry, path)
         if cached is not None:
             self.hits += 1
-            self.entries.touch(key)
+            self.entries.touch(entry)
             return cached, key
         self.misses += 1
-        cassette = decode_cassette(path, data)
-        self._write(key, cassette)
+        cassette = decode_cassette(path, data, max_body_bytes=max_body_bytes)
+        self._write(entry, cassette)
         return cassette, key
 
     # --- entries ---------------------------------------------------------------------------

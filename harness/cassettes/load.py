@@ -4,6 +4,11 @@ Cassettes are hand-edited, untrusted files, so they are parsed with a safe loade
 ``yaml.Loader`` nor vcrpy's own deserializer; libyaml's parser when available) that refuses
 duplicate keys, and their structure is checked here field by field; every problem becomes one line
 of :class:`CassetteError` naming the file.
+
+Every form vcrpy (and Betamax) writes is read: YAML, with Python 2's ``!!python/unicode`` and
+``!!python/str`` string tags; JSON (:mod:`harness.cassettes.jsonform`), whatever the file's name;
+bodies stored compressed, decoded here once (:mod:`harness.cassettes.encoding`) within the body
+limit, their ``Content-Encoding`` header dropped as ``harness record`` drops it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from urllib.parse import urlsplit
 import yaml
 from yaml.constructor import ConstructorError
 
+from harness.cassettes.encoding import ContentDecodingError, decode_content, encodings_of
+from harness.cassettes.jsonform import JsonProblem, from_betamax, looks_like_json, parse_json
 from harness.cassettes.model import (
     CASSETTE_VERSION,
     Cassette,
@@ -35,6 +42,7 @@ except ImportError:  # PyYAML built without libyaml
     from yaml import SafeLoader as _SafeBase  # type: ignore[assignment]
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_BYTES",
     "CassetteLoader",
     "NoDuplicateKeys",
@@ -44,6 +52,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+"""A decoded body's limit unless ``[limits] max-body-bytes`` says otherwise: the parsers' own
+default ``max_bytes`` (harness/parsers/rss.py), so a body decompressed here is one they take."""
 # Loading limits: a hand-edited file must not cost more than its size suggests. YAML aliases can
 # make a small "harness" mapping expand to billions of values (or refer to itself), and a file of
 # short interactions would cost ~1 KB of objects for every ~80 bytes of YAML.
@@ -76,13 +87,39 @@ class NoDuplicateKeys(yaml.constructor.SafeConstructor):
 
 
 class CassetteLoader(NoDuplicateKeys, _SafeBase):
-    """The safe loader (libyaml's parser when available) without duplicate keys."""
+    """The safe loader (libyaml's parser when available) without duplicate keys.
+
+    Python 2 wrote its strings as ``!!python/unicode`` (and ``!!python/str``) in cassettes that
+    vcrpy recorded under it: both are read as text, a scalar only; every other Python tag stays
+    refused.
+    """
 
 
-def load_cassette(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Cassette:
-    """Read and validate a vcrpy cassette file; raise CassetteError naming the file and problem."""
+def _text_scalar(loader: CassetteLoader, node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ConstructorError(
+            None, None, f"expected a string scalar for {node.tag}", node.start_mark
+        )
+    return str(loader.construct_scalar(node))
+
+
+for _tag in ("tag:yaml.org,2002:python/unicode", "tag:yaml.org,2002:python/str"):
+    CassetteLoader.add_constructor(_tag, _text_scalar)
+
+
+def load_cassette(
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> Cassette:
+    """Read and validate a vcrpy cassette file; raise CassetteError naming the file and problem.
+
+    ``max_bytes`` bounds the file, ``max_body_bytes`` each body once decompressed.
+    """
     path = Path(path)
-    return decode_cassette(path, read_cassette_bytes(path, max_bytes))
+    data = read_cassette_bytes(path, max_bytes)
+    return decode_cassette(path, data, max_body_bytes=max_body_bytes)
 
 
 def read_cassette_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -93,14 +130,29 @@ def read_cassette_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
         raise CassetteError(f"{path}: {problem}") from None
 
 
-def decode_cassette(path: Path, data: bytes) -> Cassette:
+def decode_cassette(
+    path: Path, data: bytes, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+) -> Cassette:
     """A cassette from the bytes of the file at ``path``; CassetteError naming the file."""
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # libyaml would read UTF-16; vcrpy not
             _utf8(data)
-        return _build(path, _parse_yaml(data))
+        return _build(path, _parse(path, data), max_body_bytes)
     except _Problem as problem:
         raise CassetteError(f"{path}: {problem}") from None
+
+
+def _parse(path: Path, data: bytes) -> Any:
+    """JSON for a file that starts as JSON does, else YAML. A .yaml/.yml file that is no valid
+    JSON is YAML (a flow mapping), read and judged as it always was."""
+    if not looks_like_json(data):
+        return _parse_yaml(data)
+    try:
+        return parse_json(_utf8(data))
+    except JsonProblem as problem:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            return _parse_yaml(data)
+        raise _Problem(str(problem)) from None
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -149,7 +201,7 @@ def _yaml_message(err: yaml.MarkedYAMLError) -> str:
     if "constructor for the tag" in problem:
         return _one_line(
             f"unsupported YAML tag{where}: {problem} (cassettes are read with a safe loader: "
-            "plain YAML types and !!binary only)"
+            "plain YAML types, !!binary and Python 2's string tags only)"
         )
     if err.problem and err.context and not err.context.startswith("while"):
         problem = f"{err.context}, {err.problem}"  # "expected a single document …, but found …"
@@ -158,7 +210,9 @@ def _yaml_message(err: yaml.MarkedYAMLError) -> str:
     return _one_line(f"invalid YAML{where}: {problem}")
 
 
-def _build(path: Path, data: Any) -> Cassette:
+def _build(path: Path, data: Any, max_body_bytes: int) -> Cassette:
+    if isinstance(data, dict) and "http_interactions" in data and "interactions" not in data:
+        data = from_betamax(data)
     if data is None:
         raise _Problem("empty file (expected a vcrpy cassette: a mapping with 'interactions')")
     if not isinstance(data, dict):
@@ -180,7 +234,9 @@ def _build(path: Path, data: Any) -> Cassette:
         raise _Problem(
             f"{len(raw):,} interactions, more than the {_MAX_INTERACTIONS:,} a cassette may hold"
         )
-    interactions = tuple(_interaction(item, f"interactions[{n}]") for n, item in enumerate(raw))
+    interactions = tuple(
+        _interaction(item, f"interactions[{n}]", max_body_bytes) for n, item in enumerate(raw)
+    )
     return Cassette(path=path, interactions=interactions, meta=_meta(data.get("harness")))
 
 
@@ -195,7 +251,7 @@ def _meta(raw: Any) -> dict[str, Any]:
     return plain
 
 
-def _interaction(raw: Any, loc: str) -> Interaction:
+def _interaction(raw: Any, loc: str, max_body_bytes: int) -> Interaction:
     item = _mapping(raw, loc, " with 'request' and 'response'")
     request = _mapping(_required(item, loc, "request"), f"{loc}.request")
     response = _mapping(_required(item, loc, "response"), f"{loc}.response")
@@ -205,6 +261,8 @@ def _interaction(raw: Any, loc: str) -> Interaction:
     uri = _absolute_url(_required(request, f"{loc}.request", "uri"), f"{loc}.request.uri")
     code, reason = _status(_required(response, f"{loc}.response", "status"), f"{loc}.response")
     headers = _headers(response.get("headers"), f"{loc}.response.headers")
+    body = _body(response.get("body"), f"{loc}.response.body")
+    body, headers = _decoded(body, headers, f"{loc}.response.body", max_body_bytes)
     return Interaction(
         method=method,
         uri=uri,
@@ -213,11 +271,32 @@ def _interaction(raw: Any, loc: str) -> Interaction:
             url=uri,
             status=code,
             headers=response_headers_joined(headers),
-            body=_body(response.get("body"), f"{loc}.response.body"),
+            body=body,
         ),
         response_headers=headers,
         reason=reason,
     )
+
+
+def _decoded(
+    body: bytes, headers: dict[str, tuple[str, ...]], loc: str, max_body_bytes: int
+) -> tuple[bytes, dict[str, tuple[str, ...]]]:
+    """The body with its Content-Encoding undone and the headers without it (Content-Length then
+    the decoded length), as ``harness record`` stores a response."""
+    names = [name for name in headers if name.lower() == "content-encoding"]
+    if not names:
+        return body, headers
+    codings = encodings_of(value for name in names for value in headers[name])
+    try:
+        body, decoded = decode_content(body, codings, max_body_bytes)
+    except ContentDecodingError as err:
+        raise _Problem(f"{loc}: {err}") from None
+    kept = {name: values for name, values in headers.items() if name not in names}
+    if decoded:
+        for name in kept:
+            if name.lower() == "content-length":
+                kept[name] = (str(len(body)),)
+    return body, kept
 
 
 def _absolute_url(raw: Any, loc: str) -> str:

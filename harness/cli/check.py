@@ -58,6 +58,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Check every file under the paths, write the report; the exit code is the result's."""
+    from harness.cassettes.paths import scan
     from harness.drift import BaselineStep
     from harness.report.result import Format, render
     from harness.runner import Runner
@@ -69,15 +70,20 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     if args.no_cache:
         config = replace(config, cache_dir=None)
     runner = Runner(config, steps=(BaselineStep,))  # drift against a baseline, when there is one
-    result = runner.check_paths(args.paths, jobs=args.jobs)
-    if not result.cassettes:
+    found = scan(args.paths or [config.cassettes])  # what is checked, and what was skipped
+    skipped = [f"skipped {runner.display(s.path)}: {s.reason}" for s in found.skipped]
+    result = runner.check_paths(list(found.files), jobs=args.jobs) if found.files else None
+    if result is None or not result.cassettes:
         where = ", ".join(map(str, args.paths)) or str(config.cassettes)
-        raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}")
+        why = f" ({'; '.join(skipped)})" if skipped else ""
+        raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}{why}")
     fmt = Format(args.format)
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
     )
     text = render(result, fmt, color=color)
+    if fmt is Format.TEXT and skipped:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(skipped)
     if args.output is None:
         stdout.write(text if text.endswith("\n") else text + "\n")
     else:

@@ -155,7 +155,7 @@ def test_display_is_relative_to_the_project(replayer: Replayer, tmp_path: Path) 
 def test_a_crash_while_reading_is_an_internal_failure(
     replayer: Replayer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_loader(path: Path) -> None:
+    def broken_loader(path: Path, **limits: int) -> None:
         raise RuntimeError("a bug\nof ours")
 
     monkeypatch.setattr("harness.replay.load_cassette", broken_loader)
