@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.cassettes.paths import discover, is_cassette_path
+from harness.cassettes.paths import discover, is_cassette_file
 from harness.config import HarnessConfig
 from harness.drift.baseline import baseline_path, bounded, load_baseline
 from harness.drift.compare import EXAMPLES, compare
@@ -123,7 +123,7 @@ def ordered(fingerprints: Iterable[Fingerprint]) -> list[Fingerprint]:
 
 
 def _cassettes(folder: Path) -> Iterator[Path]:
-    return (path for path in discover([folder]) if is_cassette_path(path))
+    return (path for path in discover([folder]) if is_cassette_file(path))
 
 
 def feed_recordings(prints: Fingerprinter, feed: str) -> list[Fingerprint]:
