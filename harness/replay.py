@@ -194,12 +194,16 @@ class Replayer:
             return load_cassette(path), None
         return self.cache.load_keyed(path)
 
-    def open(self, path: Path, *, shown: str | None = None) -> Replay:
-        """Read ``path`` and find its feed and response, without parsing; failures are named."""
+    def open(self, path: Path, *, shown: str | None = None, feed: str | None = None) -> Replay:
+        """Read ``path`` and find its feed and response, without parsing; failures are named.
+
+        A cassette holding several feed responses is a failure naming them, unless ``feed``
+        (a configured feed's name) says which one is wanted and the cassette holds one of it.
+        """
         shown = shown or self.display(path)
         try:
             if is_cassette_path(path):
-                return self._open_cassette(path, shown)
+                return self._open_cassette(path, shown, feed)
             return self._open_item_file(path, shown)
         except HarnessError as err:
             failure = Failure(failure_kind(err), _renamed(err, path, shown))
@@ -207,9 +211,9 @@ class Replayer:
         except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
             return Replay(shown, None, failure=internal_failure(err))
 
-    def replay(self, path: Path, *, shown: str | None = None) -> Replay:
-        """Read and parse ``path``: the whole replay path, one call."""
-        return self.parse(self.open(path, shown=shown))
+    def replay(self, path: Path, *, shown: str | None = None, feed: str | None = None) -> Replay:
+        """Read and parse ``path``: the whole replay path, one call (``feed``: see open)."""
+        return self.parse(self.open(path, shown=shown, feed=feed))
 
     def open_all(self, path: Path, *, shown: str | None = None) -> Recording:
         """Read ``path`` and find every feed response in it, without parsing; failures named."""
@@ -265,21 +269,24 @@ class Replayer:
             return replace(opened, failure=internal_failure(err))
         return replace(opened, output=output)
 
-    def _open_cassette(self, path: Path, shown: str) -> Replay:
+    def _open_cassette(self, path: Path, shown: str, feed: str | None) -> Replay:
         """The cassette's one feed response; several are a failure naming them (not a pick)."""
         cassette, content = self.load(path)
-        recording = self._open_every_feed(cassette, content, shown)
-        if len(recording.replays) == 1:
-            return replace(recording.replays[0], interaction=None)
-        if not recording.replays:  # no feed in it: read its first response, as always
+        replays = self._open_every_feed(cassette, content, shown).replays
+        if not replays:  # no feed in it: read its first response, as always
             return self._open_first(cassette, content, shown)
-        found = ", ".join(_entry_name(r) for r in recording.replays)
+        if len(replays) > 1 and feed is not None:
+            replays = tuple(r for r in replays if r.feed == feed) or replays
+        if len(replays) == 1:
+            return replace(replays[0], interaction=None)
+        found = ", ".join(_entry_name(r) for r in replays)
         message = (
-            f"{shown}: {len(recording.replays)} feed responses in one cassette ({found}); "
+            f"{shown}: {len(replays)} feed responses in one cassette ({found}); "
             "this command reads one feed: 'harness check' checks each"
         )
         failure = Failure("cassette", message)
-        return Replay(shown, None, url=cassette.url, cassette=cassette, failure=failure)
+        setup = replays[0].setup if feed is not None and replays[0].feed == feed else None
+        return Replay(shown, setup, url=cassette.url, cassette=cassette, failure=failure)
 
     def _open_every_feed(self, cassette: Cassette, content: str | None, shown: str) -> Recording:
         found, skipped, repeats = self._find_feeds(cassette)

@@ -358,6 +358,26 @@ def test_diff_reads_the_feed_of_a_discovery_recording(project: Path) -> None:
     assert "HTML" not in out
 
 
+def test_history_of_a_feed_reads_its_response_in_a_cassette_of_several(project: Path) -> None:
+    write(project, "four.yaml", *FOUR)
+    write(project, "one.yaml", interaction(OTHER, feed("other.test")))
+    code, out, err = cli("history", "other", "--format", "json")
+    assert (code, err) == (0, "")
+    assert "2 recording" in cli("history", "other")[1]
+    code, out, _ = cli("history", "cassettes")
+    assert "4 feed responses in one cassette (#1 example, #2 https://x.test/rss" in out
+
+
+def test_feed_text_in_skip_reasons_is_escaped(project: Path) -> None:
+    hostile = "image/png\\u001b[31m\\u202e"  # ESC and a bidi override, as the YAML writes them
+    write(project, "img.yaml", interaction("https://cdn.test/x.png", PNG, f'"{hostile}"'))
+    code, text, _ = cli("check")
+    assert code == 0
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+    assert "image (image/png\\x1b[31m\\u202e), not a feed" in text
+
+
 # --- the sniff: bounded, from the head of the body ---------------------------------------------
 
 
