@@ -11,11 +11,15 @@ from __future__ import annotations
 import base64
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from helpers import rss
 from jsonschema import Draft202012Validator
+from test_extensions import CONFIG as PAGED_CONFIG
+from test_extensions import PLUGIN as PAGED_PLUGIN
+from test_extensions import record as record_paged
 
 from harness.cli import run
 from harness.feedsniff import not_a_feed
@@ -331,6 +335,30 @@ def test_a_single_interaction_cassette_keeps_its_report_keys(project: Path) -> N
         "error", "notes", "violations", "findings",
     }  # fmt: skip
     assert "skipped" not in data["summary"]  # type: ignore[operator]
+
+
+def test_pages_a_parser_fetched_are_not_listed_as_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "paged_plugin.py").write_text(PAGED_PLUGIN, encoding="utf-8")
+    (tmp_path / "harness.toml").write_text(PAGED_CONFIG, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    pages = {"https://site.test/1": "Story 1", "https://site.test/2": "Story 2"}
+    record_paged(tmp_path, {**pages, "https://site.test/unused": "never fetched"})
+    try:
+        code, data = check_json()
+    finally:
+        sys.modules.pop("paged_plugin", None)
+    (result,) = data["cassettes"]  # type: ignore[misc]
+    assert (code, result["items"], "interaction" in result) == (0, 2, False)
+    assert result["skipped"] == [
+        {
+            "interaction": 4,
+            "url": "https://site.test/unused",
+            "reason": "not a feed (no content type)",
+        }
+    ]
 
 
 # --- commands that read one recording ---------------------------------------------------------
