@@ -396,6 +396,16 @@ def test_history_of_a_feed_reads_its_response_in_a_cassette_of_several(project: 
     assert "4 feed responses in one cassette (#1 example, #2 https://x.test/rss" in out
 
 
+def test_audit_takes_each_feed_of_a_cassette_of_several(project: Path) -> None:
+    write(project, "four.yaml", *FOUR)
+    _, out, err = cli(
+        "audit", "other", "--operator", "xml-utf8-bom", "--no-drift", "--format", "json"
+    )
+    assert err == ""
+    (audited,) = json.loads(out)["feeds"]
+    assert (audited["feed"], audited["recordings"]) == ("other", ["cassettes/four.yaml#3"])
+
+
 def test_feed_text_in_skip_reasons_is_escaped(project: Path) -> None:
     hostile = "image/png\\u001b[31m\\u202e"  # ESC and a bidi override, as the YAML writes them
     write(project, "img.yaml", interaction("https://cdn.test/x.png", PNG, f'"{hostile}"'))
