@@ -396,6 +396,14 @@ def test_history_of_a_feed_reads_its_response_in_a_cassette_of_several(project: 
     assert "4 feed responses in one cassette (#1 example, #2 https://x.test/rss" in out
 
 
+def test_bless_takes_the_feed_s_response_from_a_cassette_of_several(project: Path) -> None:
+    four = write(project, "four.yaml", *FOUR)
+    code, out, err = cli("bless", "other", str(four), "--dry-run")
+    assert (code, err) == (0, "")
+    assert "would write" in out
+    assert "four.yaml" in out
+
+
 def test_audit_takes_each_feed_of_a_cassette_of_several(project: Path) -> None:
     write(project, "four.yaml", *FOUR)
     _, out, err = cli(
