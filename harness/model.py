@@ -85,6 +85,16 @@ class Outcome(StrEnum):
     PASS = "pass"  # noqa: S105  (an outcome, not a password)
     FAIL = "fail"  # at least one violation or finding at or above the run's fail-on severity
     BROKEN = "broken"  # the input could not be checked at all
+    SKIPPED = "skipped"  # a cassette with no feed response in it (an API call, a page): not a fault
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedInteraction:
+    """A recorded interaction of a cassette that is not a feed response, and why it is not."""
+
+    interaction: int  # its position in the cassette, 1 for the first
+    url: str
+    reason: str  # one line, e.g. "HTML page (text/html), not a feed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +115,19 @@ class CassetteResult:
     notes: tuple[str, ...] = ()  # e.g. "no configured feed claims this URL: checked with rss"
     findings: tuple[Finding, ...] = ()  # drift against the feed's baseline
     fail_on: Severity = Severity.ERROR  # the run's threshold (harness.verdict)
+    # Which interaction of the cassette (1 for the first) when it holds several feed responses
+    # or its feed response is not its first; None: the cassette's one feed response, first.
+    interaction: int | None = None
+    skipped: tuple[SkippedInteraction, ...] = ()  # interactions not checked (not feeds), and why
+    skip_reason: str | None = None  # set when the cassette has no feed response at all
 
     @property
     def outcome(self) -> Outcome:
-        """BROKEN if unreadable, FAIL if a violation or finding is at or above ``fail_on``."""
+        """BROKEN if unreadable, SKIPPED if no feed in it, FAIL at or above ``fail_on``."""
         if self.error is not None:
             return Outcome.BROKEN
+        if self.skip_reason is not None:
+            return Outcome.SKIPPED
         floor = self.fail_on.rank
         if any(v.severity.rank >= floor for v in self.violations) or any(
             f.level.rank >= floor for f in self.findings
@@ -127,7 +144,7 @@ class Result:
 
     @property
     def exit_code(self) -> int:
-        """0 all pass, 1 any cassette failing its fail-on severity, 2 any input not checked."""
+        """0 all pass (or skipped: no feed), 1 any failing its fail-on severity, 2 any broken."""
         outcomes = {c.outcome for c in self.cassettes}
         if Outcome.BROKEN in outcomes:
             return 2

@@ -1,4 +1,4 @@
-"""The pytest plugin: configured cassettes become test items, one per cassette x check.
+"""The pytest plugin: configured cassettes become test items, one per feed response x check.
 
 Enabled in any project with a harness configuration (``harness.toml`` or ``[tool.harness]``):
 every cassette file under the configured cassettes folder that pytest walks into is collected
@@ -199,7 +199,11 @@ class CassetteFile(pytest.File):
     """
 
     def collect(self) -> Iterator[pytest.Item]:
-        """Yield 'load', one item per configured check, and 'parser' for parse-time problems."""
+        """Yield 'load', one item per configured check, and 'parser' for parse-time problems.
+
+        A cassette of several feed responses gets these items for each, named ``load[#2]``
+        (its interaction); a cassette with no feed in it one 'cassette' item, skipped.
+        """
         from harness.errors import HarnessError
 
         runner = _runner(self.config)
@@ -208,15 +212,26 @@ class CassetteFile(pytest.File):
             yield CheckItem.from_parent(self, name="cassette", check=_WHOLE, feed=None)
             return
         try:
-            feed, checks = runner.plan(self.path)
+            plans = runner.plan_all(self.path)
         except HarnessError as err:
             yield CheckItem.from_parent(self, name="load", check="load", feed=None, error=str(err))
             return
-        for check in ("load", *checks, "parser"):
-            yield CheckItem.from_parent(self, name=check, check=check, feed=feed, planned=checks)
+        if not plans:
+            yield CheckItem.from_parent(self, name="cassette", check=_WHOLE, feed=None)
+        for interaction, feed, checks in plans:
+            suffix = "" if interaction is None else f"[#{interaction}]"
+            for check in ("load", *checks, "parser"):
+                yield CheckItem.from_parent(
+                    self,
+                    name=check + suffix,
+                    check=check,
+                    feed=feed,
+                    planned=checks,
+                    interaction=interaction,
+                )
 
 
-_RESULTS = pytest.StashKey["dict[Path, CassetteResult]"]()
+_RESULTS = pytest.StashKey["dict[Path, tuple[CassetteResult, ...]]"]()
 
 
 class CheckItem(pytest.Item):
@@ -229,33 +244,70 @@ class CheckItem(pytest.Item):
         feed: str | None,
         error: str | None = None,
         planned: tuple[str, ...] = (),
+        interaction: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.check = check
         self.planned = planned
+        self.interaction = interaction
         self.load_error = error
         self.shown = str(self.path)
         self.user_properties.append(("feed", feed or "unclaimed"))
 
-    def _result(self) -> CassetteResult:
+    def _results(self) -> tuple[CassetteResult, ...]:
+        """Every result of the cassette (one per feed response), replayed once per process."""
         cache = self.config.stash.setdefault(_RESULTS, {})
         if self.path not in cache:
             runner = _runner(self.config)
             assert runner is not None
-            cache[self.path] = runner.check_file(self.path)
+            cache[self.path] = runner.check_file_all(self.path)
         return cache[self.path]
 
+    def _result(self) -> CassetteResult:
+        """This item's feed response (by interaction); the whole cassette's one when unlabelled."""
+        results = self._results()
+        mine = [r for r in results if r.interaction == self.interaction]
+        if not mine:  # the cassette changed since collection
+            raise HarnessCheckFailed(
+                f"cassette: no feed response #{self.interaction} any more; collect again"
+            )
+        return mine[0]
+
     def runtest(self) -> None:
+        """Run the check; with one item per cassette, every feed response of it."""
+        if self.check == _WHOLE and self.load_error is None:
+            self._run_whole()
+        else:
+            self._run_one()
+
+    def _run_whole(self) -> None:
+        results = self._results()
+        if all(r.skip_reason is not None for r in results):
+            pytest.skip(f"{results[0].path}: {results[0].skip_reason}")
+        failures = []
+        for result in results:
+            try:
+                self._check_result(result)
+            except HarnessCheckFailed as err:
+                label = "" if result.interaction is None else f"#{result.interaction}: "
+                failures.append(f"{label}{err}")
+        if failures:
+            raise HarnessCheckFailed("\n".join(failures))
+
+    def _run_one(self) -> None:
+        if self.load_error is not None:
+            raise HarnessCheckFailed(f"cassette: {self.load_error}")
+        self._check_result(self._result())
+
+    def _check_result(self, result: CassetteResult) -> None:
         """Fail on what fails the verdict (violations and drift findings at or above fail-on);
         warn on the rest, as ``harness check`` reports it."""
         from harness.report.finding import text_lines
+        from harness.report.result_common import entry_label
         from harness.verdict import fails
 
-        if self.load_error is not None:
-            raise HarnessCheckFailed(f"cassette: {self.load_error}")
-        result = self._result()
-        self.shown = result.path
+        self.shown = entry_label(result)
         if self.check == _WHOLE:
             self.user_properties[:] = [("feed", result.feed or "unclaimed")]
         if result.error is not None:
@@ -265,11 +317,11 @@ class CheckItem(pytest.Item):
         drift = list(result.findings) if self._owns(_DRIFT, self.planned) else []
         for v in mine:
             if not fails(v.severity, result.fail_on):
-                warnings.warn(HarnessWarning(f"{result.path}: {self._shown_line(v)}"), stacklevel=1)
+                warnings.warn(HarnessWarning(f"{self.shown}: {self._shown_line(v)}"), stacklevel=1)
         for f in drift:
             if not fails(f.level, result.fail_on):
                 line = f"{_DRIFT} ({f.level.value}): {f.kind}: {f.title}"
-                warnings.warn(HarnessWarning(f"{result.path}: {line}"), stacklevel=1)
+                warnings.warn(HarnessWarning(f"{self.shown}: {line}"), stacklevel=1)
         errors = [v for v in mine if fails(v.severity, result.fail_on)]
         failing = [f for f in drift if fails(f.level, result.fail_on)]
         if errors or failing:

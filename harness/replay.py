@@ -18,13 +18,15 @@ from urllib.parse import urlsplit
 from harness.cassettes import Cassette, Interaction, load_cassette
 from harness.cassettes.cache import CassetteCache
 from harness.cassettes.load import DEFAULT_MAX_BODY_BYTES
+from harness.cassettes.model import REDIRECT_STATUSES, first_header
 from harness.cassettes.paths import ITEM_HEAD_BYTES, is_cassette_file
 from harness.cassettes.scrub import Scrubber
 from harness.config import FeedConfig, HarnessConfig, InvariantSetting
 from harness.errors import CassetteError, FetchError, HarnessError, ParseError, TransportError
 from harness.feedsetup import GENERIC_INVARIANTS, FeedSetup, build_setup
+from harness.feedsniff import declares_feed, not_a_feed
 from harness.fileio import read_bounded
-from harness.model import FeedOutput, Fetch, Response
+from harness.model import FeedOutput, Fetch, Response, SkippedInteraction
 from harness.parsers.itemdump import looks_like_itemdump
 from harness.schemas import default_schema_dir
 from harness.urls import normalize_url
@@ -32,6 +34,7 @@ from harness.urls import normalize_url
 __all__ = [
     "FAILURE_KINDS",
     "Failure",
+    "Recording",
     "Replay",
     "Replayer",
     "crash_text",
@@ -79,6 +82,9 @@ class Replay:
     output: FeedOutput | None = None
     failure: Failure | None = None
     notes: tuple[str, ...] = ()
+    # Which interaction of the cassette (1 for the first) when the cassette holds several feed
+    # responses or its one feed response is not its first; None otherwise.
+    interaction: int | None = None
 
     @property
     def recorded_at(self) -> str | None:
@@ -90,6 +96,29 @@ class Replay:
     def feed(self) -> str | None:
         """The name of the configured feed that claims the recording (None: no feed does)."""
         return None if self.setup is None else self.setup.name
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """Every feed response of one file, each a Replay, and the interactions that are not feeds.
+
+    ``replays`` is empty when the cassette holds no feed response (then ``skipped`` says what it
+    holds); a file that could not be read is one Replay whose ``failure`` says why.
+    """
+
+    shown: str
+    replays: tuple[Replay, ...]
+    skipped: tuple[SkippedInteraction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A feed response found in a cassette: the interaction, and the response to parse."""
+
+    number: int  # 1 for the first interaction
+    interaction: Interaction
+    response: Response | None  # None: a redirect that does not resolve (failure says why)
+    failure: str | None = None
 
 
 class Replayer:
@@ -167,12 +196,16 @@ class Replayer:
             return load_cassette(path, max_body_bytes=limit), None
         return self.cache.load_keyed(path, max_body_bytes=limit)
 
-    def open(self, path: Path, *, shown: str | None = None) -> Replay:
-        """Read ``path`` and find its feed and response, without parsing; failures are named."""
+    def open(self, path: Path, *, shown: str | None = None, feed: str | None = None) -> Replay:
+        """Read ``path`` and find its feed and response, without parsing; failures are named.
+
+        A cassette holding several feed responses is a failure naming them, unless ``feed``
+        (a configured feed's name) says which one is wanted and the cassette holds one of it.
+        """
         shown = shown or self.display(path)
         try:
             if is_cassette_file(path):  # by its name, else by its first bytes
-                return self._open_cassette(path, shown)
+                return self._open_cassette(path, shown, feed)
             return self._open_item_file(path, shown)
         except HarnessError as err:
             failure = Failure(failure_kind(err), _renamed(err, path, shown))
@@ -180,9 +213,35 @@ class Replayer:
         except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
             return Replay(shown, None, failure=internal_failure(err))
 
-    def replay(self, path: Path, *, shown: str | None = None) -> Replay:
-        """Read and parse ``path``: the whole replay path, one call."""
-        return self.parse(self.open(path, shown=shown))
+    def replay(self, path: Path, *, shown: str | None = None, feed: str | None = None) -> Replay:
+        """Read and parse ``path``: the whole replay path, one call (``feed``: see open)."""
+        return self.parse(self.open(path, shown=shown, feed=feed))
+
+    def open_all(self, path: Path, *, shown: str | None = None) -> Recording:
+        """Read ``path`` and find every feed response in it, without parsing; failures named."""
+        shown = shown or self.display(path)
+        if not is_cassette_file(path):
+            return Recording(shown, (self.open(path, shown=shown),))
+        try:
+            cassette, content = self.load(path)
+            return self._open_every_feed(cassette, content, shown)
+        except HarnessError as err:
+            failure = Failure(failure_kind(err), _renamed(err, path, shown))
+            return Recording(shown, (Replay(shown, None, failure=failure),))
+        except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
+            return Recording(shown, (Replay(shown, None, failure=internal_failure(err)),))
+
+    def replay_all(self, path: Path, *, shown: str | None = None) -> Recording:
+        """Read ``path`` and parse each of its feed responses.
+
+        Pages a feed's parser fetched from the cassette (an article page, say) are its own
+        inputs: they are not listed as skipped.
+        """
+        opened = self.open_all(path, shown=shown)
+        fetched: set[str] = set()
+        replays = tuple(self.parse(_recording_fetches(r, fetched)) for r in opened.replays)
+        skipped = tuple(s for s in opened.skipped if normalize_url(s.url) not in fetched)
+        return replace(opened, replays=replays, skipped=skipped)
 
     def replay_response(
         self, response: Response, *, fetch: Fetch | None = None, shown: str | None = None
@@ -212,8 +271,112 @@ class Replayer:
             return replace(opened, failure=internal_failure(err))
         return replace(opened, output=output)
 
-    def _open_cassette(self, path: Path, shown: str) -> Replay:
+    def _open_cassette(self, path: Path, shown: str, feed: str | None) -> Replay:
+        """The cassette's one feed response; several are a failure naming them (not a pick)."""
         cassette, content = self.load(path)
+        replays = self._open_every_feed(cassette, content, shown).replays
+        if not replays:  # no feed in it: read its first response, as always
+            return self._open_first(cassette, content, shown)
+        if len(replays) > 1 and feed is not None:
+            replays = tuple(r for r in replays if r.feed == feed) or replays
+        if len(replays) == 1:
+            return replace(replays[0], interaction=None)
+        found = ", ".join(_entry_name(r) for r in replays)
+        message = (
+            f"{shown}: {len(replays)} feed responses in one cassette ({found}); "
+            "this command reads one feed: 'harness check' checks each"
+        )
+        failure = Failure("cassette", message)
+        setup = replays[0].setup if feed is not None and replays[0].feed == feed else None
+        return Replay(shown, setup, url=cassette.url, cassette=cassette, failure=failure)
+
+    def _open_every_feed(self, cassette: Cassette, content: str | None, shown: str) -> Recording:
+        found, skipped, repeats = self._find_feeds(cassette)
+        label = len(found) > 1 or (len(found) == 1 and found[0].number != 1)
+        replays = []
+        for feed in found:
+            setup = self.setup_for_url(feed.interaction.uri)
+            notes = (repeats[feed.number],) if feed.number in repeats else ()
+            replay = Replay(
+                shown,
+                setup,
+                url=feed.interaction.uri,
+                cassette=cassette,
+                content=content,
+                response=feed.response,
+                fetch=cassette.fetch,
+                notes=notes,
+                interaction=feed.number if label else None,
+            )
+            if feed.failure is not None:
+                replay = replace(
+                    replay, failure=Failure("cassette", _prefixed(shown, feed.failure))
+                )
+            replays.append(replay)
+        return Recording(shown, tuple(replays), tuple(skipped))
+
+    def _find_feeds(
+        self, cassette: Cassette
+    ) -> tuple[list[_Found], list[SkippedInteraction], dict[int, str]]:
+        """The feed responses (in order), the interactions skipped, notes on repeated requests.
+
+        A feed response is a GET answered for a configured feed's URL (whatever it holds: the
+        feed's parser judges it), a response served as a feed (its Content-Type), or any other
+        2xx response whose head looks like a feed. A
+        repeated URL is checked once per distinct response; an identical one is noted.
+        """
+        found: list[_Found] = []
+        skipped: list[SkippedInteraction] = []
+        repeats: dict[int, list[int]] = {}  # a feed response's number -> its identical repeats
+        earlier: dict[str, list[_Found]] = {}  # normalized URL -> its feed responses so far
+        reached: dict[str, int] = {}  # normalized URL -> the redirect that led to it
+        for number, interaction in enumerate(cassette.interactions, 1):
+            key = normalize_url(interaction.uri)
+            reason = self._skip_reason(
+                cassette, interaction, earlier.get(key, []), reached.get(key)
+            )
+            if isinstance(reason, _Found):  # an identical re-request: noted on the first
+                repeats.setdefault(reason.number, []).append(number)
+                continue
+            if reason is not None:
+                skipped.append(SkippedInteraction(number, interaction.uri, reason))
+                continue
+            feed = _resolved(cassette, number, interaction)
+            found.append(feed)
+            earlier.setdefault(key, []).append(feed)
+            if feed.response is not None and feed.response.url != interaction.uri:
+                reached[normalize_url(feed.response.url)] = number
+        return found, skipped, _repeat_notes(found, repeats)
+
+    def _skip_reason(
+        self,
+        cassette: Cassette,
+        interaction: Interaction,
+        earlier: list[_Found],
+        reached_from: int | None,
+    ) -> str | _Found | None:
+        """None: a feed response to check; a _Found: the same as that one; else why skipped."""
+        method = interaction.method.upper()
+        if method != "GET":
+            return f"a {method} request, not a feed fetch"
+        response = interaction.response
+        same = next((f for f in earlier if _same(f.interaction.response, response)), None)
+        if same is not None:
+            return same
+        if earlier and not 200 <= response.status < 300:
+            first = earlier[0].number
+            return f"HTTP {response.status} on a re-request: the response of #{first} is checked"
+        if reached_from is not None:
+            return f"reached by the redirect of #{reached_from}: checked there"
+        if self.feed_for_url(interaction.uri) is not None:
+            return None
+        failed = not 200 <= response.status < 300 and response.status not in REDIRECT_STATUSES
+        if failed and _feed_elsewhere(cassette, interaction):
+            return None  # a failed fetch of a URL that answered a feed elsewhere: a feed's
+        return _unclaimed_reason(cassette, interaction)
+
+    def _open_first(self, cassette: Cassette, content: str | None, shown: str) -> Replay:
+        """The cassette's first interaction, read as a feed (its parser says what it is)."""
         setup = self.setup_for_url(cassette.url)
         opened = Replay(shown, setup, url=cassette.url, cassette=cassette, content=content)
         recorded = _responses_for(cassette.interactions, cassette.url)
@@ -304,6 +467,84 @@ def _responses_for(interactions: Sequence[Interaction], url: str) -> int:
     return sum(
         1 for i in interactions if i.method.upper() == "GET" and normalize_url(i.uri) == wanted
     )
+
+
+def _resolved(cassette: Cassette, number: int, interaction: Interaction) -> _Found:
+    """The response to parse: the interaction's own, or where its recorded redirects lead."""
+    response = interaction.response
+    if response.status not in REDIRECT_STATUSES:
+        return _Found(number, interaction, response)
+    if first_header(interaction.response_headers, "location") is None:
+        return _Found(number, interaction, response)
+    try:
+        return _Found(number, interaction, cassette.fetch(interaction.uri))
+    except FetchError as err:
+        return _Found(number, interaction, None, failure=str(err))
+
+
+def _same(a: Response, b: Response) -> bool:
+    return a.status == b.status and a.body == b.body
+
+
+def _unclaimed_reason(cassette: Cassette, interaction: Interaction) -> str | None:
+    """Why a response no configured feed claims is not a feed to check (None: it is one).
+
+    A redirect is skipped (where it leads is judged on its own) unless it leads nowhere: a
+    loop, an invalid or unrecorded target is a broken recording, reported as such.
+    """
+    response = interaction.response
+    location = first_header(interaction.response_headers, "location")
+    if response.status in REDIRECT_STATUSES and location is not None:
+        if _resolved(cassette, 0, interaction).failure is not None:
+            return None
+        return f"redirect (HTTP {response.status}) to {one_line(location)}"
+    if declares_feed(response):  # served as a feed: checked as one, broken or not
+        return None
+    if not 200 <= response.status < 300:
+        return f"HTTP {response.status} from a URL no configured feed claims"
+    return not_a_feed(response)
+
+
+def _feed_elsewhere(cassette: Cassette, failed: Interaction) -> bool:
+    """Whether another GET of the same URL in the cassette answered with a feed."""
+    key = normalize_url(failed.uri)
+    return any(
+        i is not failed
+        and i.method.upper() == "GET"
+        and 200 <= i.response.status < 300
+        and normalize_url(i.uri) == key
+        and not_a_feed(i.response) is None
+        for i in cassette.interactions
+    )
+
+
+def _repeat_notes(found: list[_Found], repeats: dict[int, list[int]]) -> dict[int, str]:
+    uris = {f.number: f.interaction.uri for f in found}
+    return {
+        number: (
+            f"{len(again) + 1} identical recorded responses for {uris[number]} "
+            f"(#{number}, " + ", ".join(f"#{n}" for n in again) + "): checked once"
+        )
+        for number, again in repeats.items()
+    }
+
+
+def _entry_name(replay: Replay) -> str:
+    """'#2 rfi' or '#3 https://example.test/feed.xml' (no configured feed claims it)."""
+    return f"#{replay.interaction} {replay.feed or replay.url}"
+
+
+def _recording_fetches(replay: Replay, fetched: set[str]) -> Replay:
+    """The replay with a fetch that adds each URL its parser asks for to ``fetched``."""
+    inner = replay.fetch
+    if inner is None:
+        return replay
+
+    def fetch(url: str) -> Response:
+        fetched.add(normalize_url(url))
+        return inner(url)
+
+    return replace(replay, fetch=fetch)
 
 
 def _renamed(err: Exception, path: Path, shown: str) -> str:

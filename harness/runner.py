@@ -12,6 +12,7 @@ from harness.cassettes import Cassette
 from harness.cassettes.age import stale_warning
 from harness.cassettes.paths import discover
 from harness.config import HarnessConfig
+from harness.errors import CassetteError
 from harness.feedsetup import FeedSetup
 from harness.findings import Finding
 from harness.model import (
@@ -21,9 +22,10 @@ from harness.model import (
     Response,
     Result,
     Severity,
+    SkippedInteraction,
     Violation,
 )
-from harness.replay import Failure, Replay, Replayer, crash_text, internal_failure
+from harness.replay import Failure, Recording, Replay, Replayer, crash_text, internal_failure
 from harness.schemas import validate_item
 from harness.verdict import rated
 
@@ -50,6 +52,10 @@ class Step(Protocol):
         """Whether recordings of ``feed`` will get the step (known before parsing)."""
         ...
 
+
+Plan = tuple[int | None, str | None, tuple[str, ...]]
+"""What a feed response of a cassette will get: its interaction (None: the cassette's one feed
+response, first), its configured feed (None: unclaimed) and its checks."""
 
 StepFactory = Callable[[HarnessConfig, Replayer], Step]
 """Builds a step for a configuration (module-level, so worker processes can build their own)."""
@@ -78,18 +84,48 @@ class Runner:
         """
         targets = list(discover(paths or [self.config.cassettes]))
         if jobs <= 1 or len(targets) < 2:
-            return Result(tuple(self.check_file(p) for p in targets))
+            return Result(tuple(r for p in targets for r in self.check_file_all(p)))
         workers = min(jobs, len(targets))
-        return Result(tuple(_check_parallel(self.config, self._step_factories, targets, workers)))
+        found = _check_parallel(self.config, self._step_factories, targets, workers)
+        return Result(tuple(r for results in found for r in results))
 
     def check_file(self, path: Path) -> CassetteResult:
-        """Check one file; broken input becomes a BROKEN result, never an exception."""
-        replay = self.replayer.replay(path)
+        """Check one file; its first result when it holds several feeds (see check_file_all)."""
+        return self.check_file_all(path)[0]
+
+    def check_file_all(self, path: Path) -> tuple[CassetteResult, ...]:
+        """One result per feed response in the file, in recorded order; never an exception.
+
+        The interactions that are not feeds ride on the first result (``skipped``); a cassette
+        with no feed in it is one SKIPPED result; an unreadable file one BROKEN result.
+        """
+        recording = self.replayer.replay_all(path)
+        if not recording.replays:
+            return (self._no_feed(recording),)
+        results = [self._checked_safely(replay) for replay in recording.replays]
+        results[0] = replace(results[0], skipped=recording.skipped)
+        return tuple(results)
+
+    def _checked_safely(self, replay: Replay) -> CassetteResult:
         try:
             return self.check_replay(replay)
         except Exception as err:  # a bug of ours or of a plugin: one input never stops the run
             known = None if replay.setup is None else _base_result(replay)
-            return _broken(replay.shown, internal_failure(err), known)
+            failed = _broken(replay.shown, internal_failure(err), known)
+            return replace(failed, fail_on=self.config.fail_on)
+
+    def _no_feed(self, recording: Recording) -> CassetteResult:
+        """A cassette with no feed response: skipped, each interaction with its reason."""
+        return CassetteResult(
+            path=recording.shown,
+            feed=None,
+            url=None,
+            parser=None,
+            schema=None,
+            skipped=recording.skipped,
+            skip_reason=_no_feed_reason(recording.skipped),
+            fail_on=self.config.fail_on,
+        )
 
     def check_replay(self, replay: Replay) -> CassetteResult:
         """The result of a replayed recording: its failure, or every check of its output."""
@@ -122,8 +158,27 @@ class Runner:
     def plan(self, path: Path) -> tuple[str | None, tuple[str, ...]]:
         """Feed and checks a cassette will get, without parsing it; CassetteError if unreadable."""
         setup = self.replayer.setup_for_url(self.load_cassette(path).url)
+        return setup.name, self._planned_checks(setup)
+
+    def plan_all(self, path: Path) -> tuple[Plan, ...]:
+        """Each feed response's interaction, feed and checks, without parsing (empty: no feed).
+
+        CassetteError (or another HarnessError) when the file cannot be read.
+        """
+        recording = self.replayer.open_all(path)
+        plans = []
+        for replay in recording.replays:
+            if replay.setup is None:  # unreadable: nothing to plan
+                assert replay.failure is not None
+                raise CassetteError(replay.failure.message)
+            plans.append(
+                (replay.interaction, replay.setup.name, self._planned_checks(replay.setup))
+            )
+        return tuple(plans)
+
+    def _planned_checks(self, setup: FeedSetup) -> tuple[str, ...]:
         steps = tuple(s.check for s in self.steps if setup.name and s.planned(setup.name))
-        return setup.name, (*setup.checks, *steps)
+        return (*setup.checks, *steps)
 
     def display(self, path: Path) -> str:
         """The path as reports show it: relative to the project (config folder) when inside it."""
@@ -193,19 +248,19 @@ def _init_worker(config: HarnessConfig, steps: tuple[StepFactory, ...]) -> None:
     _WORKER = Runner(config, steps=steps)
 
 
-def _check_in_worker(path: Path) -> CassetteResult:
+def _check_in_worker(path: Path) -> tuple[CassetteResult, ...]:
     assert _WORKER is not None
-    return _WORKER.check_file(path)
+    return _WORKER.check_file_all(path)
 
 
 def _check_parallel(
     config: HarnessConfig, steps: tuple[StepFactory, ...], targets: list[Path], jobs: int
-) -> list[CassetteResult]:
+) -> list[tuple[CassetteResult, ...]]:
     """Largest files first, one at a time, so no worker is left with a big file at the end."""
     from concurrent.futures import ProcessPoolExecutor
 
     order = sorted(range(len(targets)), key=lambda n: -_size(targets[n]))
-    results: list[CassetteResult | None] = [None] * len(targets)
+    results: list[tuple[CassetteResult, ...] | None] = [None] * len(targets)
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config, steps)) as pool:
         done = pool.map(_check_in_worker, [targets[n] for n in order])
         for n, result in zip(order, done, strict=True):
@@ -218,6 +273,13 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def _no_feed_reason(skipped: tuple[SkippedInteraction, ...]) -> str:
+    """'no feed in it: 3 interactions, none a feed response'."""
+    count = len(skipped)
+    noun = "interaction" if count == 1 else "interactions"
+    return f"no feed in it: {count} {noun}, none a feed response"
 
 
 def _unparsed(replay: Replay) -> Failure:
@@ -242,6 +304,7 @@ def _base_result(replay: Replay) -> CassetteResult:
         parser=setup.parser_name,
         schema=setup.schema,
         notes=(*notes, *replay.notes),
+        interaction=replay.interaction,
     )
 
 

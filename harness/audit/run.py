@@ -139,13 +139,14 @@ def load_recordings(
     for path in discover([config.cassettes]):
         if not is_cassette_path(path):
             continue
-        opened = runner.replayer.open(path)
-        if opened.failure or opened.feed not in found or opened.response is None:
-            continue
-        assert opened.fetch is not None
-        feed = config.feed_named(opened.feed)
-        recording = Recording(opened.shown, feed, opened.response, opened.fetch, opened.recorded_at)
-        found[feed.name].append(recording)
+        for opened in runner.replayer.open_all(path).replays:  # each feed of the cassette
+            if opened.failure or opened.feed not in found or opened.response is None:
+                continue
+            assert opened.fetch is not None
+            feed = config.feed_named(opened.feed)
+            shown = opened.shown + ("" if opened.interaction is None else f"#{opened.interaction}")
+            recording = Recording(shown, feed, opened.response, opened.fetch, opened.recorded_at)
+            found[feed.name].append(recording)
     empty = sorted(name for name, recs in found.items() if not recs)
     if empty:
         raise ConfigError(f"no recordings of {', '.join(empty)} under {config.cassettes}")

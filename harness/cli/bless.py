@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     prints = Fingerprinter(Replayer(config))
     config.feed_named(args.feed)
     if args.cassettes:
-        chosen = [prints.path(p) for p in args.cassettes]
+        chosen = [prints.path(p, feed=args.feed) for p in args.cassettes]
         wrong = [fp.path for fp in chosen if fp.feed != args.feed]
         if wrong:
             raise HarnessError(f"not recordings of feed {args.feed!r}: {', '.join(wrong)}")

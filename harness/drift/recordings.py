@@ -58,9 +58,10 @@ class Fingerprinter:
         config = replayer.config
         self.cache = None if config.cache_dir is None else FingerprintCache(config.cache_dir)
 
-    def path(self, path: Path, *, shown: str | None = None) -> Fingerprint:
-        """Read, parse and fingerprint the cassette at ``path`` (failures named, never raised)."""
-        return self.replay(self.replayer.replay(path, shown=shown))
+    def path(self, path: Path, *, shown: str | None = None, feed: str | None = None) -> Fingerprint:
+        """Read, parse and fingerprint the cassette at ``path`` (failures named, never raised);
+        ``feed``: the feed's response when the cassette holds several feeds."""
+        return self.replay(self.replayer.replay(path, shown=shown, feed=feed))
 
     def replay(self, replay: Replay) -> Fingerprint:
         """The fingerprint of a replayed recording; a failed one carries its failure."""
@@ -130,7 +131,7 @@ def feed_recordings(prints: Fingerprinter, feed: str) -> list[Fingerprint]:
     """Fingerprints of the cassettes under the configured folder that the feed claims."""
     config = prints.replayer.config
     config.feed_named(feed)  # ConfigError listing the feeds when unknown
-    found = (prints.path(path) for path in _cassettes(config.cassettes))
+    found = (prints.path(path, feed=feed) for path in _cassettes(config.cassettes))
     return ordered(fp for fp in found if fp.feed == feed)
 
 

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.findings import Finding
-from harness.model import CassetteResult, Outcome, Result, Severity, Violation
+from harness.model import (
+    CassetteResult,
+    Outcome,
+    Result,
+    Severity,
+    SkippedInteraction,
+    Violation,
+)
 from harness.textsafe import shorten, terminal_safe
 
 __all__ = [
@@ -23,9 +30,11 @@ __all__ = [
     "VALUE_WIDTH",
     "Summary",
     "cassette_counts",
+    "entry_label",
     "error_advice",
     "group_by_check",
     "severity_counts",
+    "skipped_line",
     "summarize",
     "unclaimed_label",
     "violation_line",
@@ -50,7 +59,7 @@ ID_WIDTH, URL_WIDTH, VALUE_WIDTH, MESSAGE_WIDTH = 60, 100, 80, 200
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """Counts over a whole run."""
+    """Counts over a whole run (``cassettes`` counts results: one per feed response)."""
 
     cassettes: int
     passed: int
@@ -59,6 +68,8 @@ class Summary:
     items: int
     errors: int
     warnings: int
+    skipped: int = 0  # cassettes with no feed in them
+    files: int = 0  # distinct cassette files (fewer than ``cassettes`` when one holds several)
 
 
 def error_advice(kind: str | None) -> str | None:
@@ -94,7 +105,27 @@ def summarize(result: Result) -> Summary:
         items=sum(c.items for c in result.cassettes),
         errors=errors,
         warnings=warnings,
+        skipped=outcomes.count(Outcome.SKIPPED),
+        files=_files(result.cassettes),
     )
+
+
+def _files(results: Sequence[CassetteResult]) -> int:
+    """Cassette files: a result without an interaction is one; several feed responses of one
+    cassette (``interaction`` set, the same path) are one."""
+    several = {c.path for c in results if c.interaction is not None}
+    return sum(1 for c in results if c.interaction is None) + len(several)
+
+
+def entry_label(c: CassetteResult) -> str:
+    """The result's path, with ``#N`` when it is one of several feed responses of the cassette
+    (raw text, not escaped)."""
+    return c.path if c.interaction is None else f"{c.path}#{c.interaction}"
+
+
+def skipped_line(s: SkippedInteraction) -> str:
+    """'#1 https://example.test/: HTML page, not a feed' (raw text, not escaped)."""
+    return f"#{s.interaction} {s.url}: {s.reason}"
 
 
 def group_by_check(violations: tuple[Violation, ...]) -> list[tuple[str, list[Violation]]]:

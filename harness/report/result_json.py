@@ -33,6 +33,8 @@ def to_json_data(result: Result) -> dict[str, Any]:
         "exit_code": result.exit_code,
         "fail_on": _fail_on(result),
     }
+    if s.skipped:  # only then: reports of runs with no such cassette stay as they were
+        summary["skipped"] = s.skipped
     cassettes = [cassette_data(c) for c in result.cassettes]
     return {
         "tool": "feedharness",
@@ -43,11 +45,28 @@ def to_json_data(result: Result) -> dict[str, Any]:
 
 
 def cassette_data(c: CassetteResult) -> dict[str, Any]:
-    """One cassette's entry of the report: what was checked, its outcome, error and violations."""
+    """One cassette's entry of the report: what was checked, its outcome, error and violations.
+
+    ``interaction``, ``skipped`` and ``skip_reason`` are written only when they say something
+    (a cassette of several feeds, interactions that are not feeds, a cassette with no feed).
+    """
     error = None
     if c.error is not None:
         kind = c.error_kind if c.error_kind in ERROR_KINDS else "unknown"
         error = {"kind": kind, "message": c.error}
+    data = _checked_data(c, error)
+    if c.interaction is not None:
+        data["interaction"] = c.interaction
+    if c.skipped:
+        data["skipped"] = [
+            {"interaction": s.interaction, "url": s.url, "reason": s.reason} for s in c.skipped
+        ]
+    if c.skip_reason is not None:
+        data["skip_reason"] = c.skip_reason
+    return data
+
+
+def _checked_data(c: CassetteResult, error: dict[str, str] | None) -> dict[str, Any]:
     return {
         "path": c.path,
         "feed": c.feed,

@@ -13,7 +13,13 @@ from harness.findings import Finding
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
 from harness.report.common import plural
 from harness.report.finding import text_lines
-from harness.report.result_common import MESSAGE_WIDTH, error_advice, violation_line
+from harness.report.result_common import (
+    MESSAGE_WIDTH,
+    entry_label,
+    error_advice,
+    skipped_line,
+    violation_line,
+)
 from harness.textsafe import shorten, xml_safe
 from harness.verdict import fails
 
@@ -38,6 +44,9 @@ def _set_counts(element: ET.Element, cases: list[ET.Element]) -> None:
     element.set("tests", str(len(cases)))
     element.set("failures", str(sum(1 for case in cases if case.find("failure") is not None)))
     element.set("errors", str(sum(1 for case in cases if case.find("error") is not None)))
+    skipped = sum(1 for case in cases if case.find("skipped") is not None)
+    if skipped:  # only then: reports with nothing skipped stay as they were
+        element.set("skipped", str(skipped))
 
 
 def _classname(c: CassetteResult) -> str:
@@ -45,11 +54,14 @@ def _classname(c: CassetteResult) -> str:
 
 
 def _suite(c: CassetteResult) -> ET.Element:
-    suite = ET.Element("testsuite", name=xml_safe(c.path))
+    suite = ET.Element("testsuite", name=xml_safe(entry_label(c)))
     if c.outcome is Outcome.BROKEN:
         cases = [_load_case(c)]
+    elif c.outcome is Outcome.SKIPPED:
+        cases = []
     else:
         cases = [_check_case(c, check) for check in _check_names(c)]
+    cases += [_skipped_case(c, n) for n in range(len(c.skipped))]
     _set_counts(suite, cases)
     suite.extend(cases)
     return suite
@@ -59,6 +71,17 @@ def _check_names(c: CassetteResult) -> list[str]:
     """The configured checks in order, then checks that only appear in violations (by name)."""
     extra = sorted({v.check for v in c.violations} - set(c.checks))
     return list(dict.fromkeys(c.checks)) + extra
+
+
+def _skipped_case(c: CassetteResult, n: int) -> ET.Element:
+    """An interaction of the cassette that is not a feed: a skipped testcase saying why."""
+    skipped = c.skipped[n]
+    case = ET.Element("testcase", classname="feedharness.skipped", name=f"#{skipped.interaction}")
+    message = xml_safe(skipped_line(skipped))
+    if c.skip_reason is not None:
+        message = f"{message} ({xml_safe(c.skip_reason)})"
+    ET.SubElement(case, "skipped", message=message)
+    return case
 
 
 def _load_case(c: CassetteResult) -> ET.Element:

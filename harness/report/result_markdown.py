@@ -18,6 +18,7 @@ from harness.report.result_common import (
     URL_WIDTH,
     VALUE_WIDTH,
     cassette_counts,
+    entry_label,
     error_advice,
     group_by_check,
     severity_counts,
@@ -27,7 +28,12 @@ from harness.textsafe import md_code, md_table_cell, shorten
 
 __all__ = ["render_markdown"]
 
-_OUTCOME_CELLS = {Outcome.PASS: "pass", Outcome.FAIL: "**fail**", Outcome.BROKEN: "**broken**"}
+_OUTCOME_CELLS = {
+    Outcome.PASS: "pass",
+    Outcome.FAIL: "**fail**",
+    Outcome.BROKEN: "**broken**",
+    Outcome.SKIPPED: "skipped",
+}
 _TABLE_HEAD = (
     "| Cassette | Feed | Outcome | Items | Errors | Warnings |\n"
     "| --- | --- | --- | ---: | ---: | ---: |"
@@ -40,9 +46,23 @@ def render_markdown(result: Result) -> str:
     if result.cassettes:
         blocks.append(_table(result))
     for c in result.cassettes:
-        if c.outcome is not Outcome.PASS or any(cassette_counts(c)):
+        if c.outcome in (Outcome.FAIL, Outcome.BROKEN) or any(cassette_counts(c)):
             blocks += _section(c)  # a passing cassette's warnings are shown too
+    blocks += _skipped_blocks(result)
     return "\n\n".join(blocks) + "\n"
+
+
+def _skipped_blocks(result: Result) -> list[str]:
+    """The interactions not checked (not feeds), with why: one list for the run."""
+    lines = [
+        f"- {_code(c.path)} interaction {s.interaction} {_code(s.url, URL_WIDTH)}: "
+        f"{_code(s.reason, MESSAGE_WIDTH)}"
+        for c in result.cassettes
+        for s in c.skipped
+    ]
+    if not lines:
+        return []
+    return [f"## Not feeds, skipped: {plural(len(lines), 'interaction')}", "\n".join(lines)]
 
 
 def _code(s: str, width: int | None = None) -> str:
@@ -54,14 +74,18 @@ def _title(result: Result) -> str:
     noun = "cassette" if s.cassettes == 1 else "cassettes"
     if s.cassettes == 0:
         return "# feedharness: no cassettes checked"
+    skipped = f"{s.skipped} skipped (no feed in it)" if s.skipped else ""
     if s.failed == s.broken == 0:
         head = "1 cassette passed" if s.cassettes == 1 else f"all {s.cassettes} {noun} passed"
+        if s.skipped:
+            head = f"{s.passed} of {s.cassettes} {noun} passed, {skipped}"
         tail = f" ({plural(s.warnings, 'warning')})" if s.warnings else ""
         return f"# feedharness: {head}{tail}"
     parts = [f"{s.failed} of {s.cassettes} {noun} failed"] if s.failed else []
     if s.broken:
         of = "" if s.failed else f" of {s.cassettes} {noun}"
         parts.append(f"{s.broken}{of} broken")
+    parts += [skipped] if skipped else []
     counts = [plural(n, w) for n, w in ((s.errors, "error"), (s.warnings, "warning")) if n]
     return f"# feedharness: {', '.join(parts)}" + (f" ({', '.join(counts)})" if counts else "")
 
@@ -70,8 +94,9 @@ def _table(result: Result) -> str:
     rows = [_TABLE_HEAD]
     for c in result.cassettes:
         feed = md_table_cell(c.feed) if c.feed is not None else "_unclaimed_"
+        feed = "_no feed_" if c.outcome is Outcome.SKIPPED else feed
         errors, warnings = cassette_counts(c)
-        cells = [md_table_cell(c.path), feed, _OUTCOME_CELLS[c.outcome], str(c.items)]
+        cells = [md_table_cell(entry_label(c)), feed, _OUTCOME_CELLS[c.outcome], str(c.items)]
         rows.append("| " + " | ".join([*cells, str(errors), str(warnings)]) + " |")
     return "\n".join(rows)
 
@@ -93,7 +118,7 @@ def _section(c: CassetteResult) -> list[str]:
     verb = {Outcome.BROKEN: "Broken", Outcome.FAIL: "Failed"}.get(
         c.outcome, "Passed, with warnings"
     )
-    blocks = [f"## {verb}: {_code(c.path)}", _facts(c)]
+    blocks = [f"## {verb}: {_code(entry_label(c))}", _facts(c)]
     if c.error is not None:
         kind = f"{_code(c.error_kind)} error" if c.error_kind else "Error"
         blocks.append(f"**{kind}:** {_code(c.error)}")

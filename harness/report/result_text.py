@@ -11,9 +11,11 @@ from harness.report.finding import text_lines
 from harness.report.result_common import (
     EXAMPLES_PER_CHECK,
     cassette_counts,
+    entry_label,
     error_advice,
     group_by_check,
     severity_counts,
+    skipped_line,
     summarize,
     unclaimed_label,
     violation_line,
@@ -22,8 +24,13 @@ from harness.textsafe import terminal_safe
 
 __all__ = ["render_text", "summary_line"]
 
-_MARKS = {Outcome.PASS: "PASS", Outcome.FAIL: "FAIL", Outcome.BROKEN: "BROKEN"}
-_COLORS = {Outcome.PASS: "32", Outcome.FAIL: "31", Outcome.BROKEN: "35"}
+_MARKS = {
+    Outcome.PASS: "PASS",
+    Outcome.FAIL: "FAIL",
+    Outcome.BROKEN: "BROKEN",
+    Outcome.SKIPPED: "SKIP",
+}
+_COLORS = {Outcome.PASS: "32", Outcome.FAIL: "31", Outcome.BROKEN: "35", Outcome.SKIPPED: "36"}
 _ERROR_COLOR, _WARNING_COLOR = "31", "33"
 
 
@@ -39,18 +46,27 @@ def render_text(result: Result, *, color: bool = False) -> str:
 
 
 def summary_line(result: Result, *, color: bool = False) -> str:
-    """Return "7 cassettes: 5 passed, 1 failed, 1 broken · 212 items · 3 errors, 4 warnings"."""
+    """Return "7 cassettes: 5 passed, 1 failed, 1 broken · 212 items · 3 errors, 4 warnings".
+
+    Cassettes with no feed add ", 2 skipped"; cassettes holding several feed responses (a
+    result each) make it "3 cassettes (5 results): ...".
+    """
     s = summarize(result)
+    shown = [
+        (s.passed, "passed", Outcome.PASS),
+        (s.failed, "failed", Outcome.FAIL),
+        (s.broken, "broken", Outcome.BROKEN),
+    ]
+    if s.skipped:
+        shown.append((s.skipped, "skipped", Outcome.SKIPPED))
     outcomes = ", ".join(
-        _paint(f"{n} {label}", _COLORS[outcome], color and n > 0)
-        for n, label, outcome in (
-            (s.passed, "passed", Outcome.PASS),
-            (s.failed, "failed", Outcome.FAIL),
-            (s.broken, "broken", Outcome.BROKEN),
-        )
+        _paint(f"{n} {label}", _COLORS[outcome], color and n > 0) for n, label, outcome in shown
     )
     counts = _counts_label(s.errors, s.warnings, color)
-    return f"{plural(s.cassettes, 'cassette')}: {outcomes} · {plural(s.items, 'item')} · {counts}"
+    head = plural(s.cassettes, "cassette")
+    if s.files != s.cassettes:
+        head = f"{plural(s.files, 'cassette')} ({plural(s.cassettes, 'result')})"
+    return f"{head}: {outcomes} · {plural(s.items, 'item')} · {counts}"
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -67,7 +83,9 @@ def _header(c: CassetteResult, color: bool) -> str:
     outcome = c.outcome
     mark = _paint(f"{_MARKS[outcome]:<6}", _COLORS[outcome], color)
     feed = terminal_safe(c.feed) if c.feed is not None else terminal_safe(unclaimed_label(c))
-    parts = [terminal_safe(c.path), feed, f"parser {terminal_safe(c.parser or '-')}"]
+    if outcome is Outcome.SKIPPED:
+        return f"{mark} {terminal_safe(c.path)} · {terminal_safe(c.skip_reason or '')}"
+    parts = [terminal_safe(entry_label(c)), feed, f"parser {terminal_safe(c.parser or '-')}"]
     if outcome is not Outcome.BROKEN:
         parts += [plural(c.items, "item"), plural(len(c.checks), "check")]
         parts.append(_counts_label(*cassette_counts(c), color))
@@ -98,6 +116,7 @@ def _error_lines(c: CassetteResult, color: bool) -> list[str]:
 def _cassette_lines(c: CassetteResult, color: bool) -> list[str]:
     lines = [_header(c, color), *_error_lines(c, color)]
     lines += [f"  note: {terminal_safe(note)}" for note in c.notes]
+    lines += [f"  skipped {terminal_safe(skipped_line(s))}" for s in c.skipped]
     for check, members in group_by_check(c.violations):
         lines += _group_lines(check, members, color)
     if c.findings:

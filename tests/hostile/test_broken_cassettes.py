@@ -7,6 +7,7 @@ and ``harness check`` writes nothing but its ``--output`` file, never outside it
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -235,7 +236,7 @@ def test_broken_cassettes_in_every_format_without_a_traceback(
     assert out.count("alias-bomb-in-metadata.yaml") >= 1
 
 
-def test_several_interactions_for_the_feed_url_the_first_is_checked(project: Path) -> None:
+def test_several_interactions_for_the_feed_url_each_distinct_one_is_checked(project: Path) -> None:
     ok = f'{{status: {{code: 200, message: OK}}, headers: {{}}, body: {{string: "{GOOD_BODY}"}}}}'
     error = "{status: {code: 500, message: Oops}, headers: {}, body: {string: ''}}"
     request = f"{{method: GET, uri: '{FEED_URL}', headers: {{}}, body: null}}"
@@ -249,14 +250,30 @@ def test_several_interactions_for_the_feed_url_the_first_is_checked(project: Pat
     folder = project / "cassettes"
     (folder / "ok-then-500.yaml").write_text(two(ok, error), encoding="utf-8")
     (folder / "500-then-ok.yaml").write_text(two(error, ok), encoding="utf-8")
-    code, results = check_json(project)
+    code, out, _ = cli(project, "check", "--format", "json")
     assert code == 2
-    assert results["ok-then-500"]["outcome"] == "pass"
-    assert results["500-then-ok"]["outcome"] == "broken"
-    assert results["500-then-ok"]["error"] == {
+    results = {
+        (Path(c["path"]).stem, c.get("interaction")): c for c in json.loads(out)["cassettes"]
+    }
+    assert sorted(results, key=str) == sorted(
+        [("ok-then-500", None), ("500-then-ok", 1), ("500-then-ok", 2)], key=str
+    )
+    # a failed re-request after the feed answered is listed as skipped, with why
+    assert results["ok-then-500", None]["outcome"] == "pass"
+    assert results["ok-then-500", None]["skipped"] == [
+        {
+            "interaction": 2,
+            "url": FEED_URL,
+            "reason": "HTTP 500 on a re-request: the response of #1 is checked",
+        }
+    ]
+    # the failed fetch, then the feed: each distinct response is checked
+    assert results["500-then-ok", 1]["outcome"] == "broken"
+    assert results["500-then-ok", 1]["error"] == {
         "kind": "transport",
         "message": "cassettes/500-then-ok.yaml: HTTP 500 Internal Server Error",
     }
+    assert results["500-then-ok", 2]["outcome"] == "pass"
 
 
 def test_several_interactions_for_the_feed_url_are_reported_in_a_note(project: Path) -> None:
@@ -267,7 +284,7 @@ def test_several_interactions_for_the_feed_url_are_reported_in_a_note(project: P
     )
     _, results = check_json(project)
     assert (
-        f"2 recorded responses for {FEED_URL}: the first one is checked"
+        f"2 identical recorded responses for {FEED_URL} (#1, #2): checked once"
         in (
             results["twice"]["notes"]  # type: ignore[operator]
         )

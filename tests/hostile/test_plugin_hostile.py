@@ -8,6 +8,9 @@ from hostile_support import CONFIG
 from test_broken_cassettes import BROKEN
 from test_report_injection import error_page, json_feed
 
+# A configured feed's URL: its HTML error page is a broken feed (an unclaimed page is skipped).
+CLAIMED_URL = "https://hostile.example/limited-items.xml"
+
 
 def test_hostile_cassettes_become_failures_not_crashes(
     pytester: pytest.Pytester, bait: Bait
@@ -26,7 +29,7 @@ def test_hostile_cassettes_become_failures_not_crashes(
         cassette(FEED_URL, json_feed(), content_type="application/feed+json"), encoding="utf-8"
     )
     (folder / "error-page.yaml").write_text(
-        cassette(FEED_URL, error_page(), content_type="text/html"), encoding="utf-8"
+        cassette(CLAIMED_URL, error_page(), content_type="text/html"), encoding="utf-8"
     )
     result = pytester.runpytest("cassettes", "-p", "no:cacheprovider", "-rf")
     output = result.stdout.str() + result.stderr.str()

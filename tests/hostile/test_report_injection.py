@@ -29,6 +29,9 @@ FORGED = "\nPASS   forged.yaml · 0 errors"
 XML_SAFE = INJECTION.replace("\x1b", "").replace("\x07", "").replace("\x08", "")
 XML_SAFE = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", XML_SAFE).replace("]]>", "]]&gt;")
 
+# A configured feed's URL: its HTML error page is a broken feed (an unclaimed page is skipped).
+CLAIMED_URL = "https://hostile.example/limited-items.xml"
+
 
 def json_feed() -> str:
     entry = {
@@ -62,7 +65,7 @@ def hostile_project(project: Path) -> Path:
     )
     (folder / "xml-feed.yaml").write_text(cassette(FEED_URL, xml_feed()), encoding="utf-8")
     (folder / "error-page.yaml").write_text(
-        cassette(FEED_URL, error_page(), content_type="text/html"), encoding="utf-8"
+        cassette(CLAIMED_URL, error_page(), content_type="text/html"), encoding="utf-8"
     )
     weird_url = "https://hostile.example/[x](javascript:alert(5))/@octocat/<script>/\x1b[2J"
     (folder / "weird-url.yaml").write_text(

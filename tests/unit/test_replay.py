@@ -79,7 +79,7 @@ def test_an_unclaimed_url_gets_the_generic_setup(replayer: Replayer, tmp_path: P
 def test_a_second_response_for_the_feed_url_is_noted(replayer: Replayer, tmp_path: Path) -> None:
     url = "https://example.invalid/feed.xml"
     replay = replayer.replay(cassette(tmp_path, (url, FEED), (url, FEED)))
-    assert replay.notes == (f"2 recorded responses for {url}: the first one is checked",)
+    assert replay.notes == (f"2 identical recorded responses for {url} (#1, #2): checked once",)
 
 
 @pytest.mark.parametrize(
