@@ -11,6 +11,7 @@ green and every kept check means something.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from harness.cassettes.paths import discover, is_cassette_path
+from harness.cassettes.paths import discover, is_cassette_file
 from harness.config import HarnessConfig
 from harness.dates import parse_feed_date
 from harness.invariants import CheckContext, get_invariant
@@ -176,7 +177,7 @@ def _common_folder(paths: Sequence[Path]) -> Path | None:
 
 def _cassette_files(paths: Sequence[Path]) -> list[Path]:
     """Cassettes under the folders (recursively: pytest-recording's <module>/<test>.yaml too)."""
-    return [p for p in discover(paths) if is_cassette_path(p)]
+    return [p for p in discover(paths) if is_cassette_file(p)]  # by name, else by content
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -189,9 +190,22 @@ def derive_name(url: str) -> str:
     site = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "feed")
     if site in _SHARED_LABELS and len(labels) >= 3:
         site = labels[-3]
+    if _is_local(parts.hostname):  # a test server's address names no site: the path does
+        site = ""
     words = [w for w in re.split(r"[^a-z0-9]+", parts.path.lower()) if w]
     words = [w for w in words if w not in _GENERIC_PARTS and w not in ("php", "asp", "aspx")]
     return _slug("-".join([site, *words[-2:]])) or "feed"
+
+
+def _is_local(host: str | None) -> bool:
+    """An IP address or localhost (RFC 6761 6.3), as tests record from."""
+    if host is None or host == "localhost":
+        return host is not None
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _slug(text: str) -> str:

@@ -211,3 +211,11 @@ def test_names_come_from_host_and_path_and_are_unique(urls: list[str], names: li
     from harness.onboard import infer
 
     assert [f.name for f in infer(urls).feeds] == names
+
+
+def test_a_test_servers_address_names_no_site() -> None:
+    from harness.onboard import derive_name
+
+    assert derive_name("http://127.0.0.1:8080/py2/feed.xml") == "py2"
+    assert derive_name("http://[::1]:9000/news/rss") == "news"
+    assert derive_name("http://localhost/news/atom.xml") == "news"
