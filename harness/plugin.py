@@ -178,15 +178,16 @@ def _build_runner(config: pytest.Config) -> Runner | None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """Collect cassette files under the configured cassettes folder."""
-    if file_path.suffix not in (".yaml", ".yml") or parent.config.getoption("harness_off"):
-        return None
-    from harness.cassettes.paths import is_review_copy
-
-    if is_review_copy(file_path):
+    """Collect cassette files under the configured cassettes folder: by name (.yaml/.yml), else
+    by content (vcrpy's suffix-less names, its JSON serializer, Betamax), as ``harness check``."""
+    if parent.config.getoption("harness_off"):
         return None
     runner = _runner(parent.config)
     if runner is None or not file_path.resolve().is_relative_to(runner.config.cassettes.resolve()):
+        return None
+    from harness.cassettes.paths import is_cassette_file, is_review_copy
+
+    if is_review_copy(file_path) or not is_cassette_file(file_path):
         return None
     return CassetteFile.from_parent(parent, path=file_path)
 

@@ -205,3 +205,21 @@ def test_drift_against_a_baseline_follows_the_verdict(pytester: pytest.Pytester)
     strict = pytester.runpytest("cassettes", "-k", "drift", "--harness-fail-on", "warning")
     strict.assert_outcomes(failed=1)
     strict.stdout.fnmatch_lines(["*1 drift finding(s) of drift*", "*WARNING boilerplate-new*"])
+
+
+def test_cassettes_are_collected_by_content_whatever_their_name(
+    pytester: pytest.Pytester,
+) -> None:
+    """vcrpy's default names have no suffix; its JSON serializer writes .json: both are tests."""
+    import shutil
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent / "data" / "vcrpy"
+    pytester.makefile(".toml", harness='cassettes = "cassettes"\n')
+    pytester.mkdir("cassettes")
+    for name in ("test_feeds.TestFeeds.test_requests_gzip", "httpx-gzip.json"):
+        shutil.copy(data / name, pytester.path / "cassettes" / name)
+    (pytester.path / "cassettes" / "notes.txt").write_text("not a cassette\n", encoding="utf-8")
+    result = pytester.runpytest("cassettes", "-q")
+    result.assert_outcomes(passed=16)
+    result.stdout.no_fnmatch_line("*notes.txt*")
