@@ -42,6 +42,7 @@ class Verdict(StrEnum):
 
     CREATED = "created"  # there was none: the clean recording is the cassette now
     REPLACED = "replaced"  # complete and clean: swapped in
+    UNCHANGED = "unchanged"  # the same responses as committed: the file is left byte-identical
     ACCEPTED = "accepted"  # swapped in despite a failing verdict (accept=True)
     KEPT = "kept"  # a failing verdict (violations, drift): old kept, new left beside it
     FAILED = "failed"  # transport failure, nothing complete recorded: old kept
@@ -76,7 +77,7 @@ class FeedRecord:
         """Whether this feed needs no attention."""
         if self.verdict is Verdict.CHECKED:
             return not self.reasons
-        return self.verdict in SWAPPED or self.verdict is Verdict.SKIPPED
+        return self.verdict in SWAPPED or self.verdict in (Verdict.SKIPPED, Verdict.UNCHANGED)
 
     @property
     def progress_line(self) -> str:

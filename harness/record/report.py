@@ -38,7 +38,7 @@ class RecordReport:
 
 
 def _record_lines(r: FeedRecord) -> Iterator[str]:
-    if r.verdict in SWAPPED or r.verdict is Verdict.CHECKED:
+    if r.verdict in SWAPPED or r.verdict in (Verdict.CHECKED, Verdict.UNCHANGED):
         head = f"{r.feed}: {r.verdict.value} {r.cassette}"
         yield head + (f" · {r.items} items" if r.items is not None else "")
     elif r.verdict is Verdict.KEPT:

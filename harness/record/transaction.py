@@ -46,6 +46,7 @@ from harness.record.fetcher import (
 from harness.record.outcome import FeedRecord, RecordMode, Verdict
 from harness.record.progress import Progress, SilentProgress
 from harness.record.report import RecordReport
+from harness.record.sameness import same_responses
 from harness.replay import Replay
 from harness.runner import Runner
 from harness.verdict import fails
@@ -265,8 +266,11 @@ class _Recorder:
             result = self.runner.check_replay(new)
             comparison = None
             findings = result.findings  # against the feed's baseline, when it has one
+            same = False
             if old_bytes is not None:
                 old = self.runner.replayer.replay(committed)
+                if old.cassette is not None and new.cassette is not None:
+                    same = same_responses(old.cassette, new.cassette)
                 old_result = self.runner.check_replay(old)
                 comparison = compare(_recording(old, old_result), _recording(new, result))
                 if DRIFT_CHECK not in result.checks:  # no baseline: against the committed one
@@ -289,6 +293,9 @@ class _Recorder:
             return replace(record, verdict=Verdict.KEPT, reasons=(*record.reasons, changed))
         if self.stop.is_set():
             raise _Interrupted
+        if same:  # the same responses: the committed file stays byte-identical (no git diff)
+            clear_scratch(scratch)
+            return replace(record, verdict=Verdict.UNCHANGED, scratch=None)
         try:
             replace_durably(scratch, committed)
         except OSError as err:

@@ -345,7 +345,7 @@ def test_json_report(recorded: Path, tmp_path: Path) -> None:
     (feed,) = data["feeds"]
     assert (feed["feed"], feed["verdict"], feed["status"], feed["items"]) == (
         "rfi",
-        "replaced",
+        "unchanged",  # the same responses: the committed file is left byte-identical
         "200 OK",
         2,
     )
@@ -407,7 +407,11 @@ def test_an_unreadable_committed_cassette_fails_the_feed_and_is_left_alone(
 
 
 def test_a_failing_swap_keeps_the_old_cassette_and_the_new_one_beside(
-    recorded: Path, project: HarnessConfig, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
+    recorded: Path,
+    project: HarnessConfig,
+    sleeps: Sleeps,
+    server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     before = recorded.read_bytes()
     real = os.replace
@@ -418,7 +422,8 @@ def test_a_failing_swap_keeps_the_old_cassette_and_the_new_one_beside(
         real(src, dst)
 
     monkeypatch.setattr(os, "replace", no_swap)
-    (result,) = record(project, sleeps).feeds
+    server.route(FEED_PATH, Reply(body=RFI_BODY.replace(b"</channel>", b" </channel>")))
+    (result,) = record(project, sleeps).feeds  # another body: a swap is due
     assert (result.verdict, result.reasons) == (
         Verdict.FAILED,
         ("cannot replace it: Permission denied",),
@@ -533,7 +538,7 @@ def test_sigkill_while_writing_leaves_the_old_cassette_intact(
 
     server.route(FEED_PATH, Reply())  # the next run clears what the killed one left
     (result,) = record(project, sleeps).feeds
-    assert result.verdict is Verdict.REPLACED
+    assert result.verdict is Verdict.UNCHANGED  # the same feed as committed: left as it is
     assert files(recorded.parent) == ["rfi.yaml"]
 
 

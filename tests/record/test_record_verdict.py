@@ -92,3 +92,25 @@ def test_a_baseline_judges_the_new_recording(
     code, out = cli("--config", config, "record", "ft-home")
     assert code == 0, out
     assert "replaced cassettes/ft-home.yaml" in out
+
+
+def test_an_unchanged_feed_leaves_the_cassette_byte_identical(
+    tmp_path: Path, server: FeedServer, config: str
+) -> None:
+    """A nightly re-record of a feed that did not change leaves no diff in git (issue 14)."""
+    server.route(PATH, Reply(body=_body(BEFORE)))
+    assert cli("--config", config, "record", "ft-home")[0] == 0
+    committed = tmp_path / "cassettes" / "ft-home.yaml"
+    before = committed.read_bytes()
+    # the server answers again: another Date header, the same body and representation
+    code, out = cli("--config", config, "record", "ft-home")
+    assert code == 0, out
+    assert "ft-home: unchanged cassettes/ft-home.yaml" in out
+    assert committed.read_bytes() == before  # recorded_at and Date not rewritten
+    assert sorted(p.name for p in committed.parent.iterdir()) == ["ft-home.yaml"]
+    # one byte of the body changed: a new recording, replaced (it passes the verdict)
+    server.route(PATH, Reply(body=_body(BEFORE).replace(b"</channel>", b" </channel>")))
+    code, out = cli("--config", config, "record", "ft-home")
+    assert code == 0, out
+    assert "ft-home: replaced cassettes/ft-home.yaml" in out
+    assert committed.read_bytes() != before

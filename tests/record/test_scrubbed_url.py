@@ -91,10 +91,11 @@ def test_audit_claims_it(recorded: Path) -> None:
 
 
 def test_record_compares_with_it(recorded: Path) -> None:
-    # a second recording of an unchanged feed is compared with the claimed cassette: replaced
+    # a second recording of an unchanged feed is compared with the claimed cassette: the
+    # same responses, so the file is left as it is
     code, out, err = harness(recorded, "record", "rfi")
     assert code == 0, out + err
-    assert "rfi: replaced cassettes/rfi.yaml" in out
+    assert "rfi: unchanged cassettes/rfi.yaml" in out
     assert "0 added, 0 removed, 0 changed, 2 unchanged" in out
 
 

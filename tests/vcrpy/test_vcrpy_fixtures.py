@@ -80,6 +80,7 @@ def test_the_items_are_the_feeds_items(path: Path, config_path: Path) -> None:
     titles = [item["title"] for item in replay.output.items]
     assert titles == (LATIN1_TITLES if "latin1" in path.name else TITLES)
     import feedparser  # the test extra installs it: the peer every fixture is held to
+
     assert replay.response is not None
     parsed = feedparser.parse(replay.response.body)
     assert [entry.title for entry in parsed.entries] == titles
