@@ -81,7 +81,6 @@ def test_diff_claims_both(recorded: Path) -> None:
 
 
 def test_audit_claims_it(recorded: Path) -> None:
-    pytest.importorskip("hypothesis")  # the audit extra; the test extra installs it
     code, out, err = harness(
         recorded, "audit", "rfi", "--examples", "1", "--operator", "boilerplate-new"
     )
