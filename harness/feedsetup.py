@@ -10,6 +10,7 @@ from typing import Any
 
 from harness.config import FeedConfig, InvariantSetting
 from harness.errors import ConfigError
+from harness.findings import DRIFT_CHECK
 from harness.invariants import BoundInvariant, CheckContext, get_invariant
 from harness.model import Severity
 from harness.parsers import boilerplate_markers, get_parser, problem_checks
@@ -39,7 +40,7 @@ PARSER_PROBLEMS = frozenset(
 
 RECORDING_CHECKS = frozenset(
     {
-        "drift",  # the recording's form differs from the feed's baseline
+        DRIFT_CHECK,  # the recording's form differs from the feed's baseline
         "max-age",  # the cassette is older than the configured max-age
     }
 )

@@ -13,7 +13,10 @@ from enum import StrEnum
 
 from harness.model import Severity
 
-__all__ = ["Cause", "Example", "Finding", "Level", "Scope", "SignalChange"]
+__all__ = ["DRIFT_CHECK", "Cause", "Example", "Finding", "Level", "Scope", "SignalChange"]
+
+DRIFT_CHECK = "drift"
+"""The check id under which ``check`` lists drift against a feed's baseline."""
 
 Level = Severity
 """A finding's severity is a :class:`harness.model.Severity` (error, warning, info)."""

@@ -29,7 +29,6 @@ _RECORDED = pytest.StashKey["RecordReport"]()
 _RECORD_MODES = ("once", "new_episodes", "rewrite", "none")  # harness.record.transaction.RecordMode
 _ITEM_MODES = ("check", "cassette")
 _WHOLE = "*"  # the check of the one item a cassette has with --harness-items=cassette
-_DRIFT = "drift"  # the check of the baseline step (harness.drift.BaselineStep)
 
 
 class HarnessWarning(UserWarning):
@@ -307,6 +306,7 @@ class CheckItem(pytest.Item):
     def _check_result(self, result: CassetteResult) -> None:
         """Fail on what fails the verdict (violations and drift findings at or above fail-on);
         warn on the rest, as ``harness check`` reports it."""
+        from harness.findings import DRIFT_CHECK
         from harness.report.finding import text_lines
         from harness.report.result_common import entry_label
         from harness.verdict import fails
@@ -318,13 +318,13 @@ class CheckItem(pytest.Item):
             prefix = "" if self.check in ("load", _WHOLE) else "not checked: "
             raise HarnessCheckFailed(f"{prefix}{result.error_kind}: {result.error}")
         mine = [v for v in result.violations if self._owns(v.check, self.planned)]
-        drift = list(result.findings) if self._owns(_DRIFT, self.planned) else []
+        drift = list(result.findings) if self._owns(DRIFT_CHECK, self.planned) else []
         for v in mine:
             if not fails(v.severity, result.fail_on):
                 warnings.warn(HarnessWarning(f"{self.shown}: {self._shown_line(v)}"), stacklevel=1)
         for f in drift:
             if not fails(f.level, result.fail_on):
-                line = f"{_DRIFT} ({f.level.value}): {f.kind}: {f.title}"
+                line = f"{DRIFT_CHECK} ({f.level.value}): {f.kind}: {f.title}"
                 warnings.warn(HarnessWarning(f"{self.shown}: {line}"), stacklevel=1)
         errors = [v for v in mine if fails(v.severity, result.fail_on)]
         failing = [f for f in drift if fails(f.level, result.fail_on)]

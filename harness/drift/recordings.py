@@ -31,6 +31,7 @@ from harness.drift.fingerprint import Fingerprint, fingerprint_output
 from harness.drift.fingerprint_cache import FingerprintCache
 from harness.drift.history import diff
 from harness.feedsetup import FeedSetup
+from harness.findings import DRIFT_CHECK
 from harness.kinds import KINDS
 from harness.model import CassetteResult, Severity
 from harness.replay import Replay, Replayer, crash_text
@@ -152,7 +153,7 @@ class BaselineStep:
     transport are left to the other checks.
     """
 
-    check = "drift"
+    check = DRIFT_CHECK
 
     def __init__(self, config: HarnessConfig, replayer: Replayer) -> None:
         self.cassettes = config.cassettes

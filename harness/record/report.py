@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from harness.findings import DRIFT_CHECK
 from harness.record.outcome import SWAPPED, FeedRecord, RecordMode, Verdict
 from harness.textsafe import terminal_safe
 
@@ -65,5 +66,5 @@ def _record_lines(r: FeedRecord) -> Iterator[str]:
 
 def _bless_hint(r: FeedRecord) -> str:
     """When a baseline judged the recording, it must learn the new form after accepting."""
-    baseline = r.check is not None and "drift" in r.check.checks
+    baseline = r.check is not None and DRIFT_CHECK in r.check.checks
     return f", then harness bless {r.feed}" if baseline else ""

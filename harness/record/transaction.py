@@ -33,7 +33,7 @@ from harness.dates import to_utc_rfc3339
 from harness.drift import BaselineStep, Fingerprinter, pair_history
 from harness.errors import CassetteError, ConfigError, FetchError
 from harness.fileio import os_reason, read_bounded, replace_durably
-from harness.findings import Finding
+from harness.findings import DRIFT_CHECK, Finding
 from harness.model import CassetteResult, Response, Severity
 from harness.record.comparison import Recording, compare
 from harness.record.fetcher import (
@@ -50,8 +50,6 @@ from harness.record.sameness import same_responses
 from harness.replay import Replay
 from harness.runner import Runner
 from harness.verdict import fails
-
-DRIFT_CHECK = BaselineStep.check  # listed among a result's checks when a baseline applied
 
 __all__ = ["clear_scratch", "record_feeds"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from harness.findings import Finding
+from harness.findings import DRIFT_CHECK, Finding
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
 from harness.report.common import plural
 from harness.report.finding import text_lines
@@ -22,8 +22,6 @@ from harness.report.result_common import (
 )
 from harness.textsafe import shorten, xml_safe
 from harness.verdict import fails
-
-DRIFT_CHECK = "drift"  # the check name of the baseline step (harness.drift.BaselineStep)
 
 __all__ = ["render_junit"]
 
