@@ -18,6 +18,7 @@ __all__ = [
     "SIGNALS_SHOWN",
     "finding_data",
     "markdown_blocks",
+    "md_excerpt",
     "text_lines",
 ]
 
@@ -54,7 +55,8 @@ def text_lines(f: Finding, indent: str = "  ") -> list[str]:
     return out
 
 
-def _code(text: str | None, width: int = EXCERPT_WIDTH) -> str:
+def md_excerpt(text: str | None, width: int = EXCERPT_WIDTH) -> str:
+    """Feed text shortened (between words) into one inert Markdown code span."""
     return md_code(shorten(text or "", width))
 
 
@@ -65,21 +67,21 @@ def markdown_blocks(f: Finding, number: int | None = None, depth: int = 3) -> li
     facts = [
         f"- Kind {md_code(f.kind)}, cause: {f.cause.value.replace('-', ' ')}",
         "- Last good → first seen: "
-        + (_code(f.last_good) if f.last_good else "none before it")
-        + f" → {_code(f.first_seen)}",
+        + (md_excerpt(f.last_good) if f.last_good else "none before it")
+        + f" → {md_excerpt(f.first_seen)}",
         f"- Parser field most likely affected: {f.field}",
     ]
     if len(f.seen_in) > 1:
         facts.append(f"- Observed in {plural(len(f.seen_in), 'recording')}")
     signals = [
-        f"  - {_code(s.signal, 80)}: {_code(s.before, 160)} → {_code(s.after, 160)}"
+        f"  - {md_excerpt(s.signal, 80)}: {md_excerpt(s.before, 160)} → {md_excerpt(s.after, 160)}"
         + (f" ({s.change})" if s.change else "")
         for s in f.signals[:SIGNALS_SHOWN]
     ]
     if len(f.signals) > SIGNALS_SHOWN:
         signals.append(f"  - … and {len(f.signals) - SIGNALS_SHOWN} more signals")
     examples = [
-        f"  - item {_code(e.item, 100)} ({_code(e.title, 60)}): {_code(e.excerpt)}"
+        f"  - item {md_excerpt(e.item, 100)} ({md_excerpt(e.title, 60)}): {md_excerpt(e.excerpt)}"
         for e in f.examples
     ]
     lines = [*facts, "- Signals, before → after:", *signals]
