@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from harness.drift.baseline import Profile, Spread
 from harness.drift.findings import Scope
 from harness.drift.fingerprint import Fingerprint, ItemPrint
-from harness.drift.kinds import kind_of
+from harness.kinds import kind_of
 
 __all__ = [
     "ALPHA",

@@ -23,7 +23,7 @@ from harness.cassettes import load_cassette
 from harness.config import load_config
 from harness.drift import diff
 from harness.drift.fingerprint import Fingerprint, fingerprint_output
-from harness.drift.kinds import KINDS
+from harness.kinds import KINDS
 from harness.model import CassetteResult, FeedOutput, Response
 from harness.runner import Runner
 from harness.strategies import DataChoices
