@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from harness.model import CassetteResult, Result, Violation
 from harness.report.common import json_document
 from harness.report.finding import finding_data
 from harness.report.result_common import ERROR_KINDS, summarize
 
-__all__ = ["render_json", "to_json_data"]
+if TYPE_CHECKING:
+    from harness.shard import Plan
+
+__all__ = ["render_json", "render_shard_json", "to_json_data"]
 
 
 def render_json(result: Result) -> str:
@@ -99,3 +103,25 @@ def _violation_data(v: Violation) -> dict[str, Any]:
         "expected": v.expected,
         "item": {"index": v.item_index, "id": v.item_id, "url": v.item_url},
     }
+
+
+def render_shard_json(result: Result, plan: Plan, skipped_files: Sequence[tuple[str, str]]) -> str:
+    """A shard's JSON report (``check --shard K/N``): its part of the run, with what
+    ``harness report merge`` needs to rebuild the whole run's report: the ``shard`` block and
+    each entry's ``position`` (its file's place in the whole run's order).
+
+    ``skipped_files`` are the (shown path, reason) of the files the folder scan passed over
+    (the same in every shard: the text report lists them).
+    """
+    data = to_json_data(result)
+    data["shard"] = {
+        "index": plan.shard.index,
+        "count": plan.shard.count,
+        "units": plan.units,
+        "files": len(plan.positions),
+        "digest": plan.digest,
+        "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped_files],
+    }
+    for entry in data["cassettes"]:
+        entry["position"] = plan.positions[entry["path"]]
+    return json_document(data)

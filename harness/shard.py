@@ -1,0 +1,211 @@
+"""Split a run into N shards for a CI matrix: whole feeds per shard, balanced by cassette bytes.
+
+The unit of the split is a feed with every recording of it (so drift against its baseline and
+its history stay in one shard); a cassette holding responses of several feeds joins them into
+one unit; a file no configured feed claims is a unit of its own. Units go to shards greedily
+(largest first, each to the lightest shard), which depends only on the units' names and sizes:
+not on the filesystem's order, the working folder or the machine.
+
+``parse_shard``, ``group`` and ``assign`` are pure; ``plan`` reads the files (through the replay
+path, without parsing) to learn their feeds and sizes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.replay import Replayer
+
+__all__ = [
+    "HELP",
+    "Plan",
+    "Shard",
+    "ShardError",
+    "Unit",
+    "assign",
+    "group",
+    "parse_shard",
+    "plan",
+    "shard_argument",
+]
+
+USAGE = "expected K/N with 1 <= K <= N (shard K of N, counted from 1), e.g. 2/4"
+
+
+class ShardError(ValueError):
+    """A --shard value that is not K/N with 1 <= K <= N."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """Shard ``index`` (1-based) of ``count``."""
+
+    index: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+HELP = (
+    "run shard K of N (1 <= K <= N): whole feeds, balanced by cassette bytes; "
+    "the same split for check, record, audit and pytest --harness-shard"
+)
+
+
+def shard_argument(text: str) -> Shard:
+    """``parse_shard`` for argparse (``type=``): a bad value is a one-line usage error."""
+    import argparse
+
+    try:
+        return parse_shard(text)
+    except ShardError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def parse_shard(text: str) -> Shard:
+    """``"2/4"`` -> Shard(2, 4); ShardError (one line, with what was given) otherwise."""
+    index, sep, count = text.strip().partition("/")
+    if not sep or not index.strip().isdigit() or not count.strip().isdigit():
+        raise ShardError(f"{USAGE}; got {text!r}")
+    shard = Shard(int(index), int(count))
+    if not 1 <= shard.index <= shard.count:
+        raise ShardError(f"{USAGE}; got {text!r}")
+    return shard
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What is never split: feeds (sorted) and their files, or one unclaimed file."""
+
+    name: str  # "feed:a+b" for feeds, "file:<path>" for a file no configured feed claims
+    size: int  # bytes of its files
+    feeds: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+def group(files: Iterable[tuple[str, int, Sequence[str]]], feeds: Iterable[str] = ()) -> list[Unit]:
+    """Units from (file, bytes, its feeds) triples, sorted by name.
+
+    Files sharing a feed, and feeds sharing a file, are one unit (connected components);
+    a file with no feed is its own unit; ``feeds`` adds configured feeds with no file (0 bytes).
+    A file named twice counts once.
+    """
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]  # path halving
+            key = parent[key]
+        return key
+
+    sizes: dict[str, int] = {}
+    for name, size, its_feeds in files:
+        node = f"file:{name}"
+        sizes[node] = size
+        find(node)
+        for feed in its_feeds:
+            root_a, root_b = find(node), find(f"feed:{feed}")
+            if root_a != root_b:
+                parent[max(root_a, root_b)] = min(root_a, root_b)  # deterministic root
+    for feed in feeds:
+        find(f"feed:{feed}")
+    members: dict[str, list[str]] = {}
+    for node in sorted(parent):
+        members.setdefault(find(node), []).append(node)
+    units = [_unit(nodes, sizes) for nodes in members.values()]
+    return sorted(units, key=lambda u: u.name)
+
+
+def _unit(nodes: list[str], sizes: dict[str, int]) -> Unit:
+    feeds = tuple(sorted(n.removeprefix("feed:") for n in nodes if n.startswith("feed:")))
+    files = tuple(sorted(n.removeprefix("file:") for n in nodes if n.startswith("file:")))
+    name = "feed:" + "+".join(feeds) if feeds else f"file:{files[0]}"
+    return Unit(name, sum(sizes[f"file:{f}"] for f in files), feeds, files)
+
+
+def assign(units: Sequence[Unit], count: int) -> tuple[tuple[Unit, ...], ...]:
+    """Greedy balance: by size (largest first) then name, each unit to the lightest shard (ties:
+    the lowest index). Every unit lands in exactly one of the ``count`` shards, and the heaviest
+    shard outweighs the lightest by at most the largest unit."""
+    if count < 1:
+        raise ShardError(f"{USAGE}; got {count} shards")
+    shards: list[list[Unit]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for unit in sorted(units, key=lambda u: (-u.size, u.name)):
+        lightest = min(range(count), key=lambda i: (loads[i], i))
+        shards[lightest].append(unit)
+        loads[lightest] += unit.size
+    return tuple(tuple(sorted(s, key=lambda u: u.name)) for s in shards)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A run split into shards: which files and feeds this shard takes, and a digest of the
+    whole split (equal in every shard of one run, so a merge can tell shards of other runs)."""
+
+    shard: Shard
+    units: int  # units of the whole run
+    files: frozenset[str]  # this shard's files (as reports show them)
+    feeds: frozenset[str]  # this shard's configured feeds
+    digest: str
+    positions: Mapping[str, int]  # each file of the whole run -> its place in the run's order
+
+    def takes(self, shown: str) -> bool:
+        """Whether the file shown as ``shown`` is this shard's."""
+        return shown in self.files
+
+    @property
+    def note(self) -> str:
+        """Why this shard has nothing to do (more shards than units): not a failure."""
+        return (
+            f"harness: shard {self.shard} has no cassettes: the run has {self.units} "
+            f"{'unit' if self.units == 1 else 'units'} (feeds, unclaimed files) for "
+            f"{self.shard.count} shards; nothing to check here"
+        )
+
+
+def plan(
+    replayer: Replayer, paths: Sequence[Path], shard: Shard, *, feeds: Iterable[str] = ()
+) -> Plan:
+    """Split ``paths`` (and configured ``feeds`` without files) and take shard ``shard``.
+
+    Each file is opened without parsing to learn the feeds of its responses, as ``check`` and
+    ``harness check FEED`` find them; an unreadable file is a unit of its own.
+    """
+    triples = [(replayer.display(p), _size(p), _feeds_of(replayer, p)) for p in paths]
+    positions: dict[str, int] = {}
+    for place, (shown, _, _) in enumerate(triples):
+        positions.setdefault(shown, place)
+    units = group(triples, feeds)
+    shards = assign(units, shard.count)
+    mine = shards[shard.index - 1]
+    split = [[u.name, i] for i, s in enumerate(shards, 1) for u in s]
+    digest = hashlib.sha256(json.dumps(split, ensure_ascii=False).encode()).hexdigest()
+    return Plan(
+        shard,
+        len(units),
+        frozenset(f for u in mine for f in u.files),
+        frozenset(f for u in mine for f in u.feeds),
+        digest,
+        positions,
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # unreadable: check reports it; for the split it weighs nothing
+        return 0
+
+
+def _feeds_of(replayer: Replayer, path: Path) -> tuple[str, ...]:
+    recording = replayer.open_all(path)
+    return tuple(sorted({r.feed for r in recording.replays if r.feed is not None}))
