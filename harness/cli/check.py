@@ -94,7 +94,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     text = render(result, fmt, color=color)
     if plan is not None and fmt is Format.JSON:  # what `harness report merge` needs
         scanned = [(runner.display(s.path), s.reason) for s in found.skipped]
-        text = render_shard_json(result, plan, scanned)
+        text = render_shard_json(result, plan, scanned, config.fail_on)
     if fmt is Format.TEXT and skipped:
         text = text.rstrip("\n") + "\n\n" + "\n".join(skipped)
     if args.output is None:

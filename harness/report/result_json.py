@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from harness.model import CassetteResult, Result, Violation
+from harness.model import CassetteResult, Result, Severity, Violation
 from harness.report.common import json_document
 from harness.report.finding import finding_data
 from harness.report.result_common import ERROR_KINDS, summarize
@@ -105,15 +105,19 @@ def _violation_data(v: Violation) -> dict[str, Any]:
     }
 
 
-def render_shard_json(result: Result, plan: Plan, skipped_files: Sequence[tuple[str, str]]) -> str:
+def render_shard_json(
+    result: Result, plan: Plan, skipped_files: Sequence[tuple[str, str]], fail_on: Severity
+) -> str:
     """A shard's JSON report (``check --shard K/N``): its part of the run, with what
     ``harness report merge`` needs to rebuild the whole run's report: the ``shard`` block and
     each entry's ``position`` (its file's place in the whole run's order).
 
     ``skipped_files`` are the (shown path, reason) of the files the folder scan passed over
-    (the same in every shard: the text report lists them).
+    (the same in every shard: the text report lists them); ``fail_on`` is the run's threshold,
+    written also when this shard has nothing to check.
     """
     data = to_json_data(result)
+    data["summary"]["fail_on"] = fail_on.value
     data["shard"] = {
         "index": plan.shard.index,
         "count": plan.shard.count,
