@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from harness.replay import Replayer
@@ -29,6 +29,7 @@ __all__ = [
     "ShardError",
     "Unit",
     "assign",
+    "feeds_in_shard",
     "group",
     "parse_shard",
     "plan",
@@ -167,8 +168,8 @@ class Plan:
         """Why this shard has nothing to do (more shards than units): not a failure."""
         return (
             f"harness: shard {self.shard} has no cassettes: the run has {self.units} "
-            f"{'unit' if self.units == 1 else 'units'} (feeds, unclaimed files) for "
-            f"{self.shard.count} shards; nothing to check here"
+            f"{'unit' if self.units == 1 else 'units'} (feeds with their recordings, unclaimed "
+            f"files) for {self.shard.count} shards; nothing to check here"
         )
 
 
@@ -209,3 +210,29 @@ def _size(path: Path) -> int:
 def _feeds_of(replayer: Replayer, path: Path) -> tuple[str, ...]:
     recording = replayer.open_all(path)
     return tuple(sorted({r.feed for r in recording.replays if r.feed is not None}))
+
+
+def feeds_in_shard(
+    replayer: Replayer, shard: Shard, names: Sequence[str], *, warn: TextIO
+) -> list[str]:
+    """Of ``names`` (configured feeds), those of shard ``shard`` of the configured cassettes,
+    split as ``check --shard`` splits them (``record`` and ``audit`` take whole feeds too).
+
+    When none is this shard's, the plan's note goes to ``warn``: nothing to do is no failure.
+    """
+    from harness.cassettes.paths import scan
+
+    config = replayer.config
+    for name in names:
+        config.feed_named(name)  # an unknown name is an error in every shard, not only its own
+    files = scan([config.cassettes]).files if config.cassettes.is_dir() else ()
+    split = plan(replayer, files, shard, feeds=[f.name for f in config.feeds])
+    mine = [name for name in names if name in split.feeds]
+    if not mine:
+        print(
+            f"harness: shard {shard} takes none of the feeds asked for ({', '.join(names)}): "
+            f"nothing to do here; the run has {split.units} units (feeds with their "
+            f"recordings, unclaimed files) for {shard.count} shards",
+            file=warn,
+        )
+    return mine
