@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     from harness.drift import BaselineStep
     from harness.model import Result
     from harness.report.result import Format, render
-    from harness.report.result_json import render_shard_json
+    from harness.report.result_json import render_check_json
     from harness.runner import Runner
     from harness.shard import plan as plan_shard
 
@@ -91,10 +91,11 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
     )
-    text = render(result, fmt, color=color)
-    if plan is not None and fmt is Format.JSON:  # what `harness report merge` needs
+    if fmt is Format.JSON:  # with what `harness report merge` needs
         scanned = [(runner.display(s.path), s.reason) for s in found.skipped]
-        text = render_shard_json(result, plan, scanned, config.fail_on)
+        text = render_check_json(result, skipped_files=scanned, plan=plan, fail_on=config.fail_on)
+    else:
+        text = render(result, fmt, color=color)
     if fmt is Format.TEXT and skipped:
         text = text.rstrip("\n") + "\n\n" + "\n".join(skipped)
     if args.output is None:

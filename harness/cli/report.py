@@ -57,6 +57,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     """Merge the reports, write the merged one; the exit code is the merged result's."""
     from harness import __version__
     from harness.report.result import Format, render
+    from harness.report.result_json import render_check_json
     from harness.report.result_load import merge, read_report
 
     del config, stderr
@@ -65,7 +66,10 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
     )
-    text = render(merged.result, fmt, color=color)
+    if fmt is Format.JSON:  # as `harness check` writes it: with the files the scan passed over
+        text = render_check_json(merged.result, skipped_files=merged.skipped_files)
+    else:
+        text = render(merged.result, fmt, color=color)
     if fmt is Format.TEXT and merged.skipped_files:  # as `harness check` lists them
         lines = [f"skipped {path}: {reason}" for path, reason in merged.skipped_files]
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines)

@@ -13,7 +13,7 @@ from harness.report.result_common import ERROR_KINDS, summarize
 if TYPE_CHECKING:
     from harness.shard import Plan
 
-__all__ = ["render_json", "render_shard_json", "to_json_data"]
+__all__ = ["render_check_json", "render_json", "to_json_data"]
 
 
 def render_json(result: Result) -> str:
@@ -105,27 +105,34 @@ def _violation_data(v: Violation) -> dict[str, Any]:
     }
 
 
-def render_shard_json(
-    result: Result, plan: Plan, skipped_files: Sequence[tuple[str, str]], fail_on: Severity
+def render_check_json(
+    result: Result,
+    *,
+    skipped_files: Sequence[tuple[str, str]] = (),
+    plan: Plan | None = None,
+    fail_on: Severity | None = None,
 ) -> str:
-    """A shard's JSON report (``check --shard K/N``): its part of the run, with what
-    ``harness report merge`` needs to rebuild the whole run's report: the ``shard`` block and
-    each entry's ``position`` (its file's place in the whole run's order).
+    """``harness check``'s JSON report: the result, the files the folder scan passed over and,
+    for ``check --shard K/N``, what ``harness report merge`` needs to rebuild the whole run.
 
-    ``skipped_files`` are the (shown path, reason) of the files the folder scan passed over
-    (the same in every shard: the text report lists them); ``fail_on`` is the run's threshold,
-    written also when this shard has nothing to check.
+    ``skipped_files`` are (shown path, reason), written only when there are some (as the text
+    report lists them); a shard report adds the ``shard`` block and each entry's ``position``
+    (its file's place in the whole run's order). ``fail_on``, the run's threshold, is written
+    also when the result is empty (a shard with nothing to check).
     """
     data = to_json_data(result)
-    data["summary"]["fail_on"] = fail_on.value
-    data["shard"] = {
-        "index": plan.shard.index,
-        "count": plan.shard.count,
-        "units": plan.units,
-        "files": len(plan.positions),
-        "digest": plan.digest,
-        "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped_files],
-    }
-    for entry in data["cassettes"]:
-        entry["position"] = plan.positions[entry["path"]]
+    if fail_on is not None:
+        data["summary"]["fail_on"] = fail_on.value
+    if skipped_files:
+        data["skipped_files"] = [{"path": path, "reason": why} for path, why in skipped_files]
+    if plan is not None:
+        data["shard"] = {
+            "index": plan.shard.index,
+            "count": plan.shard.count,
+            "units": plan.units,
+            "files": len(plan.positions),
+            "digest": plan.digest,
+        }
+        for entry in data["cassettes"]:
+            entry["position"] = plan.positions[entry["path"]]
     return json_document(data)

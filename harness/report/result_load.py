@@ -23,7 +23,7 @@ from harness.report.result_json import to_json_data
 
 __all__ = ["Merged", "ShardReport", "load_result", "merge", "read_report"]
 
-_SHARD_KEYS = ("shard",)
+_RUN_KEYS = ("shard", "skipped_files")  # what `render_check_json` adds to `to_json_data`
 _ENTRY_SHARD_KEYS = ("position",)
 
 
@@ -37,6 +37,7 @@ class ShardReport:
     fail_on: Severity
     shard: Mapping[str, Any] | None  # None: written without --shard
     positions: tuple[int, ...]  # each entry's place in the whole run (shard reports only)
+    skipped_files: tuple[tuple[str, str], ...]  # (shown path, reason): passed over by the scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +59,14 @@ def read_report(path: Path) -> ShardReport:
     _validate(path, data)
     fail_on = Severity(data["summary"]["fail_on"])
     result = load_result(data)
-    plain = {k: v for k, v in data.items() if k not in _SHARD_KEYS}
+    plain = {k: v for k, v in data.items() if k not in _RUN_KEYS}
     plain["cassettes"] = [
         {k: v for k, v in entry.items() if k not in _ENTRY_SHARD_KEYS}
         for entry in data["cassettes"]
     ]
     again = to_json_data(result)
     again["summary"]["fail_on"] = fail_on.value  # an empty shard keeps the run's threshold
+    again["version"] = data["version"]  # another version's report: merge() names it
     if again != plain:
         raise HarnessError(
             f"{path}: the report does not read back the same (edited, or written by a "
@@ -74,7 +76,8 @@ def read_report(path: Path) -> ShardReport:
     positions = tuple(entry.get("position", -1) for entry in data["cassettes"])
     if shard is not None and -1 in positions:
         raise HarnessError(f"{path}: a shard report whose entries lack their 'position'")
-    return ShardReport(str(path), result, data["version"], fail_on, shard, positions)
+    skipped = tuple((s["path"], s["reason"]) for s in data.get("skipped_files", ()))
+    return ShardReport(str(path), result, data["version"], fail_on, shard, positions, skipped)
 
 
 def load_result(data: Mapping[str, Any]) -> Result:
@@ -104,7 +107,7 @@ def merge(reports: Sequence[ShardReport], *, version: str) -> Merged:
                 f"{plain[0].path}: not a shard report (written without --shard): merge takes "
                 "the shard reports of one run, or one report alone"
             )
-        return Merged(plain[0].result, ())
+        return Merged(plain[0].result, plain[0].skipped_files)
     first, block = reports[0], _block(reports[0])
     by_index: dict[int, ShardReport] = {}
     for report in reports:
@@ -130,8 +133,7 @@ def merge(reports: Sequence[ShardReport], *, version: str) -> Merged:
             zip(report.positions, report.result.cassettes, strict=True)
         )
     )
-    skipped = tuple((s["path"], s["reason"]) for s in block["skipped_files"])
-    return Merged(Result(tuple(e[3] for e in entries)), skipped)
+    return Merged(Result(tuple(e[3] for e in entries)), first.skipped_files)
 
 
 def _same_run(first: ShardReport, other: ShardReport) -> None:
@@ -142,11 +144,15 @@ def _same_run(first: ShardReport, other: ShardReport) -> None:
             f"{first.fail_on.value}: shards of one run share one threshold"
         )
     for key in ("count", "units", "files", "digest", "skipped_files"):
-        if _block(other)[key] != _block(first)[key]:
+        if _run_fact(other, key) != _run_fact(first, key):
             raise HarnessError(
                 f"{other.path}: a shard of another run than {first.path} ({key} differs: "
                 "other files, feeds, configuration or shard count)"
             )
+
+
+def _run_fact(report: ShardReport, key: str) -> Any:
+    return report.skipped_files if key == "skipped_files" else _block(report)[key]
 
 
 def _block(report: ShardReport) -> Mapping[str, Any]:
