@@ -221,6 +221,9 @@ class _ShardPlugin:
 
     def takes(self, runner: Runner, path: Path) -> bool:
         """Whether the cassette at ``path`` is this shard's (the whole folder is split once)."""
+        return self._plan(runner).takes(runner.display(path))
+
+    def _plan(self, runner: Runner) -> Plan:
         if self.plan is None:
             from harness.cassettes.paths import scan
             from harness.shard import plan
@@ -228,13 +231,18 @@ class _ShardPlugin:
             folder = runner.config.cassettes
             files = scan([folder]).files if folder.is_dir() else ()
             self.plan = plan(runner.replayer, files, self.shard)  # as `harness check` splits
-        return self.plan.takes(runner.display(path))
+        return self.plan
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """An empty shard (more shards than feeds) passes, as 'harness check --shard' does."""
-        empty = self.plan is not None and not self.plan.files  # None: no cassette walked
-        if empty and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        """An empty shard (more shards than feeds) passes, as 'harness check --shard' does.
+
+        Under pytest-xdist the controller collects nothing itself: it splits here too.
+        """
+        runner = _runner(session.config)
+        if runner is None or session.exitstatus != pytest.ExitCode.NO_TESTS_COLLECTED:
+            return
+        if not self._plan(runner).files:
             session.exitstatus = pytest.ExitCode.OK
 
 

@@ -219,5 +219,7 @@ def test_the_plugin_collects_the_same_shards(pytester: pytest.Pytester) -> None:
     assert len(collected) == len(set(collected)) == 6
     empty = pytester.runpytest("--harness-shard", "5/5", "cassettes")
     assert empty.ret == 0  # more shards than feeds: nothing collected, not a failure
+    spread = pytester.runpytest_subprocess("-n", "2", "--harness-shard", "5/5", "cassettes")
+    assert spread.ret == 0  # under xdist too (its controller collects nothing itself)
     bad = pytester.runpytest("--harness-shard", "0/5", "cassettes")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
