@@ -13,7 +13,9 @@ path, without parsing) to learn their feeds and sizes.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,7 @@ __all__ = [
     "shard_argument",
 ]
 
+_SHARD = re.compile(r"\s*([0-9]+)/([0-9]+)\s*")
 USAGE = "expected K/N with 1 <= K <= N (shard K of N, counted from 1), e.g. 2/4"
 
 
@@ -72,10 +75,10 @@ def shard_argument(text: str) -> Shard:
 
 def parse_shard(text: str) -> Shard:
     """``"2/4"`` -> Shard(2, 4); ShardError (one line, with what was given) otherwise."""
-    index, sep, count = text.strip().partition("/")
-    if not sep or not index.strip().isdigit() or not count.strip().isdigit():
+    found = _SHARD.fullmatch(text)
+    if found is None:
         raise ShardError(f"{USAGE}; got {text!r}")
-    shard = Shard(int(index), int(count))
+    shard = Shard(int(found[1]), int(found[2]))
     if not 1 <= shard.index <= shard.count:
         raise ShardError(f"{USAGE}; got {text!r}")
     return shard
@@ -132,19 +135,28 @@ def _unit(nodes: list[str], sizes: dict[str, int]) -> Unit:
     return Unit(name, sum(sizes[f"file:{f}"] for f in files), feeds, files)
 
 
-def assign(units: Sequence[Unit], count: int) -> tuple[tuple[Unit, ...], ...]:
-    """Greedy balance: by size (largest first) then name, each unit to the lightest shard (ties:
-    the lowest index). Every unit lands in exactly one of the ``count`` shards, and the heaviest
-    shard outweighs the lightest by at most the largest unit."""
+def assign(units: Sequence[Unit], count: int) -> dict[str, int]:
+    """Greedy balance: each unit's shard (1-based), by unit name.
+
+    Units go by size (largest first) then name, each to the lightest shard so far (ties: the
+    lowest index). Every unit lands in exactly one of the ``count`` shards, and the heaviest
+    shard outweighs the lightest by at most the largest unit. Shards that get nothing are not
+    stored, so a huge ``count`` costs nothing.
+    """
     if count < 1:
         raise ShardError(f"{USAGE}; got {count} shards")
-    shards: list[list[Unit]] = [[] for _ in range(count)]
-    loads = [0] * count
+    placed: dict[str, int] = {}
+    used: list[tuple[int, int]] = []  # (load, index) of the shards holding units: a heap
+    fresh = 0  # the lowest index of a shard still empty (every used one is below it)
     for unit in sorted(units, key=lambda u: (-u.size, u.name)):
-        lightest = min(range(count), key=lambda i: (loads[i], i))
-        shards[lightest].append(unit)
-        loads[lightest] += unit.size
-    return tuple(tuple(sorted(s, key=lambda u: u.name)) for s in shards)
+        if fresh < count and (not used or used[0][0] > 0):  # an empty shard is lightest
+            load, index = 0, fresh
+            fresh += 1
+        else:  # the lightest used shard (load 0 ties with the fresh one: its index is lower)
+            load, index = heapq.heappop(used)
+        placed[unit.name] = index + 1
+        heapq.heappush(used, (load + unit.size, index))
+    return placed
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +199,8 @@ def plan(
         positions.setdefault(shown, place)
     units = group(triples, feeds)
     shards = assign(units, shard.count)
-    mine = shards[shard.index - 1]
-    split = [[u.name, i] for i, s in enumerate(shards, 1) for u in s]
+    mine = [u for u in units if shards[u.name] == shard.index]
+    split = sorted(shards.items())
     digest = hashlib.sha256(json.dumps(split, ensure_ascii=False).encode()).hexdigest()
     return Plan(
         shard,

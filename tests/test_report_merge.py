@@ -252,3 +252,20 @@ def test_one_unsharded_report_renders_in_every_format(
     for fmt in FORMATS:
         code, expected, _ = cli("check", "--format", fmt)
         assert cli("report", "merge", str(report), "--format", fmt) == (code, expected, "")
+
+
+def test_named_paths_and_feeds_merge_in_the_order_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    named = ["cassettes/ft-home_2026-02-21.yaml", "rfi", "cassettes/dapenti_2015-01-05.yaml"]
+    named += ["cassettes/dw-en-all_2015-02-23.yaml", "cassettes/ft-home_2025-05-21.yaml"]
+    for fmt in FORMATS:
+        code, expected, _ = cli("check", *named, "--format", fmt)
+        shards = []
+        for k in (1, 2):
+            path = tmp_path / f"{fmt}-{k}.json"
+            cli("check", *named, "--shard", f"{k}/2", "--format", "json", "-o", str(path))
+            shards.append(str(path))
+        assert cli("report", "merge", *shards, "--format", fmt) == (code, expected, "")
+    assert expected.index("ft-home_2026") < expected.index("feedx-rfi") < expected.index("dapenti")

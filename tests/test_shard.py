@@ -69,25 +69,28 @@ def test_shards_cover_every_unit_once_deterministically_within_the_greedy_bound(
     units: list[Unit], count: int, rnd: random.Random
 ) -> None:
     shards = assign(units, count)
-    assert len(shards) == count
-    placed = [u for shard in shards for u in shard]
-    assert sorted(placed, key=lambda u: u.name) == sorted(units, key=lambda u: u.name)
+    assert sorted(shards) == sorted(u.name for u in units)  # every unit, each in one shard
+    assert all(1 <= k <= count for k in shards.values())
     shuffled = list(units)
     rnd.shuffle(shuffled)
     assert assign(shuffled, count) == shards  # independent of the input order
-    loads = [sum(u.size for u in shard) for shard in shards]
+    loads = [0] * count
+    for unit in units:
+        loads[shards[unit.name] - 1] += unit.size
     largest = max((u.size for u in units), default=0)
     assert max(loads) <= min(loads) + largest
+    # the greedy rule itself, shard by shard: each unit went where the load was least
+    replay = [0] * count
+    for unit in sorted(units, key=lambda u: (-u.size, u.name)):
+        assert shards[unit.name] - 1 == min(range(count), key=lambda i: (replay[i], i))
+        replay[shards[unit.name] - 1] += unit.size
 
 
 def test_ties_go_to_the_lowest_shard_and_names_break_size_ties() -> None:
-    units = [Unit("feed:b", 5), Unit("feed:a", 5), Unit("feed:c", 0)]
-    assert assign(units, 4) == (
-        (Unit("feed:a", 5),),
-        (Unit("feed:b", 5),),
-        (Unit("feed:c", 0),),
-        (),
-    )
+    units = [Unit("feed:b", 5), Unit("feed:a", 5), Unit("feed:c", 0), Unit("feed:d", 0)]
+    expected = {"feed:a": 1, "feed:b": 2, "feed:c": 3, "feed:d": 3}
+    assert assign(units, 4) == expected
+    assert assign(units, 10**12) == expected  # shards left empty cost nothing
 
 
 @pytest.mark.parametrize(("text", "shard"), [("1/1", Shard(1, 1)), (" 2/4 ", Shard(2, 4))])
@@ -96,7 +99,9 @@ def test_parse_shard(text: str, shard: Shard) -> None:
     assert str(parse_shard(text)) == text.strip()
 
 
-@pytest.mark.parametrize("text", ["0/3", "4/3", "3", "a/b", "1/0", "", "-1/3", "1/3/4", "1.0/2"])
+@pytest.mark.parametrize(
+    "text", ["0/3", "4/3", "3", "a/b", "1/0", "", "-1/3", "1/3/4", "1.0/2", "\u00b2/3", "1/\u0663"]
+)
 def test_a_bad_shard_is_a_one_line_usage_error(text: str) -> None:
     with pytest.raises(ShardError, match=r"expected K/N with 1 <= K <= N"):
         parse_shard(text)
