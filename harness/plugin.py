@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from harness.model import CassetteResult, Violation
     from harness.record import FeedRecord, RecordReport
     from harness.runner import Runner
+    from harness.shard import Plan, Shard
 
 _RUNNER = pytest.StashKey["Runner | None"]()
 _RECORDED = pytest.StashKey["RecordReport"]()
@@ -75,6 +76,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "severity (default: the configuration's fail-on, else error), as 'harness check'",
     )
     group.addoption(
+        "--harness-shard",
+        dest="harness_shard",
+        type=_shard_option,
+        default=None,
+        metavar="K/N",
+        help="collect shard K of N of the configured cassettes: whole feeds, balanced by "
+        "bytes, the same split as 'harness check --shard K/N' (an empty shard passes)",
+    )
+    group.addoption(
         "--harness-record-mode",
         dest="harness_record_mode",
         choices=_RECORD_MODES,
@@ -89,6 +99,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("harness_off"):
         _item_mode(config)  # a wrong harness_items stops pytest before collecting
         config.stash[_RUNNER] = _build_runner(config)
+        if config.getoption("harness_shard", None) is not None:
+            config.pluginmanager.register(_ShardPlugin(config), "harness-shard")
 
 
 @pytest.hookimpl(trylast=True)
@@ -188,7 +200,50 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
     if is_review_copy(file_path) or not is_cassette_file(file_path):
         return None
+    shard: _ShardPlugin | None = parent.config.pluginmanager.get_plugin("harness-shard")
+    if shard is not None and not shard.takes(runner, file_path):
+        return None
     return CassetteFile.from_parent(parent, path=file_path)
+
+
+def _shard_option(value: str) -> Shard:
+    from harness.shard import shard_argument
+
+    return shard_argument(value)
+
+
+class _ShardPlugin:
+    """--harness-shard K/N: the split of the configured cassettes, made once, on first use."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.shard: Shard = config.getoption("harness_shard")
+        self.plan: Plan | None = None
+
+    def takes(self, runner: Runner, path: Path) -> bool:
+        """Whether the cassette at ``path`` is this shard's (the whole folder is split once)."""
+        return self._plan(runner).takes(runner.display(path))
+
+    def _plan(self, runner: Runner) -> Plan:
+        if self.plan is None:
+            from harness.cassettes.paths import scan
+            from harness.shard import plan
+
+            folder = runner.config.cassettes
+            files = scan([folder]).files if folder.is_dir() else ()
+            self.plan = plan(runner.replayer, files, self.shard)  # as `harness check` splits
+        return self.plan
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """An empty shard (more shards than feeds) passes, as 'harness check --shard' does.
+
+        Under pytest-xdist the controller collects nothing itself: it splits here too.
+        """
+        runner = _runner(session.config)
+        if runner is None or session.exitstatus != pytest.ExitCode.NO_TESTS_COLLECTED:
+            return
+        if not self._plan(runner).files:
+            session.exitstatus = pytest.ExitCode.OK
 
 
 class CassetteFile(pytest.File):

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from harness.cli.options import add_fail_on_option
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+from harness.shard import HELP, shard_argument
 
 COMMAND = "audit"
 
@@ -53,6 +54,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="checks only: leave drift detection (harness.drift) out",
     )
     parser.add_argument("--list-operators", action="store_true", help="list the operators and exit")
+    parser.add_argument("--shard", type=shard_argument, default=None, metavar="K/N", help=HELP)
     add_fail_on_option(parser)
     return parser
 
@@ -82,16 +84,26 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
             "pip install '/path/to/feedharness[audit]' (or: pip install 'hypothesis>=6.100')"
         )
     from harness.audit.report import render_audit
-    from harness.audit.run import DEFAULT_EXAMPLES, audit
+    from harness.audit.run import DEFAULT_EXAMPLES, AuditReport, audit
+    from harness.replay import Replayer
+    from harness.shard import feeds_in_shard
 
-    report = audit(
-        config,
-        args.feeds,
-        examples=args.examples or DEFAULT_EXAMPLES,
-        latest=args.latest,
-        only=args.operators,
-        drift=not args.no_drift,
+    examples = args.examples or DEFAULT_EXAMPLES
+    feeds = args.feeds
+    if args.shard is not None:  # this shard's feeds only, whole (as check --shard splits)
+        names = feeds or [f.name for f in config.feeds]
+        feeds = feeds_in_shard(Replayer(config), args.shard, names, warn=stderr)
+    report = (
+        AuditReport((), examples, ("checks",))  # an empty shard: nothing to audit, no failure
+        if args.shard is not None and not feeds
+        else audit(
+            config,
+            feeds,
+            examples=examples,
+            latest=args.latest,
+            only=args.operators,
+            drift=not args.no_drift,
+        )
     )
     stdout.write(render_audit(report, args.format))
-    del stderr
     return report.exit_code

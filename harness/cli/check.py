@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from harness.cli.options import add_fail_on_option, resolve_targets, write_report
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+from harness.shard import HELP, shard_argument
 
 COMMAND = "check"
 FORMATS = ("text", "json", "markdown", "junit")
@@ -52,6 +53,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="decode every cassette from its YAML (no cache of decoded cassettes for this run)",
     )
+    parser.add_argument("--shard", type=shard_argument, default=None, metavar="K/N", help=HELP)
     add_fail_on_option(parser)
     return parser
 
@@ -60,8 +62,11 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     """Check every file under the paths, write the report; the exit code is the result's."""
     from harness.cassettes.paths import scan
     from harness.drift import BaselineStep
+    from harness.model import Result
     from harness.report.result import Format, render
+    from harness.report.result_json import render_check_json
     from harness.runner import Runner
+    from harness.shard import plan as plan_shard
 
     args.paths = resolve_targets(config, args.paths)  # feed names -> their cassettes
     missing = [str(p) for p in args.paths if not p.exists()]
@@ -72,8 +77,13 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     runner = Runner(config, steps=(BaselineStep,))  # drift against a baseline, when there is one
     found = scan(args.paths or [config.cassettes])  # what is checked, and what was skipped
     skipped = [f"skipped {runner.display(s.path)}: {s.reason}" for s in found.skipped]
-    result = runner.check_paths(list(found.files), jobs=args.jobs) if found.files else None
-    if result is None or not result.cassettes:
+    plan = None if args.shard is None else plan_shard(runner.replayer, found.files, args.shard)
+    files = [p for p in found.files if plan is None or plan.takes(runner.display(p))]
+    result = runner.check_paths(files, jobs=args.jobs) if files else None
+    if plan is not None and found.files and not files:  # N > units: an empty shard passes
+        print(plan.note, file=stderr)
+        result = Result()
+    if result is None or (plan is None and not result.cassettes):
         where = ", ".join(map(str, args.paths)) or str(config.cassettes)
         why = f" ({'; '.join(skipped)})" if skipped else ""
         raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}{why}")
@@ -81,14 +91,17 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
     )
-    text = render(result, fmt, color=color)
+    if fmt is Format.JSON:  # with what `harness report merge` needs
+        scanned = [(runner.display(s.path), s.reason) for s in found.skipped]
+        text = render_check_json(result, skipped_files=scanned, plan=plan, fail_on=config.fail_on)
+    else:
+        text = render(result, fmt, color=color)
     if fmt is Format.TEXT and skipped:
         text = text.rstrip("\n") + "\n\n" + "\n".join(skipped)
     if args.output is None:
         stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         write_report(args.output, text)
-    del stderr
     return result.exit_code
 
 

@@ -35,6 +35,7 @@ _COMMAND_MODULES: tuple[str, ...] = (  # in the order `harness --help` lists the
     "harness.cli.bless",
     "harness.cli.history",
     "harness.cli.audit",
+    "harness.cli.report",
 )
 
 

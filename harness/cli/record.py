@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from harness.cli.options import add_fail_on_option
 from harness.config import HarnessConfig
 from harness.errors import ConfigError
+from harness.shard import HELP, shard_argument
 
 if TYPE_CHECKING:
     from harness.record import RecordReport
@@ -69,25 +70,34 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         metavar="'NAME: VALUE'",
         help="send this header with every request (repeatable); its value is scrubbed",
     )
+    parser.add_argument("--shard", type=shard_argument, default=None, metavar="K/N", help=HELP)
     add_fail_on_option(parser)
     return parser
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Record, print the progress on stderr and the report on stdout; return the exit code."""
-    from harness.record import RecordMode, progress_for, record_feeds
+    from harness.record import RecordMode, RecordReport, progress_for, record_feeds
     from harness.record.fetcher import Fetcher
+    from harness.replay import Replayer
     from harness.report.common import json_document
+    from harness.shard import feeds_in_shard
 
     headers = parse_headers(args.header)
     feeds = args.feeds or [f.name for f in config.feeds]
-    report = record_feeds(
-        config,
-        args.feeds,
-        mode=RecordMode.parse(args.record_mode),
-        accept=args.accept,
-        fetcher=Fetcher(config.record, headers=headers),
-        progress=progress_for(stderr, len(feeds)),
+    if args.shard is not None:  # this shard's feeds only, whole (as check --shard splits)
+        feeds = args.feeds = feeds_in_shard(Replayer(config), args.shard, feeds, warn=stderr)
+    report = (
+        RecordReport(RecordMode.parse(args.record_mode), ())  # an empty shard: nothing to do
+        if args.shard is not None and not feeds
+        else record_feeds(
+            config,
+            args.feeds,
+            mode=RecordMode.parse(args.record_mode),
+            accept=args.accept,
+            fetcher=Fetcher(config.record, headers=headers),
+            progress=progress_for(stderr, len(feeds)),
+        )
     )
     if args.format == "json":
         stdout.write(json_document(report_data(report)))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from harness.model import CassetteResult, Result, Violation
+from harness.model import CassetteResult, Result, Severity, Violation
 from harness.report.common import json_document
 from harness.report.finding import finding_data
 from harness.report.result_common import ERROR_KINDS, summarize
 
-__all__ = ["render_json", "to_json_data"]
+if TYPE_CHECKING:
+    from harness.shard import Plan
+
+__all__ = ["render_check_json", "render_json", "to_json_data"]
 
 
 def render_json(result: Result) -> str:
@@ -99,3 +103,36 @@ def _violation_data(v: Violation) -> dict[str, Any]:
         "expected": v.expected,
         "item": {"index": v.item_index, "id": v.item_id, "url": v.item_url},
     }
+
+
+def render_check_json(
+    result: Result,
+    *,
+    skipped_files: Sequence[tuple[str, str]] = (),
+    plan: Plan | None = None,
+    fail_on: Severity | None = None,
+) -> str:
+    """``harness check``'s JSON report: the result, the files the folder scan passed over and,
+    for ``check --shard K/N``, what ``harness report merge`` needs to rebuild the whole run.
+
+    ``skipped_files`` are (shown path, reason), written only when there are some (as the text
+    report lists them); a shard report adds the ``shard`` block and each entry's ``position``
+    (its file's place in the whole run's order). ``fail_on``, the run's threshold, is written
+    also when the result is empty (a shard with nothing to check).
+    """
+    data = to_json_data(result)
+    if fail_on is not None:
+        data["summary"]["fail_on"] = fail_on.value
+    if skipped_files:
+        data["skipped_files"] = [{"path": path, "reason": why} for path, why in skipped_files]
+    if plan is not None:
+        data["shard"] = {
+            "index": plan.shard.index,
+            "count": plan.shard.count,
+            "units": plan.units,
+            "files": len(plan.positions),
+            "digest": plan.digest,
+        }
+        for entry in data["cassettes"]:
+            entry["position"] = plan.positions[entry["path"]]
+    return json_document(data)
