@@ -274,19 +274,25 @@ def test_dns_failure_and_connection_refused_are_one_line_each(tmp_path: Path) ->
     code, out, err = cli("--config", str(tmp_path / "harness.toml"), "record")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == "gone: failed, cassettes/gone.yaml kept unchanged"
+    # never recorded: nothing was written, and the next step is to fix the URL
+    assert lines[0] == "gone: failed, nothing recorded: cassettes/gone.yaml does not exist yet"
     assert lines[1].startswith(
         "  transport: GET http://nonexistent.invalid/rss.xml: DNS lookup failed for "
         "nonexistent.invalid ("
     )
-    assert lines[2:] == [
-        "down: failed, cassettes/down.yaml kept unchanged",
+    assert lines[2] == (
+        "  check the feed's URL in the configuration, then retry: harness record gone"
+    )
+    assert lines[3:] == [
+        "down: failed, nothing recorded: cassettes/down.yaml does not exist yet",
         f"  transport: GET http://127.0.0.1:{port}/rss: connection refused by 127.0.0.1:{port}",
+        "  check the feed's URL in the configuration, then retry: harness record down",
         "2 feeds: 2 failed",
     ]
     assert "recording gone … failed: DNS lookup failed for nonexistent.invalid (" in err
     assert f"recording down … failed: connection refused by 127.0.0.1:{port}, " in err
-    assert files(tmp_path / "cassettes") == []
+    # no cassette; only the state file that counts the failures across runs
+    assert files(tmp_path / "cassettes") == [".harness-record-state.json"]
 
 
 # --- drift, violations, accept ---------------------------------------------------------------
