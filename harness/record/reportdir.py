@@ -3,7 +3,8 @@
 Writes ``DIR/summary.json`` (schema ``schemas/record-summary.schema.json``): every feed with its
 **state** and the **issue action** a nightly job takes for it, and one Markdown body per feed that
 needs attention, ``DIR/<feed>.md``. Also ``DIR/actions.tsv``: the same decisions as one
-tab-separated line per feed, for POSIX shells (``docs/nightly.sh``), which cannot read JSON.
+tab-separated line per feed, for POSIX shells (``docs/nightly.sh``), which cannot read JSON, and
+``DIR/pull-request.md`` when the run replaced cassettes (the pull request's body).
 
 States (one per feed, the first that applies):
 
@@ -50,6 +51,8 @@ __all__ = ["STATES", "FeedSummary", "summarize", "write_report_dir"]
 STATES = ("failing", "drift", "flaky", "recovered", "replaced", "unchanged", "ok")
 _OPEN = frozenset({"failing", "drift"})
 _WITH_BODY = frozenset({"failing", "drift", "recovered"})
+PULL_REQUEST = "pull-request.md"
+"""The pull request's body, written when the run replaced a cassette."""
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -125,7 +128,13 @@ def _title_words(r: FeedRecord, state: str) -> str:
     if state == "failing":
         streak = r.streak
         return f"failing since {streak.since}" if streak is not None else "failed to record"
-    return {"drift": "drifted", "replaced": "recorded anew"}.get(state, state)
+    words = {
+        "drift": "drifted",
+        "replaced": "recorded cleanly: cassette replaced",
+        "unchanged": "recorded cleanly: unchanged",
+        "ok": "ok",
+    }
+    return words.get(state, state)
 
 
 def write_report_dir(report: RecordReport, folder: Path, *, recorded_at: str) -> None:
@@ -146,14 +155,32 @@ def write_report_dir(report: RecordReport, folder: Path, *, recorded_at: str) ->
         "exit_code": report.exit_code,
         "feeds": [s.data() for s in summaries],
     }
+    swapped = [r for r in report.feeds if r.verdict in SWAPPED]
+    if swapped:
+        write_atomic(folder / PULL_REQUEST, pull_request_markdown(swapped, recorded_at))
     write_atomic(folder / "summary.json", json_document(data))
     write_atomic(folder / "actions.tsv", "".join(_tsv_line(s) for s in summaries))
 
 
+def pull_request_markdown(swapped: list[FeedRecord], recorded_at: str) -> str:
+    """The pull request's body: each feed whose cassette this run replaced, and how."""
+    lines = [
+        f"`harness record` of {md_code(recorded_at)} replaced these cassettes (complete "
+        "recordings that pass the checks and show no drift):",
+        "",
+    ]
+    for r in swapped:
+        items = f", {r.items} items" if r.items is not None else ""
+        lines.append(f"- {md_code(r.feed)}: {md_code(r.cassette)} ({r.verdict.value}{items})")
+    return "\n".join(lines) + "\n"
+
+
 def _tsv_line(s: FeedSummary) -> str:
-    """action, state, key, title, Markdown file, cassette: tab-separated, "-" for none (shells
-    collapse empty fields). Keys and titles hold JSON-quoted names: no tab or newline in them."""
-    fields = (s.action, s.state, s.key, s.title, s.markdown or "-", s.cassette)
+    """action, state, key, title, Markdown file, cassette, replaced (yes/no): tab-separated,
+    "-" for none (shells collapse empty fields). Keys and titles hold JSON-quoted names: no tab
+    or newline in them."""
+    swapped = "yes" if s.verdict in {v.value for v in SWAPPED} else "no"
+    fields = (s.action, s.state, s.key, s.title, s.markdown or "-", s.cassette, swapped)
     return "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields) + "\n"
 
 
@@ -196,7 +223,7 @@ def _facts(r: FeedRecord, recorded_at: str) -> Iterator[str]:
 def _file_names(feeds: list[str]) -> dict[str, str]:
     """``<feed>.md`` made safe (letters, digits, ``._-``), unique, never hidden."""
     names: dict[str, str] = {}
-    taken = {"summary.json", "actions.tsv"}
+    taken = {"summary.json", "actions.tsv", PULL_REQUEST}
     for feed in feeds:
         stem = _UNSAFE_NAME.sub("_", feed).strip("._") or "feed"
         name, n = f"{stem}.md", 1
