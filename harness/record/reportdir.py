@@ -195,7 +195,7 @@ def feed_markdown(r: FeedRecord, s: FeedSummary, recorded_at: str) -> Iterator[s
         for number, finding in enumerate(r.findings, 1):
             yield from markdown_blocks(finding, number, depth=4)
     if r.comparison is not None:
-        lines = [f"- {md_code(line)}" for line in r.comparison.lines]
+        lines = [f"- {md_code(line.strip())}" for line in r.comparison.lines]
         yield "### Compared with the committed recording\n\n" + "\n".join(lines)
     steps = next_steps(r)
     if steps:
@@ -212,7 +212,8 @@ def _facts(r: FeedRecord, recorded_at: str) -> Iterator[str]:
     if r.verdict in SWAPPED:
         facts[1] = f"- Cassette: {md_code(r.cassette)} (replaced by this run's recording)"
     if r.scratch:
-        facts.append(f"- New recording left for review: {md_code(r.scratch)}")
+        left = "What was received" if r.verdict is Verdict.FAILED else "New recording for review"
+        facts.append(f"- {left}: {md_code(r.scratch)}")
     if r.status:
         facts.append(f"- Status: {md_code(r.status)}")
     if r.streak is not None:

@@ -43,7 +43,7 @@ from harness.cli import run
 from harness.config import HarnessConfig, load_config
 from harness.model import Outcome
 from harness.parsers.feedx import FeedxRfiParser
-from harness.record import RecordReport, Verdict, record_feeds
+from harness.record import RecordMode, RecordReport, Verdict, record_feeds
 from harness.record.fetcher import Exchange, Fetcher
 from harness.record.progress import PlainProgress
 from harness.record.transaction import clear_scratch
@@ -342,6 +342,31 @@ def test_error_level_violations_keep_the_old_cassette(
     assert result.verdict is Verdict.KEPT
     assert any("error-level violation" in r and "links-absolute" in r for r in result.reasons)
     assert recorded.read_bytes() == before
+    assert any(r.endswith("see 'harness check cassettes/rfi.new.yaml'") for r in result.reasons)
+    # accepted: the new recording is the committed cassette now, and the hint names it
+    (result,) = record(project, sleeps, accept=True).feeds
+    assert result.verdict is Verdict.ACCEPTED
+    assert any(r.endswith("see 'harness check cassettes/rfi.yaml'") for r in result.reasons)
+    lines = RecordReport(RecordMode.REWRITE, (result,)).lines
+    assert not any("rfi.new.yaml" in line for line in lines), lines
+    assert not (recorded.parent / "rfi.new.yaml").exists()
+
+
+def test_a_first_recording_that_fails_its_checks_names_no_committed_cassette(
+    project: HarnessConfig, sleeps: Sleeps, server: FeedServer
+) -> None:
+    off_host = RFI_BODY.replace(
+        b"<link>https://www.rfi.fr/cn/%E4", b"<link>https://evil.test/%E4", 1
+    )
+    server.route(FEED_PATH, Reply(body=off_host))
+    report = record(project, sleeps)
+    assert report.feeds[0].verdict is Verdict.KEPT
+    assert report.lines[0] == (
+        "rfi: not recorded, cassettes/rfi.yaml does not exist yet; "
+        "new recording left at cassettes/rfi.new.yaml"
+    )
+    assert "  review it: harness check cassettes/rfi.new.yaml" in report.lines  # no diff: no OLD
+    assert "  take it: harness record rfi --accept" in report.lines
 
 
 def test_json_report(recorded: Path, tmp_path: Path) -> None:
