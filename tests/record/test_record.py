@@ -738,7 +738,46 @@ def test_plugin_record_mode_none_fails_on_a_missing_cassette(
     result = pytester.runpytest("--harness-record-mode=none", "cassettes")
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*rfi: missing cassettes/rfi.yaml*"])
+    result.assert_outcomes(failed=1)  # in pytest's summary line, not only in a text section
     assert server.requests == []
+
+
+def test_plugin_a_feed_not_recorded_is_a_failed_test_with_its_reasons(
+    pytester: pytest.Pytester, server: FeedServer
+) -> None:
+    server.route(FEED_PATH, Reply())
+    write_project(pytester.path, {"rfi": server.url(FEED_PATH)}, retries=0)
+    assert pytester.runpytest("--harness-record-mode=rewrite", "cassettes").ret == 0
+    server.route(FEED_PATH, Reply(status=500, body=b"", headers=[]))
+    result = pytester.runpytest("--harness-record-mode=rewrite", "cassettes", "-rf")
+    assert result.ret == 1
+    outcomes = result.parseoutcomes()
+    assert outcomes["failed"] == 1  # the feed; its committed cassette still replays clean
+    assert outcomes["passed"] >= 1
+    result.stdout.fnmatch_lines(
+        [
+            "*_ harness-record[[]rfi[]] _*",
+            "rfi: failed, cassettes/rfi.yaml kept unchanged*",
+            "  transport: GET *: HTTP 500 Internal Server Error",
+            "FAILED harness-record[[]rfi[]] - rfi: failed, *",
+        ]
+    )
+
+
+def test_plugin_a_flaky_feed_is_a_warning_below_fail_after(
+    pytester: pytest.Pytester, server: FeedServer
+) -> None:
+    server.route(FEED_PATH, Reply())
+    write_project(pytester.path, {"rfi": server.url(FEED_PATH)}, retries=0, record="fail-after = 2")
+    assert pytester.runpytest("--harness-record-mode=rewrite", "cassettes").ret == 0
+    server.route(FEED_PATH, Reply(status=503, body=b"", headers=[]))
+    result = pytester.runpytest("--harness-record-mode=rewrite", "cassettes")
+    assert result.ret == 0  # the state file beside the cassettes counts 1 of 2
+    assert "failed" not in result.parseoutcomes()
+    result.stdout.fnmatch_lines(["*HarnessWarning: rfi: failed*", "*flaky: 1 of 2 allowed*"])
+    result = pytester.runpytest("--harness-record-mode=rewrite", "cassettes")
+    result.assert_outcomes(failed=1, passed=result.parseoutcomes()["passed"])
+    result.stdout.fnmatch_lines(["*failing since *, 2 runs"])
 
 
 def test_plugin_without_the_option_records_nothing(
