@@ -126,6 +126,8 @@ def issue_key(feed: str) -> str:
 
 def _title_words(r: FeedRecord, state: str) -> str:
     if state == "failing":
+        if r.verdict is Verdict.MISSING:
+            return "has no cassette"
         streak = r.streak
         return f"failing since {streak.since}" if streak is not None else "failed to record"
     words = {

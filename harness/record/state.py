@@ -15,6 +15,7 @@ never fatal: one warning, and the run starts afresh (it only loses the counts).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +32,7 @@ STATE_NAME = ".harness-record-state.json"
 STATE_FORMAT = "feedharness-record-state"
 _VERSION = 1
 _MAX_BYTES = 4 * 1024 * 1024  # ~1,000 bytes per feed at most: far above any real project
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")  # as to_utc_rfc3339 writes them
 _ERROR_WIDTH = 300  # one reason line, as the report shows it, is well under this
 _TRIED = frozenset(  # the verdicts of a complete live fetch: a success for the transport
     {Verdict.CREATED, Verdict.REPLACED, Verdict.UNCHANGED, Verdict.ACCEPTED, Verdict.KEPT}
@@ -135,5 +137,8 @@ def _parse(data: Any) -> dict[str, FeedState]:
         texts = {k: raw.get(k) for k in _fields(FeedState()) if k != "failures"}
         if any(v is not None and not isinstance(v, str) for v in texts.values()):
             raise ValueError(f"feed {name!r}: a date or error that is not a string")
+        for key in ("failing_since", "last_failure", "last_success"):
+            if texts[key] is not None and not _STAMP.fullmatch(texts[key]):
+                raise ValueError(f"feed {name!r}: {key} {texts[key]!r} is not UTC RFC 3339")
         feeds[str(name)] = FeedState(failures=failures, **texts)
     return feeds

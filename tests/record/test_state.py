@@ -115,6 +115,8 @@ def test_fail_after_1_fails_at_once_and_a_drift_is_not_a_transport_failure(
         b"\xff\xfe",
         b'{"format": "feedharness-record-state", "version": 1, "feeds": {"rfi": {"failures": -1}}}',
         b"[]",
+        b'{"format": "feedharness-record-state", "version": 1, "feeds": {"rfi": {"failures": 1, '
+        b'"failing_since": "**bold** [x](y)"}}}',
     ],
 )
 def test_an_unusable_state_file_is_one_warning_and_a_fresh_start(
@@ -264,3 +266,28 @@ def test_issue_keys_never_start_one_another() -> None:
                 assert not b.title.startswith(a.key + " ")
                 assert b.title != a.key
     assert all("\t" not in s.title for s in summaries)
+
+
+def test_the_cli_warns_on_stderr_and_reports_the_streak_as_json(
+    project: HarnessConfig, server: FeedServer, tmp_path: Path
+) -> None:
+    state = tmp_path / "elsewhere" / "state.json"
+    state.parent.mkdir()
+    state.write_text("{", encoding="utf-8")
+    server.route(FEED_PATH, Reply(status=503, body=b"", headers=[]))
+    config = str(tmp_path / "harness.toml")
+    out, err = io.StringIO(), io.StringIO()
+    args = ["--config", config, "record", "--state", str(state), "--fail-after", "2"]
+    code = run([*args, "--format", "json"], stdout=out, stderr=err)
+    assert code == 0
+    assert f"harness record: warning: {state}: not JSON (" in err.getvalue()
+    (feed,) = json.loads(out.getvalue())["feeds"]
+    assert feed["flaky"] is True
+    assert feed["streak"]["failures"] == 1
+    assert feed["streak"]["allowed"] == 2
+    assert json.loads(out.getvalue())["warnings"][0].startswith(f"{state}: not JSON")
+    assert not (tmp_path / "cassettes" / STATE_NAME).exists()  # --state put it elsewhere
+    out, err = io.StringIO(), io.StringIO()
+    assert run(args, stdout=out, stderr=err) == 1
+    assert err.getvalue().count("warning") == 0
+    assert "  failing since " in out.getvalue()
