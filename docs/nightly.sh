@@ -98,7 +98,7 @@ while IFS="$tab" read -r action state key title markdown cassette replaced; do
     body=-
     [ "$markdown" = - ] || body="$report/$markdown"
     case $action in
-    open | close) $post "$action" "$key" "$title" "$body" ;;
+    open | close) $post "$action" "$key" "$title" "$body" </dev/null ;; # stdin is the list
     esac
 done <"$report/actions.tsv"
 

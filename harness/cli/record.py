@@ -37,7 +37,8 @@ exit status:
      retries, an HTML or anti-bot page instead of a feed), error-level violations or drift;
      its committed cassette is unchanged. --accept replaces despite violations and drift,
      never after a transport failure.
-  2  usage or configuration error (unknown feed, bad option): nothing was recorded
+  2  usage or configuration error (unknown feed, bad option): nothing was recorded; or the
+     --report-dir folder could not be written (the recordings are done)
 
 transport failures across runs:
   A state file (default: <cassettes>/.harness-record-state.json) counts each feed's consecutive

@@ -291,3 +291,15 @@ def test_the_cli_warns_on_stderr_and_reports_the_streak_as_json(
     assert run(args, stdout=out, stderr=err) == 1
     assert err.getvalue().count("warning") == 0
     assert "  failing since " in out.getvalue()
+
+
+def test_a_report_dir_that_cannot_be_written_is_one_line(
+    project: HarnessConfig, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "report"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    args = ["--config", str(tmp_path / "harness.toml"), "record", "--report-dir", str(blocker)]
+    assert run(args, stdout=out, stderr=err) == 2
+    assert err.getvalue().endswith(f"harness record: cannot write {blocker}: File exists\n")
+    assert (tmp_path / "cassettes" / "rfi.yaml").is_file()  # the recording itself is done
