@@ -6,6 +6,7 @@ pytest plugin.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -82,13 +83,15 @@ def _failed_head(r: FeedRecord) -> str:
 
 
 def next_steps(r: FeedRecord) -> list[tuple[str, tuple[str, ...]]]:
-    """What to do next, as (why, commands to run in order); only files that exist are named."""
-    again = f"harness record {r.feed}"
+    """What to do next, as (why, commands to run in order); only files that exist are named.
+
+    Names and paths are shell-quoted when they need it, so each command can be pasted.
+    """
+    feed, cassette, scratch = (shlex.quote(s) for s in (r.feed, r.cassette, r.scratch or ""))
+    again = f"harness record {feed}"
     if r.verdict is Verdict.KEPT and r.scratch:
         # a first recording has nothing to compare with: check it alone
-        review = (
-            f"harness check {r.scratch}" if r.new_feed else f"harness diff {r.cassette} {r.scratch}"
-        )
+        review = f"harness check {scratch}" if r.new_feed else f"harness diff {cassette} {scratch}"
         return [("review it", (review,)), ("take it", (f"{again} --accept", *_bless(r)))]
     if r.verdict is Verdict.ACCEPTED and _bless(r):
         return [("its baseline still holds the old form", _bless(r))]
@@ -105,4 +108,4 @@ def _next_lines(r: FeedRecord) -> Iterator[str]:
 def _bless(r: FeedRecord) -> tuple[str, ...]:
     """When a baseline judged the recording, it must learn the new form after accepting."""
     baseline = r.check is not None and DRIFT_CHECK in r.check.checks
-    return (f"harness bless {r.feed}",) if baseline else ()
+    return (f"harness bless {shlex.quote(r.feed)}",) if baseline else ()
