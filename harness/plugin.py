@@ -114,8 +114,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[_RECORDED] = report
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(
+# Its own name (pluggy's specname): another pytest_collection_modifyitems here cannot replace it.
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+def pytest_collection_modifyitems_record(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """With --harness-record-mode: one test per recorded feed, first, failing when its cassette
