@@ -41,7 +41,14 @@ CACHE_ENV = "FEEDHARNESS_CACHE"
 _CACHE_OFF = frozenset({"", "off", "0", "false", "no", "none"})
 # [limits] key -> the keyword argument of the parsers that accept it (built-ins all do).
 LIMIT_OPTIONS = {"max-body-bytes": "max_bytes", "max-items": "max_items", "max-nodes": "max_nodes"}
-_RECORD_KEYS = {"user-agent", "timeout", "retries", "scrub-headers", "scrub-query-params"}
+_RECORD_KEYS = {
+    "user-agent",
+    "timeout",
+    "retries",
+    "scrub-headers",
+    "scrub-query-params",
+    "fail-after",
+}
 _FEED_KEYS = {
     "cassette",
     "name",
@@ -103,6 +110,7 @@ class RecordSettings:
     retries: int = 3  # on connection errors, 429 and 5xx, with exponential backoff
     scrub_headers: tuple[str, ...] = ()  # on top of the built-in list
     scrub_query_params: tuple[str, ...] = ()  # on top of the built-in list
+    fail_after: int = 1  # consecutive transport failures (across runs) that fail a run
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +318,9 @@ def _parse_record(raw: Any, where: str) -> RecordSettings:
     retries = _expect(raw.get("retries", defaults.retries), int, f"{where}.retries")
     if isinstance(retries, bool) or not 0 <= retries <= 10:
         raise ConfigError(f"{where}.retries: expected an integer from 0 to 10, got {retries!r}")
+    fail_after = raw.get("fail-after", defaults.fail_after)
+    if isinstance(fail_after, bool) or not isinstance(fail_after, int) or fail_after < 1:
+        raise ConfigError(f"{where}.fail-after: expected a positive integer, got {fail_after!r}")
     return RecordSettings(
         user_agent=_expect(raw.get("user-agent", defaults.user_agent), str, f"{where}.user-agent"),
         timeout=timeout,
@@ -318,6 +329,7 @@ def _parse_record(raw: Any, where: str) -> RecordSettings:
         scrub_query_params=_str_tuple(
             raw.get("scrub-query-params", []), f"{where}.scrub-query-params"
         ),
+        fail_after=fail_after,
     )
 
 

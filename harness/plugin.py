@@ -111,13 +111,70 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if mode is None or runner is None:
         return
     from harness.errors import HarnessError
+    from harness.record.state import STATE_NAME
     from harness.record.transaction import record_feeds
 
-    try:
-        report = record_feeds(runner.config, mode=mode, progress=_TerminalProgress(session.config))
+    try:  # failures are counted across runs in the same state file as 'harness record''s
+        report = record_feeds(
+            runner.config,
+            mode=mode,
+            progress=_TerminalProgress(session.config),
+            state=runner.config.cassettes / STATE_NAME,
+        )
     except HarnessError as err:
         raise pytest.UsageError(f"feedharness: {err}") from None
     session.config.stash[_RECORDED] = report
+
+
+# Its own name (pluggy's specname): another pytest_collection_modifyitems here cannot replace it.
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+def pytest_collection_modifyitems_record(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """With --harness-record-mode: one test per recorded feed, first, failing when its cassette
+    was not recorded (kept, failed, missing): pytest's summary line counts it."""
+    report: RecordReport | None = config.stash.get(_RECORDED, None)
+    if report is not None:
+        items[:0] = [
+            RecordItem.from_parent(
+                session,
+                name=f"harness-record[{r.feed}]",
+                nodeid=f"harness-record[{r.feed}]",
+                record=r,
+            )
+            for r in report.feeds
+        ]
+
+
+class RecordItem(pytest.Item):
+    """One feed's recording (made before collection): fails as `harness record` would."""
+
+    def __init__(self, *, record: FeedRecord, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.record = record
+        self.user_properties.append(("feed", record.feed))
+
+    def runtest(self) -> None:
+        """Fail with the feed's block of the record report; warn when it is only flaky."""
+        from harness.record.report import RecordReport
+
+        lines = "\n".join(
+            RecordReport(self.config.stash[_RECORDED].mode, (self.record,)).lines[:-1]
+        )
+        if not self.record.ok:
+            raise HarnessCheckFailed(lines)
+        if self.record.flaky:
+            warnings.warn(HarnessWarning(lines), stacklevel=1)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The feed's record report, without a traceback."""
+        if isinstance(excinfo.value, HarnessCheckFailed):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        """Location shown in reports."""
+        return self.record.cassette, None, self.name
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

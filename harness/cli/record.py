@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from harness.cli.options import add_fail_on_option
@@ -11,7 +13,7 @@ from harness.errors import ConfigError
 from harness.shard import HELP, shard_argument
 
 if TYPE_CHECKING:
-    from harness.record import RecordReport
+    from harness.record import FeedRecord, RecordReport
     from harness.record.comparison import Comparison
 
 COMMAND = "record"
@@ -31,12 +33,25 @@ record modes (pytest-recording's names):
   none          record nothing: check the cassettes; a missing one is an error
 
 exit status:
-  0  every feed recorded and replaced (or skipped, or checked clean)
+  0  every feed recorded and replaced (or skipped, or checked clean, or only flaky)
   1  a feed was not replaced: transport failure (DNS, TLS, refused, timeout, HTTP error after
      retries, an HTML or anti-bot page instead of a feed), error-level violations or drift;
      its committed cassette is unchanged. --accept replaces despite violations and drift,
      never after a transport failure.
-  2  usage or configuration error (unknown feed, bad option): nothing was recorded
+  2  usage or configuration error (unknown feed, bad option): nothing was recorded; or the
+     --report-dir folder could not be written (the recordings are done)
+
+transport failures across runs:
+  A state file (default: <cassettes>/.harness-record-state.json) counts each feed's consecutive
+  transport failures. With --fail-after N (default 1, or [record] fail-after) a failure fails
+  the run only from the Nth in a row; before that the feed is "flaky" (a warning, exit 0). The
+  report says "failing since DATE, N runs", and once "recovered after N failed runs since DATE".
+
+--report-dir DIR (for a nightly CI job, see docs/nightly.md):
+  DIR/summary.json  every feed's state (failing, drift, flaky, recovered, replaced, unchanged,
+                    ok), the issue title and action (open, close, none)
+  DIR/FEED.md       the issue body of each feed that is failing, drifted or recovered
+  DIR/actions.tsv   the same decisions, one tab-separated line per feed, for shell scripts
 """
 
 
@@ -71,14 +86,45 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="send this header with every request (repeatable); its value is scrubbed",
     )
     parser.add_argument("--shard", type=shard_argument, default=None, metavar="K/N", help=HELP)
+    parser.add_argument(
+        "--fail-after",
+        type=int,
+        default=None,
+        metavar="N",
+        help="a transport failure fails the run only from N consecutive failures of the feed "
+        "(counting across runs; default: [record] fail-after, else 1)",
+    )
+    state = parser.add_mutually_exclusive_group()
+    state.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="where transport failures are counted (default: "
+        "<cassettes>/.harness-record-state.json)",
+    )
+    state.add_argument(
+        "--no-state", action="store_true", help="count nothing across runs (needs fail-after 1)"
+    )
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write summary.json and one Markdown issue body per feed needing attention",
+    )
     add_fail_on_option(parser)
     return parser
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Record, print the progress on stderr and the report on stdout; return the exit code."""
+    from harness.dates import to_utc_rfc3339
+    from harness.fileio import os_reason
     from harness.record import RecordMode, RecordReport, progress_for, record_feeds
     from harness.record.fetcher import Fetcher
+    from harness.record.reportdir import write_report_dir
+    from harness.record.state import STATE_NAME
     from harness.replay import Replayer
     from harness.report.common import json_document
     from harness.shard import feeds_in_shard
@@ -87,6 +133,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     feeds = args.feeds or [f.name for f in config.feeds]
     if args.shard is not None:  # this shard's feeds only, whole (as check --shard splits)
         feeds = args.feeds = feeds_in_shard(Replayer(config), args.shard, feeds, warn=stderr)
+    started = datetime.now(UTC)
     report = (
         RecordReport(RecordMode.parse(args.record_mode), ())  # an empty shard: nothing to do
         if args.shard is not None and not feeds
@@ -97,8 +144,19 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
             accept=args.accept,
             fetcher=Fetcher(config.record, headers=headers),
             progress=progress_for(stderr, len(feeds)),
+            now=lambda: started,  # one time for the run: the cassettes, the state, the report
+            state=None if args.no_state else (args.state or config.cassettes / STATE_NAME),
+            fail_after=args.fail_after,
         )
     )
+    for warning in report.warnings:
+        stderr.write(f"harness record: warning: {warning}\n")
+    if args.report_dir is not None:
+        try:
+            write_report_dir(report, args.report_dir, recorded_at=to_utc_rfc3339(started))
+        except OSError as err:  # the recordings are done; only the report is missing
+            stderr.write(f"harness record: cannot write {args.report_dir}: {os_reason(err)}\n")
+            return 2
     if args.format == "json":
         stdout.write(json_document(report_data(report)))
     else:
@@ -142,6 +200,8 @@ def report_data(report: RecordReport) -> dict[str, Any]:
                 "comparison": _comparison_data(record.comparison),
                 "findings": [finding_data(f) for f in record.findings],
                 "check": check,
+                "flaky": record.flaky,
+                "streak": _streak_data(record),
             }
         )
     return {
@@ -150,6 +210,19 @@ def report_data(report: RecordReport) -> dict[str, Any]:
         "mode": report.mode.value,
         "feeds": feeds,
         "exit_code": report.exit_code,
+        "warnings": list(report.warnings),
+    }
+
+
+def _streak_data(record: FeedRecord) -> dict[str, Any] | None:
+    streak = record.streak
+    if streak is None:
+        return None
+    return {
+        "failures": streak.failures,
+        "since": streak.since,
+        "allowed": streak.allowed,
+        "recovered": streak.recovered,
     }
 
 

@@ -16,7 +16,7 @@ from harness.model import CassetteResult
 from harness.record.comparison import Comparison
 from harness.textsafe import terminal_safe
 
-__all__ = ["SWAPPED", "FeedRecord", "RecordMode", "Verdict"]
+__all__ = ["SWAPPED", "FeedRecord", "RecordMode", "Streak", "Verdict"]
 
 
 class RecordMode(StrEnum):
@@ -56,6 +56,43 @@ SWAPPED = frozenset({Verdict.CREATED, Verdict.REPLACED, Verdict.ACCEPTED})
 
 
 @dataclass(frozen=True, slots=True)
+class Streak:
+    """A feed's consecutive transport failures across runs (kept in the record state file).
+
+    While failing, ``failures`` counts this run; on the run that recovers, ``recovered`` is set
+    and ``failures`` is how many runs failed before it (the state file then starts over).
+    """
+
+    failures: int
+    since: str  # UTC RFC 3339 of the first failure of the streak
+    allowed: int  # --fail-after: the streak fails the run from this many failures on
+    recovered: bool = False
+
+    @property
+    def tolerated(self) -> bool:
+        """A failing feed still below --fail-after: a warning (flaky), not a failed run."""
+        return not self.recovered and self.failures < self.allowed
+
+    @property
+    def news(self) -> bool:
+        """Whether the streak is worth a line (a first failure that fails the run is not)."""
+        return self.recovered or self.tolerated or self.failures > 1
+
+    @property
+    def line(self) -> str:
+        """``flaky: 1 of 3 allowed consecutive failures`` / ``failing since …, 2 runs`` / …"""
+        runs = "run" if self.failures == 1 else "runs"
+        if self.recovered:
+            return f"recovered after {self.failures} failed {runs} since {self.since}"
+        if self.tolerated:
+            return (
+                f"flaky: {self.failures} of {self.allowed} allowed consecutive failures"
+                f" (failing since {self.since})"
+            )
+        return f"failing since {self.since}, {self.failures} {runs}"
+
+
+@dataclass(frozen=True, slots=True)
 class FeedRecord:
     """The outcome for one feed, with the reasons when its cassette was not replaced."""
 
@@ -71,10 +108,26 @@ class FeedRecord:
     comparison: Comparison | None = None
     check: CassetteResult | None = None
     findings: tuple[Finding, ...] = ()  # the verdict's: against the baseline or committed one
+    streak: Streak | None = None  # transport failures across runs (with a state file)
+    new_feed: bool = False  # no committed cassette existed before this run
+
+    @property
+    def transport_failed(self) -> bool:
+        """Whether the live fetch failed (DNS, TLS, HTTP error, not a feed, cut-off body)."""
+        return self.verdict is Verdict.FAILED and any(
+            r.startswith("transport:") for r in self.reasons
+        )
+
+    @property
+    def flaky(self) -> bool:
+        """A transport failure still below --fail-after: reported, not failing the run."""
+        return self.streak is not None and self.streak.tolerated and self.transport_failed
 
     @property
     def ok(self) -> bool:
-        """Whether this feed needs no attention."""
+        """Whether this feed fails no run (a flaky one is only a warning)."""
+        if self.flaky:
+            return True
         if self.verdict is Verdict.CHECKED:
             return not self.reasons
         return self.verdict in SWAPPED or self.verdict in (Verdict.SKIPPED, Verdict.UNCHANGED)

@@ -47,6 +47,7 @@ from harness.record.outcome import FeedRecord, RecordMode, Verdict
 from harness.record.progress import Progress, SilentProgress
 from harness.record.report import RecordReport
 from harness.record.sameness import same_responses
+from harness.record.state import RecordState
 from harness.replay import Replay
 from harness.runner import Runner
 from harness.verdict import fails
@@ -67,9 +68,16 @@ def record_feeds(
     progress: Progress | None = None,
     now: Callable[[], datetime] | None = None,
     jobs: int = 4,
+    state: Path | None = None,
+    fail_after: int | None = None,
 ) -> RecordReport:
-    """Record the named feeds (default: all configured) and replace the cassettes that pass."""
+    """Record the named feeds (default: all configured) and replace the cassettes that pass.
+
+    With a ``state`` file, transport failures are counted across runs: one fails the run only
+    from ``fail_after`` consecutive failures on (default: the configuration's ``fail-after``).
+    """
     feeds = _select(config, names)
+    allowed = _fail_after(config, state, fail_after)
     recorder = _Recorder(
         config,
         mode=RecordMode.parse(mode) if isinstance(mode, str) else mode,
@@ -77,9 +85,31 @@ def record_feeds(
         fetcher=fetcher or Fetcher(config.record),
         now=now or (lambda: datetime.now(UTC)),
     )
-    return RecordReport(
-        recorder.mode, tuple(_run(recorder, feeds, progress or SilentProgress(), jobs))
-    )
+    loaded = None if state is None else RecordState.load(state)
+    records = tuple(_run(recorder, feeds, progress or SilentProgress(), jobs))
+    if state is None or loaded is None:
+        return RecordReport(recorder.mode, records)
+    records = loaded.update(records, to_utc_rfc3339(recorder.now()), allowed)
+    warnings = [loaded.warning] if loaded.warning else []
+    try:
+        if state.exists() or loaded.failing:  # no file appears while every feed is healthy
+            loaded.save(state, {f.name for f in config.feeds})
+    except OSError as err:
+        warnings.append(f"{state}: cannot write the record state: {os_reason(err)}")
+    return RecordReport(recorder.mode, records, tuple(warnings))
+
+
+def _fail_after(config: HarnessConfig, state: Path | None, given: int | None) -> int:
+    """--fail-after (or the configuration's): a positive count that needs the state file."""
+    allowed = config.record.fail_after if given is None else given
+    if isinstance(allowed, bool) or not isinstance(allowed, int) or allowed < 1:
+        raise ConfigError(f"--fail-after: expected a positive integer, got {allowed!r}")
+    if allowed > 1 and state is None:
+        raise ConfigError(
+            f"fail-after {allowed} counts failures across runs: it needs the state file "
+            "(drop --no-state, or use --fail-after 1)"
+        )
+    return allowed
 
 
 def _select(config: HarnessConfig, names: Sequence[str]) -> list[FeedConfig]:
@@ -219,7 +249,13 @@ class _Recorder:
         except LiveTransportError as err:
             session.failures.append(str(err))
             status, items = None, None
-        base = replace(base, status=status, items=items, requests=session.requests)
+        base = replace(
+            base,
+            status=status,
+            items=items,
+            requests=session.requests,
+            new_feed=old_bytes is None,
+        )
         reasons = tuple(f"transport: {f}" for f in session.failures)
         try:
             base = replace(
@@ -274,7 +310,8 @@ class _Recorder:
                 if DRIFT_CHECK not in result.checks:  # no baseline: against the committed one
                     findings = self._pair_findings(feed, old, new, (old_result, result))
         failing = [f for f in findings if fails(f.level, self.config.fail_on)]
-        reasons = [*_check_reasons(result, self.config.fail_on), *map(_finding_reason, failing)]
+        checked = list(_check_reasons(result, self.config.fail_on))
+        reasons = [*checked, *map(_finding_reason, failing)]
         record = replace(
             base,
             reasons=tuple(reasons),
@@ -302,7 +339,10 @@ class _Recorder:
             verdict = Verdict.CREATED
         else:
             verdict = Verdict.ACCEPTED if reasons else Verdict.REPLACED
-        return replace(record, verdict=verdict, scratch=None)
+        # the scratch file is the committed cassette now: name that in 'harness check' hints
+        shown = self.runner.display(committed)
+        reasons = [*_check_reasons(result, self.config.fail_on, shown), *reasons[len(checked) :]]
+        return replace(record, verdict=verdict, scratch=None, reasons=tuple(reasons))
 
     def _pair_findings(
         self,
@@ -390,7 +430,10 @@ def _status_text(status: int) -> str:
     return str(status)
 
 
-def _check_reasons(result: CassetteResult, fail_on: Severity) -> Iterator[str]:
+def _check_reasons(
+    result: CassetteResult, fail_on: Severity, shown: str | None = None
+) -> Iterator[str]:
+    """Why the checks fail ``result``, naming the file as ``shown`` (default: its path)."""
     if result.error is not None:
         yield f"{result.error_kind or 'error'}: {result.error}"
     errors = [v for v in result.violations if fails(v.severity, fail_on)]
@@ -398,7 +441,8 @@ def _check_reasons(result: CassetteResult, fail_on: Severity) -> Iterator[str]:
         checks = ", ".join(sorted({v.check for v in errors}))
         noun = "violation" if len(errors) == 1 else "violations"
         level = "error-level" if fail_on is Severity.ERROR else f"{fail_on.value}-or-worse"
-        yield f"{len(errors)} {level} {noun} ({checks}): see 'harness check {result.path}'"
+        where = shown or result.path
+        yield f"{len(errors)} {level} {noun} ({checks}): see 'harness check {where}'"
 
 
 def _finding_reason(f: Finding) -> str:

@@ -43,7 +43,7 @@ from harness.cli import run
 from harness.config import HarnessConfig, load_config
 from harness.model import Outcome
 from harness.parsers.feedx import FeedxRfiParser
-from harness.record import RecordReport, Verdict, record_feeds
+from harness.record import RecordMode, RecordReport, Verdict, record_feeds
 from harness.record.fetcher import Exchange, Fetcher
 from harness.record.progress import PlainProgress
 from harness.record.transaction import clear_scratch
@@ -274,19 +274,25 @@ def test_dns_failure_and_connection_refused_are_one_line_each(tmp_path: Path) ->
     code, out, err = cli("--config", str(tmp_path / "harness.toml"), "record")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == "gone: failed, cassettes/gone.yaml kept unchanged"
+    # never recorded: nothing was written, and the next step is to fix the URL
+    assert lines[0] == "gone: failed, nothing recorded: cassettes/gone.yaml does not exist yet"
     assert lines[1].startswith(
         "  transport: GET http://nonexistent.invalid/rss.xml: DNS lookup failed for "
         "nonexistent.invalid ("
     )
-    assert lines[2:] == [
-        "down: failed, cassettes/down.yaml kept unchanged",
+    assert lines[2] == (
+        "  check the feed's URL in the configuration, then retry: harness record gone"
+    )
+    assert lines[3:] == [
+        "down: failed, nothing recorded: cassettes/down.yaml does not exist yet",
         f"  transport: GET http://127.0.0.1:{port}/rss: connection refused by 127.0.0.1:{port}",
+        "  check the feed's URL in the configuration, then retry: harness record down",
         "2 feeds: 2 failed",
     ]
     assert "recording gone … failed: DNS lookup failed for nonexistent.invalid (" in err
     assert f"recording down … failed: connection refused by 127.0.0.1:{port}, " in err
-    assert files(tmp_path / "cassettes") == []
+    # no cassette; only the state file that counts the failures across runs
+    assert files(tmp_path / "cassettes") == [".harness-record-state.json"]
 
 
 # --- drift, violations, accept ---------------------------------------------------------------
@@ -336,6 +342,31 @@ def test_error_level_violations_keep_the_old_cassette(
     assert result.verdict is Verdict.KEPT
     assert any("error-level violation" in r and "links-absolute" in r for r in result.reasons)
     assert recorded.read_bytes() == before
+    assert any(r.endswith("see 'harness check cassettes/rfi.new.yaml'") for r in result.reasons)
+    # accepted: the new recording is the committed cassette now, and the hint names it
+    (result,) = record(project, sleeps, accept=True).feeds
+    assert result.verdict is Verdict.ACCEPTED
+    assert any(r.endswith("see 'harness check cassettes/rfi.yaml'") for r in result.reasons)
+    lines = RecordReport(RecordMode.REWRITE, (result,)).lines
+    assert not any("rfi.new.yaml" in line for line in lines), lines
+    assert not (recorded.parent / "rfi.new.yaml").exists()
+
+
+def test_a_first_recording_that_fails_its_checks_names_no_committed_cassette(
+    project: HarnessConfig, sleeps: Sleeps, server: FeedServer
+) -> None:
+    off_host = RFI_BODY.replace(
+        b"<link>https://www.rfi.fr/cn/%E4", b"<link>https://evil.test/%E4", 1
+    )
+    server.route(FEED_PATH, Reply(body=off_host))
+    report = record(project, sleeps)
+    assert report.feeds[0].verdict is Verdict.KEPT
+    assert report.lines[0] == (
+        "rfi: not recorded, cassettes/rfi.yaml does not exist yet; "
+        "new recording left at cassettes/rfi.new.yaml"
+    )
+    assert "  review it: harness check cassettes/rfi.new.yaml" in report.lines  # no diff: no OLD
+    assert "  take it: harness record rfi --accept" in report.lines
 
 
 def test_json_report(recorded: Path, tmp_path: Path) -> None:
@@ -707,7 +738,46 @@ def test_plugin_record_mode_none_fails_on_a_missing_cassette(
     result = pytester.runpytest("--harness-record-mode=none", "cassettes")
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*rfi: missing cassettes/rfi.yaml*"])
+    result.assert_outcomes(failed=1)  # in pytest's summary line, not only in a text section
     assert server.requests == []
+
+
+def test_plugin_a_feed_not_recorded_is_a_failed_test_with_its_reasons(
+    pytester: pytest.Pytester, server: FeedServer
+) -> None:
+    server.route(FEED_PATH, Reply())
+    write_project(pytester.path, {"rfi": server.url(FEED_PATH)}, retries=0)
+    assert pytester.runpytest("--harness-record-mode=rewrite", "cassettes").ret == 0
+    server.route(FEED_PATH, Reply(status=500, body=b"", headers=[]))
+    result = pytester.runpytest("--harness-record-mode=rewrite", "cassettes", "-rf")
+    assert result.ret == 1
+    outcomes = result.parseoutcomes()
+    assert outcomes["failed"] == 1  # the feed; its committed cassette still replays clean
+    assert outcomes["passed"] >= 1
+    result.stdout.fnmatch_lines(
+        [
+            "*_ harness-record[[]rfi[]] _*",
+            "rfi: failed, cassettes/rfi.yaml kept unchanged*",
+            "  transport: GET *: HTTP 500 Internal Server Error",
+            "FAILED harness-record[[]rfi[]] - rfi: failed, *",
+        ]
+    )
+
+
+def test_plugin_a_flaky_feed_is_a_warning_below_fail_after(
+    pytester: pytest.Pytester, server: FeedServer
+) -> None:
+    server.route(FEED_PATH, Reply())
+    write_project(pytester.path, {"rfi": server.url(FEED_PATH)}, retries=0, record="fail-after = 2")
+    assert pytester.runpytest("--harness-record-mode=rewrite", "cassettes").ret == 0
+    server.route(FEED_PATH, Reply(status=503, body=b"", headers=[]))
+    result = pytester.runpytest("--harness-record-mode=rewrite", "cassettes")
+    assert result.ret == 0  # the state file beside the cassettes counts 1 of 2
+    assert "failed" not in result.parseoutcomes()
+    result.stdout.fnmatch_lines(["*HarnessWarning: rfi: failed*", "*flaky: 1 of 2 allowed*"])
+    result = pytester.runpytest("--harness-record-mode=rewrite", "cassettes")
+    result.assert_outcomes(failed=1, passed=result.parseoutcomes()["passed"])
+    result.stdout.fnmatch_lines(["*failing since *, 2 runs"])
 
 
 def test_plugin_without_the_option_records_nothing(

@@ -40,3 +40,14 @@ def test_a_clean_run_exits_0() -> None:
     report = RecordReport(RecordMode.ONCE, (FeedRecord("a", "a.yaml", Verdict.CREATED),))
     assert report.lines == ("a: created a.yaml", "1 feed: 1 created")
     assert report.exit_code == 0
+
+
+def test_next_commands_can_be_pasted_into_a_shell() -> None:
+    record = FeedRecord(
+        "le monde", "cassettes/le monde.yaml", Verdict.KEPT, scratch="cassettes/le monde.new.yaml"
+    )
+    lines = RecordReport(RecordMode.REWRITE, (record,)).lines
+    assert (
+        "  review it: harness diff 'cassettes/le monde.yaml' 'cassettes/le monde.new.yaml'" in lines
+    )
+    assert "  take it: harness record 'le monde' --accept" in lines

@@ -85,7 +85,11 @@ def test_a_baseline_judges_the_new_recording(
     assert cli("--config", config, "bless", "ft-home")[0] == 0
     # the committed cassette now holds the drifted form, the baseline the old one
     server.route(PATH, Reply(body=_body(AFTER)))
-    assert cli("--config", config, "record", "ft-home", "--accept")[0] == 0
+    code, out = cli("--config", config, "record", "ft-home", "--accept")
+    assert code == 0, out
+    assert "ft-home: accepted cassettes/ft-home.yaml" in out
+    assert "  its baseline still holds the old form: harness bless ft-home" in out
+    assert "new.yaml" not in out  # it is the committed cassette now
     # a healthy recording of the old form: against the committed (drifted) cassette it would
     # fail; against the baseline it passes
     server.route(PATH, Reply(body=_body(BEFORE)))

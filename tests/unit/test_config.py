@@ -91,7 +91,10 @@ date-format = "warning"
         ),
         ("[record]\ntimeout = 0\n", "record.timeout: expected a positive duration like '30s'"),
         ("[record]\nretries = 99\n", "record.retries: expected an integer from 0 to 10"),
-        ("[record]\nproxy = 'x'\n", "unknown key(s) 'proxy'; allowed: retries, scrub-headers"),
+        (
+            "[record]\nproxy = 'x'\n",
+            "unknown key(s) 'proxy'; allowed: fail-after, retries, scrub-headers",
+        ),
         ("max-age = 'a week'\n", "max-age: expected a duration"),
         (
             "[[feeds]]\nname = 'a'\nparser = 'rss'\nurl = 'https://x.test/'\ncassette = '../../etc/x.yaml'\n",
