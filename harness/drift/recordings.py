@@ -8,12 +8,14 @@ fingerprint cache, so a recording is fingerprinted once per version of it.
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness.cassettes.load import DEFAULT_MAX_BYTES
 from harness.cassettes.paths import discover, is_cassette_file
 from harness.config import HarnessConfig
 from harness.drift.baseline import baseline_path, bounded, load_baseline
@@ -29,6 +31,7 @@ from harness.drift.findings import (
 )
 from harness.drift.fingerprint import Fingerprint, fingerprint_output
 from harness.drift.fingerprint_cache import FingerprintCache
+from harness.drift.gitversions import Commit, FileHistory, NoGitHistory, file_history
 from harness.drift.history import diff
 from harness.feedsetup import FeedSetup
 from harness.findings import DRIFT_CHECK
@@ -39,8 +42,11 @@ from harness.verdict import rated
 
 __all__ = [
     "BaselineStep",
+    "FeedRecordings",
     "Fingerprinter",
+    "GitOptions",
     "feed_recordings",
+    "feed_versions",
     "folder_recordings",
     "ordered",
     "pair_history",
@@ -61,8 +67,24 @@ class Fingerprinter:
 
     def path(self, path: Path, *, shown: str | None = None, feed: str | None = None) -> Fingerprint:
         """Read, parse and fingerprint the cassette at ``path`` (failures named, never raised);
-        ``feed``: the feed's response when the cassette holds several feeds."""
-        return self.replay(self.replayer.replay(path, shown=shown, feed=feed))
+        ``feed``: the feed's response when the cassette holds several feeds.
+
+        A recording whose fingerprint is cached is not parsed at all: the cache key needs only
+        the file's hash and the feed's parser, both known once the cassette is opened.
+        """
+        opened = self.replayer.open(path, shown=shown, feed=feed)
+        cached = self._cached(opened)
+        return cached if cached is not None else self.replay(self.replayer.parse(opened))
+
+    def _cached(self, opened: Replay) -> Fingerprint | None:
+        """The cached fingerprint of an opened (not yet parsed) recording, if any."""
+        if opened.failure is not None or opened.response is None:
+            return None
+        key = self._key(opened)
+        if key is None or self.cache is None:
+            return None
+        base = Fingerprint(opened.shown, opened.feed, opened.url, opened.recorded_at)
+        return self.cache.get(key, base)
 
     def replay(self, replay: Replay) -> Fingerprint:
         """The fingerprint of a replayed recording; a failed one carries its failure."""
@@ -134,6 +156,127 @@ def feed_recordings(prints: Fingerprinter, feed: str) -> list[Fingerprint]:
     config.feed_named(feed)  # ConfigError listing the feeds when unknown
     found = (prints.path(path, feed=feed) for path in _cassettes(config.cassettes))
     return ordered(fp for fp in found if fp.feed == feed)
+
+
+@dataclass(frozen=True, slots=True)
+class GitOptions:
+    """Whether and how far a feed's history is read from git (``--no-git``, ``--since``,
+    ``--max-count``: the last two are handed to ``git log`` as they are)."""
+
+    use: bool = True
+    since: str | None = None
+    max_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRecordings:
+    """A feed's recordings in order, the commit of each one read from git, and notes on where
+    they came from (one line each)."""
+
+    fingerprints: list[Fingerprint]
+    commits: dict[str, Commit] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+# Notes on skipped versions listed by name before the rest are only counted.
+_SKIPS_SHOWN = 3
+# The working copy of a file with uncommitted changes sorts after every commit of it.
+_UNCOMMITTED = datetime.max.replace(tzinfo=UTC)
+
+
+def feed_versions(prints: Fingerprinter, feed: str, git: GitOptions) -> FeedRecordings:
+    """A feed's recordings: every version in git of each cassette the feed claims under the
+    configured folder (a commit that changed the file is a recording), plus the files on disk
+    git does not know. Without git (``git.use`` off, no git command, no repository, an
+    untracked file) the files on disk, with a note saying why."""
+    config = prints.replayer.config
+    config.feed_named(feed)  # ConfigError listing the feeds when unknown
+    on_disk = [(path, prints.path(path, feed=feed)) for path in _cassettes(config.cassettes)]
+    claimed = [(path, fp) for path, fp in on_disk if fp.feed == feed]
+    if not git.use:
+        return FeedRecordings(ordered(fp for _, fp in claimed))
+    found: list[tuple[datetime | None, Fingerprint]] = []
+    commits: dict[str, Commit] = {}
+    notes: list[str] = []
+    skipped: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="harness-git-") as scratch:
+        for path, fp in claimed:
+            try:
+                versions = file_history(
+                    path, since=git.since, max_count=git.max_count, max_bytes=DEFAULT_MAX_BYTES
+                )
+            except NoGitHistory as err:
+                notes.append(f"{err}: reading the file on disk")
+                found.append((_when(fp), fp))
+                continue
+            if versions.shallow_note:
+                notes.append(versions.shallow_note)
+            found += _git_prints(prints, feed, fp, versions, Path(scratch), commits, skipped)
+    if skipped:
+        more = len(skipped) - _SKIPS_SHOWN
+        notes.append(
+            "skipped: "
+            + "; ".join(skipped[:_SKIPS_SHOWN])
+            + (f"; and {more} more" if more > 0 else "")
+        )
+    if commits:
+        notes.insert(0, f"history from git: {len(commits)} commit(s)")
+    return FeedRecordings(_by_time(found), commits, tuple(dict.fromkeys(notes)))
+
+
+def _git_prints(
+    prints: Fingerprinter,
+    feed: str,
+    current: Fingerprint,
+    versions: FileHistory,
+    scratch: Path,
+    commits: dict[str, Commit],
+    skipped: list[str],
+) -> list[tuple[datetime | None, Fingerprint]]:
+    """Fingerprints of a file's versions in git, each named ``<file>@<short hash>`` and dated
+    by its ``harness: recorded_at`` else its commit; the working copy too when it differs
+    from the newest commit (uncommitted changes)."""
+    out: list[tuple[datetime | None, Fingerprint]] = []
+    for n, version in enumerate(versions.versions):
+        commit = version.commit
+        shown = f"{current.path}@{commit.short}"
+        if version.data is None:
+            skipped.append(f"{Path(shown).name}: {version.note}")
+            continue
+        copy = scratch / str(n) / versions.path.name  # the name tells a cassette, as on disk
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(version.data)
+        fp = prints.path(copy, shown=shown, feed=feed)
+        if fp.feed != feed:
+            reason = fp.error or fp.transport or "not a recording of this feed"
+            skipped.append(f"{fp.name}: {reason}")
+            continue
+        committed = _commit_time(commit)
+        if not fp.recorded_at:
+            fp = replace(fp, recorded_at=committed.isoformat().replace("+00:00", "Z"))
+        commits[fp.name] = commit
+        out.append((_when(fp) or committed, fp))
+    newest = versions.versions[-1].data if versions.versions else None
+    try:
+        dirty = versions.path.read_bytes() != newest
+    except OSError:
+        dirty = False  # deleted from the work tree since: its history is still the feed's
+    if dirty and (newest is not None or not versions.versions):
+        # uncommitted changes: the newest recording, whatever its stamp says
+        out.append((_UNCOMMITTED, current))
+    return out
+
+
+def _commit_time(commit: Commit) -> datetime:
+    return datetime.fromisoformat(commit.date).astimezone(UTC)
+
+
+def _by_time(found: list[tuple[datetime | None, Fingerprint]]) -> list[Fingerprint]:
+    """Recordings by date; all by file name when a file on disk has no date, as
+    :func:`ordered` does."""
+    if any(when is None for when, _ in found):
+        return ordered(fp for _, fp in found)
+    return [fp for _, fp in sorted(found, key=lambda p: (p[0], p[1].name))]
 
 
 def folder_recordings(prints: Fingerprinter, folder: Path) -> dict[str | None, list[Fingerprint]]:
