@@ -209,6 +209,9 @@ def feed_versions(prints: Fingerprinter, feed: str, git: GitOptions) -> FeedReco
                 notes.append(f"{err}: reading the file on disk")
                 found.append((_when(fp), fp))
                 continue
+            if _never_rewritten(versions):
+                found.append((_when(fp), fp))  # a dated copy: the file on disk says it all
+                continue
             if versions.shallow_note:
                 notes.append(versions.shallow_note)
             found += _git_prints(prints, feed, fp, versions, Path(scratch), commits, skipped)
@@ -265,6 +268,16 @@ def _git_prints(
         # uncommitted changes: the newest recording, whatever its stamp says
         out.append((_UNCOMMITTED, current))
     return out
+
+
+def _never_rewritten(versions: FileHistory) -> bool:
+    """One version in git, the same as the file on disk (no commit rewrote it since)."""
+    if len(versions.versions) != 1 or versions.versions[0].data is None:
+        return False
+    try:
+        return versions.path.read_bytes() == versions.versions[0].data
+    except OSError:
+        return False
 
 
 def _commit_time(commit: Commit) -> datetime:
