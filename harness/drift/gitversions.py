@@ -21,7 +21,7 @@ from pathlib import Path
 
 from harness.cassettes.load import DEFAULT_MAX_BYTES
 
-__all__ = ["Commit", "FileHistory", "NoGitHistory", "Version", "file_history"]
+__all__ = ["Commit", "FileHistory", "NoGitHistory", "Version", "file_history", "file_status"]
 
 # A git command over a local repository answers in well under a second; a minute means it is
 # stuck (a network filesystem, a lock): it is stopped and the files on disk are used.
@@ -124,6 +124,20 @@ def file_history(
         raise NoGitHistory(f"{rel} is not tracked by git (no commit has it)")
     versions = _contents(top, rel, commits, max_bytes)
     return FileHistory(path, versions, shallow, top)
+
+
+def file_status(path: Path) -> str | None:
+    """The file's two-letter ``git status --porcelain`` code (``??`` untracked, ``!!``
+    ignored, `` M`` changed, ``A `` added, ...), ``""`` when git tracks it unchanged; None
+    when there is no git or no repository."""
+    path = Path(path).resolve()
+    try:
+        top, _ = _repository(path.parent)
+        rel = path.relative_to(top).as_posix()
+        out = _git(top, "status", "--porcelain=v1", "-z", "--ignored", "--", rel)
+    except (NoGitHistory, ValueError):
+        return None
+    return out[:2].decode("ascii", "replace") if out else ""
 
 
 def _git(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
