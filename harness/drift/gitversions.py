@@ -190,7 +190,12 @@ def _log(top: Path, rel: str, since: str | None, max_count: int | None) -> list[
         args.append(f"--since={since}")
     if max_count is not None:
         args.append(f"--max-count={max_count}")
-    out = _git(top, *args, "--", rel).decode("utf-8", "replace")
+    try:
+        out = _git(top, *args, "--", rel).decode("utf-8", "replace")
+    except NoGitHistory as err:
+        if "does not have any commits" in str(err):
+            return []  # a repository with no commit yet
+        raise
     commits = []
     for record in out.split("\x1e"):
         fields = record.strip("\n").split("\x1f")
