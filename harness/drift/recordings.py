@@ -8,6 +8,7 @@ fingerprint cache, so a recording is fingerprinted once per version of it.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -110,19 +111,41 @@ class Fingerprinter:
             self.cache.put(key, found)
         return found
 
+    def blob(self, data: bytes, copy: Path, *, shown: str, feed: str) -> Fingerprint:
+        """The fingerprint of a recording held in memory (a version from git): read from the
+        cache by its content when it was fingerprinted before (nothing decoded, nothing
+        parsed), else written to ``copy`` and read as a file is."""
+        setup = self.replayer.setups.get(feed)
+        if self.cache is not None and setup is not None:
+            content = hashlib.sha256(data).hexdigest()
+            key = self._key_of(content, feed, setup.parser)
+            found = None if key is None else self.cache.get_named(key, shown, feed)
+            if found is not None:
+                return found
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(data)
+        return self.path(copy, shown=shown, feed=feed)
+
     def _key(self, replay: Replay) -> str | None:
         """The cache key: the cassette file's hash, the parser and its settings (None: uncached)."""
         if self.cache is None or replay.content is None or not replay.feed:
             return None
+        assert replay.setup is not None
+        return self._key_of(replay.content, replay.feed, replay.setup.parser)
+
+    def _key_of(self, content: str, name: str, parser: object) -> str | None:
+        """The key of the file with SHA-256 ``content`` read as feed ``name``'s recording (the
+        feed is part of it: a cassette holding two feeds has a fingerprint for each)."""
+        assert self.cache is not None
         config = self.replayer.config
-        feed = config.feed_named(replay.feed)
+        feed = config.feed_named(name)
         settings = {
+            "feed": name,
             "parser": feed.parser,
             "parser-options": dict(feed.parser_options),
             "limits": dict(config.limits),
         }
-        assert replay.setup is not None
-        return self.cache.key(replay.content, replay.setup.parser, settings)
+        return self.cache.key(content, parser, settings)
 
 
 def _when(fp: Fingerprint) -> datetime | None:
@@ -247,9 +270,7 @@ def _git_prints(
             skipped.append(f"{Path(shown).name}: {version.note}")
             continue
         copy = scratch / str(n) / versions.path.name  # the name tells a cassette, as on disk
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_bytes(version.data)
-        fp = prints.path(copy, shown=shown, feed=feed)
+        fp = prints.blob(version.data, copy, shown=shown, feed=feed)
         if fp.feed != feed:
             reason = fp.error or fp.transport or "not a recording of this feed"
             skipped.append(f"{fp.name}: {reason}")

@@ -52,9 +52,12 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the g
 
 def git(where: Path, *args: str, date: str = "2016-07-04T00:00:00Z") -> str:
     """git with a fixed identity and dates, no user or system configuration."""
+    empty = where / ".." / f"{where.name}.gitconfig"  # no user configuration
+    if not empty.exists():
+        empty.write_bytes(b"")
     env = {
         **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_GLOBAL": str(empty),
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_AUTHOR_NAME": "recorder",
         "GIT_AUTHOR_EMAIL": "recorder@example.invalid",
