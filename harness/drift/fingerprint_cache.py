@@ -103,6 +103,21 @@ class FingerprintCache:
         self.entries.touch(key)
         return found
 
+    def content_of(self, blob: str) -> str | None:
+        """The SHA-256 of the file whose git blob id is ``blob``, when :meth:`remember` kept
+        it: a version from git is then found without reading it from git at all."""
+        try:
+            data = json.loads(self.entries.entry(_alias(blob)).read_bytes())
+            content = data["sha256"] if data["blob"] == blob else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return content if isinstance(content, str) and len(content) == 64 else None
+
+    def remember(self, blob: str, content: str) -> None:
+        """Keep which file content (SHA-256) the git blob ``blob`` holds (no code or parser
+        in it: a blob's content never changes)."""
+        self.entries.write(_alias(blob), json.dumps({"blob": blob, "sha256": content}).encode())
+
     def put(self, key: str, fp: Fingerprint) -> None:
         """Store ``fp`` under ``key`` (quietly nothing when the folder cannot be written).
 
@@ -113,6 +128,10 @@ class FingerprintCache:
         payload = json.dumps(to_json(fp), ensure_ascii=False).encode("utf-8")
         header = json.dumps({"key": key, "sha256": hashlib.sha256(payload).hexdigest()})
         self.entries.write(key, header.encode("ascii") + b"\n" + payload)
+
+
+def _alias(blob: str) -> str:
+    return hashlib.sha256(f"git-blob {blob}".encode("ascii")).hexdigest()
 
 
 @functools.cache

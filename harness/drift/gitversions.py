@@ -12,6 +12,7 @@ unquoted. Blobs over the cassette size limit are never read (their size is asked
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -21,7 +22,15 @@ from pathlib import Path
 
 from harness.cassettes.load import DEFAULT_MAX_BYTES
 
-__all__ = ["Commit", "FileHistory", "NoGitHistory", "Version", "file_history", "file_status"]
+__all__ = [
+    "Commit",
+    "FileHistory",
+    "NoGitHistory",
+    "Version",
+    "blob_id",
+    "file_history",
+    "file_status",
+]
 
 # A git command over a local repository answers in well under a second; a minute means it is
 # stuck (a network filesystem, a lock): it is stopped and the files on disk are used.
@@ -70,16 +79,20 @@ class Commit:
 
 @dataclass(frozen=True, slots=True)
 class Version:
-    """The file as one commit left it; ``data`` None when it is not there (``note`` says why)."""
+    """The file as one commit left it: its blob (None when it is not there or too large to
+    read: ``note`` says why) and the blob's size."""
 
     commit: Commit
-    data: bytes | None
+    blob: str | None
+    size: int = 0
     note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class FileHistory:
-    """A file's versions, oldest first, and what a reader should know about where they end."""
+    """A file's versions, oldest first, and what a reader should know about where they end.
+    The contents are read on demand (:meth:`read`): a reader that knows a blob by its id
+    (a cache) reads nothing."""
 
     path: Path
     versions: tuple[Version, ...]
@@ -96,6 +109,28 @@ class FileHistory:
             f"shallow clone: history starts at {first.short} ({first.date[:10]}); "
             "run `git fetch --unshallow` for all of it"
         )
+
+    def read(self, blobs: Sequence[str]) -> dict[str, bytes]:
+        """The contents of ``blobs`` (ids of this history's versions): one git process."""
+        assert self.root is not None
+        return _read_blobs(self.root, sorted(set(blobs)))
+
+    def on_disk(self) -> str | None:
+        """The blob id the file on disk would have (None: it cannot be read)."""
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        newest = next((v.blob for v in reversed(self.versions) if v.blob), None)
+        return blob_id(data, sha256=newest is not None and len(newest) == 64)
+
+
+def blob_id(data: bytes, *, sha256: bool = False) -> str:
+    """The id git gives a blob of ``data`` (SHA-1, or SHA-256 in a repository of that format)."""
+    digest = hashlib.sha256() if sha256 else hashlib.sha1()  # noqa: S324 - git's own naming
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def file_history(
@@ -208,35 +243,28 @@ def _log(top: Path, rel: str, since: str | None, max_count: int | None) -> list[
 def _contents(
     top: Path, rel: str, commits: Sequence[Commit], max_bytes: int
 ) -> tuple[Version, ...]:
-    """Each commit's version of ``rel``: sizes asked first, then only the blobs within bounds
-    read, once each (a file reverted to an earlier content is read once)."""
+    """Each commit's blob of ``rel`` and its size (one ``git cat-file --batch-check``);
+    blobs over ``max_bytes`` are noted, never read."""
     asked = "".join(f"{c.hash}:{rel}\n" for c in commits).encode("utf-8")
     checked = _git(top, "cat-file", "--batch-check", stdin=asked).decode("utf-8", "replace")
     rows = checked.splitlines()
     if len(rows) != len(commits):
         raise NoGitHistory(f"git cat-file answered {len(rows)} lines for {len(commits)} commits")
-    blobs: list[tuple[str, int] | str] = []  # (blob id, size), or the note of a missing file
-    for row in rows:
+    versions = []
+    for commit, row in zip(commits, rows, strict=True):
         parts = row.split()
         if len(parts) == 3 and parts[1] == "blob":
             size = int(parts[2])
-            blobs.append(
-                (parts[0], size)
-                if size <= max_bytes
-                else f"{size} bytes, over the cassette limit of {max_bytes}: not read"
-            )
+            if size <= max_bytes:
+                versions.append(Version(commit, parts[0], size))
+            else:
+                note = f"{size} bytes, over the cassette limit of {max_bytes}: not read"
+                versions.append(Version(commit, None, size, note))
         elif parts and parts[-1] == "missing":
-            blobs.append("the file is not in this commit (deleted)")
+            versions.append(Version(commit, None, 0, "the file is not in this commit (deleted)"))
         else:
-            blobs.append(f"not a file in this commit ({' '.join(parts[1:2]) or 'unknown'})")
-    wanted = sorted({b[0] for b in blobs if isinstance(b, tuple)})
-    data = _read_blobs(top, wanted)
-    versions = []
-    for commit, blob in zip(commits, blobs, strict=True):
-        if isinstance(blob, str):
-            versions.append(Version(commit, None, blob))
-        else:
-            versions.append(Version(commit, data[blob[0]]))
+            kind = " ".join(parts[1:2]) or "unknown"
+            versions.append(Version(commit, None, 0, f"not a file in this commit ({kind})"))
     return tuple(versions)
 
 

@@ -111,20 +111,25 @@ class Fingerprinter:
             self.cache.put(key, found)
         return found
 
-    def blob(self, data: bytes, copy: Path, *, shown: str, feed: str) -> Fingerprint:
-        """The fingerprint of a recording held in memory (a version from git): read from the
-        cache by its content when it was fingerprinted before (nothing decoded, nothing
-        parsed), else written to ``copy`` and read as a file is."""
+    def stored(self, blob: str, *, shown: str, feed: str) -> Fingerprint | None:
+        """The cached fingerprint of a version from git known by its blob id: nothing read
+        from git, decoded or parsed (None: not cached)."""
         setup = self.replayer.setups.get(feed)
-        if self.cache is not None and setup is not None:
-            content = hashlib.sha256(data).hexdigest()
-            key = self._key_of(content, feed, setup.parser)
-            found = None if key is None else self.cache.get_named(key, shown, feed)
-            if found is not None:
-                return found
+        if self.cache is None or setup is None:
+            return None
+        content = self.cache.content_of(blob)
+        key = None if content is None else self._key_of(content, feed, setup.parser)
+        return None if key is None else self.cache.get_named(key, shown, feed)
+
+    def blob(self, data: bytes, blob: str, copy: Path, *, shown: str, feed: str) -> Fingerprint:
+        """The fingerprint of a version from git held in memory: written to ``copy`` and read
+        as a file is (the cache then knows it by its blob id too)."""
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(data)
-        return self.path(copy, shown=shown, feed=feed)
+        found = self.path(copy, shown=shown, feed=feed)
+        if self.cache is not None:
+            self.cache.remember(blob, hashlib.sha256(data).hexdigest())
+        return found
 
     def _key(self, replay: Replay) -> str | None:
         """The cache key: the cassette file's hash, the parser and its settings (None: uncached)."""
@@ -261,31 +266,38 @@ def _git_prints(
 ) -> list[tuple[datetime | None, Fingerprint]]:
     """Fingerprints of a file's versions in git, each named ``<file>@<short hash>`` and dated
     by its ``harness: recorded_at`` else its commit; the working copy too when it differs
-    from the newest commit (uncommitted changes)."""
+    from the newest commit (uncommitted changes). Cached versions are not read from git."""
+    found: dict[int, Fingerprint] = {}
+    shown = [f"{current.path}@{v.commit.short}" for v in versions.versions]
+    for n, version in enumerate(versions.versions):
+        if version.blob is not None:
+            cached = prints.stored(version.blob, shown=shown[n], feed=feed)
+            if cached is not None:
+                found[n] = cached
+    missing = [v.blob for n, v in enumerate(versions.versions) if v.blob and n not in found]
+    contents = versions.read([b for b in missing if b]) if missing else {}
     out: list[tuple[datetime | None, Fingerprint]] = []
     for n, version in enumerate(versions.versions):
-        commit = version.commit
-        shown = f"{current.path}@{commit.short}"
-        if version.data is None:
-            skipped.append(f"{Path(shown).name}: {version.note}")
+        if version.blob is None:
+            skipped.append(f"{Path(shown[n]).name}: {version.note}")
             continue
-        copy = scratch / str(n) / versions.path.name  # the name tells a cassette, as on disk
-        fp = prints.blob(version.data, copy, shown=shown, feed=feed)
+        fp = found.get(n)
+        if fp is None:
+            copy = scratch / str(n) / versions.path.name  # the name tells a cassette, as on disk
+            data = contents[version.blob]
+            fp = prints.blob(data, version.blob, copy, shown=shown[n], feed=feed)
         if fp.feed != feed:
             reason = fp.error or fp.transport or "not a recording of this feed"
             skipped.append(f"{fp.name}: {reason}")
             continue
-        committed = _commit_time(commit)
+        committed = _commit_time(version.commit)
         if not fp.recorded_at:
             fp = replace(fp, recorded_at=committed.isoformat().replace("+00:00", "Z"))
-        commits[fp.name] = commit
+        commits[fp.name] = version.commit
         out.append((_when(fp) or committed, fp))
-    newest = versions.versions[-1].data if versions.versions else None
-    try:
-        dirty = versions.path.read_bytes() != newest
-    except OSError:
-        dirty = False  # deleted from the work tree since: its history is still the feed's
-    if dirty and (newest is not None or not versions.versions):
+    newest = versions.versions[-1].blob if versions.versions else None
+    disk = versions.on_disk()
+    if disk is not None and disk != newest and (newest is not None or not versions.versions):
         # uncommitted changes: the newest recording, whatever its stamp says
         out.append((_UNCOMMITTED, current))
     return out
@@ -293,12 +305,8 @@ def _git_prints(
 
 def _never_rewritten(versions: FileHistory) -> bool:
     """One version in git, the same as the file on disk (no commit rewrote it since)."""
-    if len(versions.versions) != 1 or versions.versions[0].data is None:
-        return False
-    try:
-        return versions.path.read_bytes() == versions.versions[0].data
-    except OSError:
-        return False
+    only = versions.versions[0].blob if len(versions.versions) == 1 else None
+    return only is not None and versions.on_disk() == only
 
 
 def _commit_time(commit: Commit) -> datetime:

@@ -280,15 +280,19 @@ def test_deleted_and_foreign_versions_are_skipped_with_a_note(tmp_path: Path) ->
 
 
 def test_oversized_versions_are_not_read(tmp_path: Path) -> None:
-    make_repo(tmp_path, RECORDINGS[:2])
-    found = file_history(tmp_path / "cassettes" / "dapenti.yaml", max_bytes=100_000)
-    sizes = [p.stat().st_size for p in RECORDINGS[:2]]
-    for version, size in zip(found.versions, sizes, strict=True):
-        if size > 100_000:
-            assert version.data is None
-            assert version.note == f"{size} bytes, over the cassette limit of 100000: not read"
+    make_repo(tmp_path, RECORDINGS[:3])
+    sizes = [p.stat().st_size for p in RECORDINGS[:3]]
+    limit = sorted(sizes)[1]  # one version over it, two within
+    found = file_history(tmp_path / "cassettes" / "dapenti.yaml", max_bytes=limit)
+    for version, size, path in zip(found.versions, sizes, RECORDINGS[:3], strict=True):
+        assert version.size == size
+        if size > limit:
+            assert version.blob is None
+            assert version.note == f"{size} bytes, over the cassette limit of {limit}: not read"
         else:
-            assert version.data == RECORDINGS[sizes.index(size)].read_bytes()
+            assert version.blob is not None
+            assert found.read([version.blob]) == {version.blob: path.read_bytes()}
+    assert found.on_disk() == found.versions[-1].blob or found.versions[-1].blob is None
     with pytest.raises(NoGitHistory, match="not tracked"):
         file_history(tmp_path / "harness.toml.missing")
 
