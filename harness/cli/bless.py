@@ -12,8 +12,8 @@ from harness.errors import HarnessError
 
 if TYPE_CHECKING:
     from harness.drift.baseline import Profile, Spread
+    from harness.drift.feedversions import FeedRecordings
     from harness.drift.fingerprint import Fingerprint
-    from harness.drift.recordings import FeedRecordings
     from harness.feedsetup import FeedSetup
 
 COMMAND = "bless"
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     """Fingerprint, compare with the old baseline (if any), write the new one."""
     from harness.drift import Fingerprinter, compare, current_form
     from harness.drift.baseline import baseline_path, load_baseline, profile, write_baseline
-    from harness.drift.recordings import FeedRecordings, feed_versions
+    from harness.drift.feedversions import FeedRecordings, feed_versions
     from harness.replay import Replayer
 
     prints = Fingerprinter(Replayer(config))

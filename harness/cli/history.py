@@ -13,7 +13,7 @@ from harness.errors import HarnessError
 
 if TYPE_CHECKING:
     from harness.drift import FeedHistory
-    from harness.drift.recordings import GitOptions
+    from harness.drift.feedversions import GitOptions
 
 COMMAND = "history"
 
@@ -64,7 +64,7 @@ def add_git_options(parser: argparse.ArgumentParser) -> None:
 
 def git_options(args: argparse.Namespace) -> GitOptions:
     """The git options of a parsed command line."""
-    from harness.drift.recordings import GitOptions
+    from harness.drift.feedversions import GitOptions
 
     return GitOptions(use=not args.no_git, since=args.since, max_count=args.max_count)
 
@@ -82,7 +82,7 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Build each feed's history and report it."""
     from harness.drift import DriftReport, Fingerprinter, folder_recordings, history
-    from harness.drift.recordings import FeedRecordings, feed_versions
+    from harness.drift.feedversions import FeedRecordings, feed_versions
     from harness.replay import Replayer
 
     prints = Fingerprinter(Replayer(config))

@@ -9,14 +9,12 @@ fingerprint cache, so a recording is fingerprinted once per version of it.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.cassettes.load import DEFAULT_MAX_BYTES
 from harness.cassettes.paths import discover, is_cassette_file
 from harness.config import HarnessConfig
 from harness.drift.baseline import baseline_path, bounded, load_baseline
@@ -32,7 +30,6 @@ from harness.drift.findings import (
 )
 from harness.drift.fingerprint import Fingerprint, fingerprint_output
 from harness.drift.fingerprint_cache import FingerprintCache
-from harness.drift.gitversions import Commit, FileHistory, NoGitHistory, file_history
 from harness.drift.history import diff
 from harness.feedsetup import FeedSetup
 from harness.findings import DRIFT_CHECK
@@ -43,15 +40,14 @@ from harness.verdict import rated
 
 __all__ = [
     "BaselineStep",
-    "FeedRecordings",
     "Fingerprinter",
-    "GitOptions",
+    "cassettes_under",
     "feed_recordings",
-    "feed_versions",
     "folder_recordings",
     "ordered",
     "pair_history",
     "rated_history",
+    "recorded_time",
     "violation_findings",
 ]
 
@@ -153,7 +149,8 @@ class Fingerprinter:
         return self.cache.key(content, parser, settings)
 
 
-def _when(fp: Fingerprint) -> datetime | None:
+def recorded_time(fp: Fingerprint) -> datetime | None:
+    """The recording's ``harness: recorded_at`` as a time (UTC when it names no offset)."""
     if not fp.recorded_at:
         return None
     try:
@@ -167,14 +164,15 @@ def ordered(fingerprints: Iterable[Fingerprint]) -> list[Fingerprint]:
     """A feed's history order: by ``harness: recorded_at`` when every recording has it,
     else by file name."""
     fps = list(fingerprints)
-    times = [_when(fp) for fp in fps]
+    times = [recorded_time(fp) for fp in fps]
     if fps and all(t is not None for t in times):
         pairs = sorted(zip(times, fps, strict=True), key=lambda p: (p[0], p[1].name))
         return [fp for _, fp in pairs]
     return sorted(fps, key=lambda fp: (fp.name, fp.path))
 
 
-def _cassettes(folder: Path) -> Iterator[Path]:
+def cassettes_under(folder: Path) -> Iterator[Path]:
+    """The cassette files under ``folder``, in discovery order."""
     return (path for path in discover([folder]) if is_cassette_file(path))
 
 
@@ -182,149 +180,14 @@ def feed_recordings(prints: Fingerprinter, feed: str) -> list[Fingerprint]:
     """Fingerprints of the cassettes under the configured folder that the feed claims."""
     config = prints.replayer.config
     config.feed_named(feed)  # ConfigError listing the feeds when unknown
-    found = (prints.path(path, feed=feed) for path in _cassettes(config.cassettes))
+    found = (prints.path(path, feed=feed) for path in cassettes_under(config.cassettes))
     return ordered(fp for fp in found if fp.feed == feed)
-
-
-@dataclass(frozen=True, slots=True)
-class GitOptions:
-    """Whether and how far a feed's history is read from git (``--no-git``, ``--since``,
-    ``--max-count``: the last two are handed to ``git log`` as they are)."""
-
-    use: bool = True
-    since: str | None = None
-    max_count: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedRecordings:
-    """A feed's recordings in order, the commit of each one read from git, and notes on where
-    they came from (one line each)."""
-
-    fingerprints: list[Fingerprint]
-    commits: dict[str, Commit] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
-
-
-# Notes on skipped versions listed by name before the rest are only counted.
-_SKIPS_SHOWN = 3
-# The working copy of a file with uncommitted changes sorts after every commit of it.
-_UNCOMMITTED = datetime.max.replace(tzinfo=UTC)
-
-
-def feed_versions(prints: Fingerprinter, feed: str, git: GitOptions) -> FeedRecordings:
-    """A feed's recordings: every version in git of each cassette the feed claims under the
-    configured folder (a commit that changed the file is a recording), plus the files on disk
-    git does not know. Without git (``git.use`` off, no git command, no repository, an
-    untracked file) the files on disk, with a note saying why."""
-    config = prints.replayer.config
-    config.feed_named(feed)  # ConfigError listing the feeds when unknown
-    on_disk = [(path, prints.path(path, feed=feed)) for path in _cassettes(config.cassettes)]
-    claimed = [(path, fp) for path, fp in on_disk if fp.feed == feed]
-    if not git.use:
-        return FeedRecordings(ordered(fp for _, fp in claimed))
-    found: list[tuple[datetime | None, Fingerprint]] = []
-    commits: dict[str, Commit] = {}
-    notes: list[str] = []
-    skipped: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="harness-git-") as scratch:
-        for path, fp in claimed:
-            try:
-                versions = file_history(
-                    path, since=git.since, max_count=git.max_count, max_bytes=DEFAULT_MAX_BYTES
-                )
-            except NoGitHistory as err:
-                notes.append(f"{err}: reading the file on disk")
-                found.append((_when(fp), fp))
-                continue
-            if _never_rewritten(versions):
-                found.append((_when(fp), fp))  # a dated copy: the file on disk says it all
-                continue
-            if versions.shallow_note:
-                notes.append(versions.shallow_note)
-            found += _git_prints(prints, feed, fp, versions, Path(scratch), commits, skipped)
-    if skipped:
-        more = len(skipped) - _SKIPS_SHOWN
-        notes.append(
-            "skipped: "
-            + "; ".join(skipped[:_SKIPS_SHOWN])
-            + (f"; and {more} more" if more > 0 else "")
-        )
-    if commits:
-        notes.insert(0, f"history from git: {len(commits)} commit(s)")
-    return FeedRecordings(_by_time(found), commits, tuple(dict.fromkeys(notes)))
-
-
-def _git_prints(
-    prints: Fingerprinter,
-    feed: str,
-    current: Fingerprint,
-    versions: FileHistory,
-    scratch: Path,
-    commits: dict[str, Commit],
-    skipped: list[str],
-) -> list[tuple[datetime | None, Fingerprint]]:
-    """Fingerprints of a file's versions in git, each named ``<file>@<short hash>`` and dated
-    by its ``harness: recorded_at`` else its commit; the working copy too when it differs
-    from the newest commit (uncommitted changes). Cached versions are not read from git."""
-    found: dict[int, Fingerprint] = {}
-    shown = [f"{current.path}@{v.commit.short}" for v in versions.versions]
-    for n, version in enumerate(versions.versions):
-        if version.blob is not None:
-            cached = prints.stored(version.blob, shown=shown[n], feed=feed)
-            if cached is not None:
-                found[n] = cached
-    missing = [v.blob for n, v in enumerate(versions.versions) if v.blob and n not in found]
-    contents = versions.read([b for b in missing if b]) if missing else {}
-    out: list[tuple[datetime | None, Fingerprint]] = []
-    for n, version in enumerate(versions.versions):
-        if version.blob is None:
-            skipped.append(f"{Path(shown[n]).name}: {version.note}")
-            continue
-        fp = found.get(n)
-        if fp is None:
-            copy = scratch / str(n) / versions.path.name  # the name tells a cassette, as on disk
-            data = contents[version.blob]
-            fp = prints.blob(data, version.blob, copy, shown=shown[n], feed=feed)
-        if fp.feed != feed:
-            reason = fp.error or fp.transport or "not a recording of this feed"
-            skipped.append(f"{fp.name}: {reason}")
-            continue
-        committed = _commit_time(version.commit)
-        if not fp.recorded_at:
-            fp = replace(fp, recorded_at=committed.isoformat().replace("+00:00", "Z"))
-        commits[fp.name] = version.commit
-        out.append((_when(fp) or committed, fp))
-    newest = versions.versions[-1].blob if versions.versions else None
-    disk = versions.on_disk()
-    if disk is not None and disk != newest and (newest is not None or not versions.versions):
-        # uncommitted changes: the newest recording, whatever its stamp says
-        out.append((_UNCOMMITTED, current))
-    return out
-
-
-def _never_rewritten(versions: FileHistory) -> bool:
-    """One version in git, the same as the file on disk (no commit rewrote it since)."""
-    only = versions.versions[0].blob if len(versions.versions) == 1 else None
-    return only is not None and versions.on_disk() == only
-
-
-def _commit_time(commit: Commit) -> datetime:
-    return datetime.fromisoformat(commit.date).astimezone(UTC)
-
-
-def _by_time(found: list[tuple[datetime | None, Fingerprint]]) -> list[Fingerprint]:
-    """Recordings by date; all by file name when a file on disk has no date, as
-    :func:`ordered` does."""
-    if any(when is None for when, _ in found):
-        return ordered(fp for _, fp in found)
-    return [fp for _, fp in sorted(found, key=lambda p: (p[0], p[1].name))]
 
 
 def folder_recordings(prints: Fingerprinter, folder: Path) -> dict[str | None, list[Fingerprint]]:
     """Fingerprints of every cassette under ``folder``, by feed (None: unclaimed URLs)."""
     by_feed: dict[str | None, list[Fingerprint]] = {}
-    for path in _cassettes(folder):
+    for path in cassettes_under(folder):
         fp = prints.path(path)
         by_feed.setdefault(fp.feed or (fp.url and f"unclaimed {fp.url}"), []).append(fp)
     return {feed: ordered(fps) for feed, fps in sorted(by_feed.items(), key=lambda kv: str(kv[0]))}

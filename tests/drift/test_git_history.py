@@ -26,8 +26,9 @@ from drift_paths import DRIFT
 from harness.cli import run
 from harness.config import load_config
 from harness.drift.baseline import baseline_path
+from harness.drift.feedversions import GitOptions, feed_versions
 from harness.drift.gitversions import NoGitHistory, file_history
-from harness.drift.recordings import Fingerprinter, GitOptions, feed_versions
+from harness.drift.recordings import Fingerprinter
 from harness.replay import Replayer
 from harness.report.drift_json import DRIFT_REPORT_SCHEMA
 
