@@ -20,6 +20,7 @@ of the recordings (cache off) are printed as a table.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import shutil
@@ -162,7 +163,11 @@ def main() -> None:
             again, out_again = timed(history, repo, cache)
             warm.append(again)
             if out_again != out:
-                raise SystemExit("the warm run's report differs from the cold run's")
+                lines = difflib.unified_diff(out.splitlines(), out_again.splitlines(), n=1)
+                raise SystemExit(
+                    "the warm run's report differs from the cold run's:\n"
+                    + "\n".join(list(lines)[:20])
+                )
         recordings = re.search(r"dapenti: (\d+) recording", out)
         shown = int(recordings.group(1)) if recordings else -1
         pair = _two_versions(repo, Path(scratch))

@@ -376,3 +376,46 @@ def test_the_baseline_keeps_no_value_of_any_item(blessing: Path) -> None:
     text = json.dumps(data, ensure_ascii=False)
     assert "more.asp?name=xilei&id=" not in text  # no item's link, id or title
     assert "喷嚏图卦2015" not in text
+
+
+def test_a_hostile_commit_subject_stays_inert() -> None:
+    import cmarkgfm
+    from hostile_drift import outside_code
+
+    from harness.drift import DriftReport, FeedHistory, Finding, Level, Scope, SignalChange
+    from harness.drift.gitversions import Commit
+    from harness.report.drift_html import render_html
+    from harness.report.drift_markdown import render_markdown
+    from harness.report.drift_text import render_text
+
+    subject = "<img src=x onerror=alert(1)> `x` @someone [a](javascript:b)\x1b[31m\u202e"
+    commits = {
+        "f.yaml@1111111": Commit("1" * 40, "1111111", "2016-03-02T01:00:00+08:00", subject),
+        "f.yaml@2222222": Commit("2" * 40, "2222222", "2016-03-01T01:00:00+08:00", "ok"),
+    }
+    finding = Finding(
+        kind="markup-style",
+        feed="f",
+        scope=Scope.FEED,
+        level=Level.WARNING,
+        title="t",
+        explanation="x",
+        field="summary",
+        signals=(SignalChange("case:lower", "0", "8", "appeared"),),
+        first_seen="f.yaml@1111111",
+        last_good="f.yaml@2222222",
+    )
+    feed = FeedHistory("f", tuple(commits), (finding,), notes=(subject,), commits=commits)
+    report = DriftReport("history", (feed,))
+    md = cmarkgfm.github_flavored_markdown_to_html(render_markdown(report))
+    assert outside_code(md, "@someone") == []
+    assert "<img" not in md
+    assert "First drifted in 1111111 (2016-03-02, " in render_markdown(report)
+    page = render_html(report)
+    assert "<img" not in page
+    assert "First drifted in 1111111 (2016-03-02, <code>" in page
+    text = render_text(report)
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+    assert "first drifted in 1111111 (2016-03-02, '<img" in text
+    assert "— last good 2222222 (2016-03-01, 'ok')" in text
