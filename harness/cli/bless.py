@@ -6,11 +6,14 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from harness.cli.history import add_git_options, git_options
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
     from harness.drift.baseline import Profile, Spread
+    from harness.drift.feedversions import FeedRecordings
+    from harness.drift.fingerprint import Fingerprint
     from harness.feedsetup import FeedSetup
 
 COMMAND = "bless"
@@ -38,15 +41,16 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--dry-run", action="store_true", help="show what would change, write nothing"
     )
+    add_git_options(parser)
     return parser
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Fingerprint, compare with the old baseline (if any), write the new one."""
-    from harness.drift import Fingerprinter, compare, current_form, feed_recordings
+    from harness.drift import Fingerprinter, compare, current_form
     from harness.drift.baseline import baseline_path, load_baseline, profile, write_baseline
+    from harness.drift.feedversions import FeedRecordings, feed_versions
     from harness.replay import Replayer
-    from harness.textsafe import terminal_safe
 
     prints = Fingerprinter(Replayer(config))
     config.feed_named(args.feed)
@@ -55,8 +59,10 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
         wrong = [fp.path for fp in chosen if fp.feed != args.feed]
         if wrong:
             raise HarnessError(f"not recordings of feed {args.feed!r}: {', '.join(wrong)}")
+        found = FeedRecordings(chosen)
     else:
-        chosen = current_form(feed_recordings(prints, args.feed))
+        found = feed_versions(prints, args.feed, git_options(args))
+        chosen = current_form(found.fingerprints)
     usable = [fp for fp in chosen if fp.ok]
     if not usable:
         reasons = "; ".join(f"{fp.path}: {fp.transport or fp.error}" for fp in chosen)
@@ -70,15 +76,65 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
             print(f"accepting: {f.kind}: {f.title}", file=stdout)
         if not changes:
             print("no drift against the previous baseline", file=stdout)
-    sources = ", ".join(terminal_safe(fp.name) for fp in usable)
+    sources = _names(usable)
     if args.dry_run:
         print(f"would write {path} from {sources} ({new.items} item(s))", file=stdout)
         return 0
     write_baseline(path, new)
+    for line in _pooled(usable, found):
+        print(line, file=stdout)
     items = f"{new.items} item{'s' * (new.items != 1)}"
-    print(f"wrote {path} from {sources} ({items}); review it with git diff", file=stdout)
+    print(f"wrote {path} from {sources} ({items}); {next_step(path)}", file=stdout)
     print_spreads(new, prints.replayer.setups.get(args.feed), stdout)
     return 0
+
+
+# Recordings named in the "wrote" line before the rest are only counted.
+_NAMES_SHOWN = 5
+
+
+def _names(fps: list[Fingerprint]) -> str:
+    from harness.textsafe import terminal_safe
+
+    shown = ", ".join(terminal_safe(fp.name) for fp in fps[:_NAMES_SHOWN])
+    more = len(fps) - _NAMES_SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _pooled(usable: list[Fingerprint], found: FeedRecordings) -> list[str]:
+    """Which commits the pooled recordings came from, and the notes on where they came from."""
+    from harness.textsafe import terminal_safe
+
+    lines = [f"note: {terminal_safe(n)}" for n in found.notes]
+    commits = [found.commits[fp.name] for fp in usable if fp.name in found.commits]
+    if commits:
+        first, last = commits[0], commits[-1]
+        span = (
+            f"{first.short} ({first.date[:10]})"
+            if first == last
+            else f"{first.short} ({first.date[:10]}) to {last.short} ({last.date[:10]})"
+        )
+        lines.insert(0, f"pooled {len(usable)} recording(s) from {len(commits)} commit(s): {span}")
+    return lines
+
+
+def next_step(path: Path) -> str:
+    """What to do with the written baseline: ``git add`` it when git does not track it yet,
+    ``git diff`` it when git tracks it; nothing about git outside a repository."""
+    from harness.drift.gitversions import file_status
+
+    state = file_status(path)
+    if state is None:
+        return "review it: it is the feed's baseline from now on"
+    if state == "??":
+        return f"review it, then `git add {path}` (git does not track it yet)"
+    if state == "!!":
+        return f"review it; git ignores it (see .gitignore): `git add -f {path}` to keep it"
+    if state == "":
+        return "unchanged: the same as the baseline committed"
+    if state == "A ":
+        return f"review it with `git diff --cached {path}`"
+    return f"review it with `git diff {path}`"
 
 
 def print_spreads(p: Profile, setup: FeedSetup | None, stdout: TextIO) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -12,6 +13,7 @@ from harness.errors import HarnessError
 
 if TYPE_CHECKING:
     from harness.drift import FeedHistory
+    from harness.drift.feedversions import GitOptions
 
 COMMAND = "history"
 
@@ -22,11 +24,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         COMMAND,
         help="walk recordings in order and show when the form of each feed changed",
         description=(
-            "A configured feed's recordings (under the cassettes folder) or every cassette "
-            "in a folder, ordered by 'harness: recorded_at' (else file name)."
+            "A configured feed's recordings or every cassette in a folder, ordered by "
+            "'harness: recorded_at' (else commit date, else file name). A feed's cassettes "
+            "kept in git are read in every version git has: each commit that changed the "
+            "file is a recording, and the report names the commit where drift first showed."
         ),
     )
     parser.add_argument("target", metavar="FEED-or-FOLDER")
+    add_git_options(parser)
     parser.add_argument(
         "--fail-on-drift",
         action="store_true",
@@ -37,29 +42,67 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def add_git_options(parser: argparse.ArgumentParser) -> None:
+    """--no-git, --since and --max-count: how much of a feed's history git gives."""
+    parser.add_argument(
+        "--no-git",
+        action="store_true",
+        help="read the cassette files on disk only, not their versions in git",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only commits since DATE (as git log --since reads it, e.g. 2016-01-01)",
+    )
+    parser.add_argument(
+        "--max-count",
+        type=_positive,
+        metavar="N",
+        help="only the newest N commits of each cassette file (git log --max-count)",
+    )
+
+
+def git_options(args: argparse.Namespace) -> GitOptions:
+    """The git options of a parsed command line."""
+    from harness.drift.feedversions import GitOptions
+
+    return GitOptions(use=not args.no_git, since=args.since, max_count=args.max_count)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Build each feed's history and report it."""
-    from harness.drift import (
-        DriftReport,
-        Fingerprinter,
-        feed_recordings,
-        folder_recordings,
-        history,
-    )
+    from harness.drift import DriftReport, Fingerprinter, folder_recordings, history
+    from harness.drift.feedversions import FeedRecordings, feed_versions
     from harness.replay import Replayer
 
     prints = Fingerprinter(Replayer(config))
     target = Path(args.target)
     if any(f.name == args.target for f in config.feeds):
-        groups = {args.target: feed_recordings(prints, args.target)}
+        groups = {args.target: feed_versions(prints, args.target, git_options(args))}
     elif target.is_dir():
-        groups = folder_recordings(prints, target)
+        groups = {k: FeedRecordings(v) for k, v in folder_recordings(prints, target).items()}
     else:
         known = ", ".join(f.name for f in config.feeds) or "none configured"
         raise HarnessError(f"{args.target!r} is neither a configured feed ({known}) nor a folder")
-    if not any(groups.values()):
-        raise HarnessError(f"no cassettes found for {args.target!r}")
-    feeds = tuple(_rated(history(fps), config) for fps in groups.values())
+    if not any(g.fingerprints for g in groups.values()):
+        notes = "; ".join(n for g in groups.values() for n in g.notes)
+        raise HarnessError(
+            f"no cassettes found for {args.target!r}" + (f" ({notes})" if notes else "")
+        )
+    feeds = tuple(
+        _rated(replace(history(g.fingerprints), notes=g.notes, commits=g.commits), config)
+        for g in groups.values()
+    )
     report = DriftReport("history", feeds, fail_on=config.fail_on)
     emit_drift_report(report, args, stdout)
     if report.errors:

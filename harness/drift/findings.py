@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from harness.drift.gitversions import Commit
 from harness.findings import Cause, Example, Finding, Level, Scope, SignalChange
 from harness.model import Severity
 from harness.verdict import exit_code
@@ -45,6 +46,8 @@ class FeedHistory:
     recordings: tuple[str, ...]
     findings: tuple[Finding, ...]
     timeline: tuple[TimelinePoint, ...] = ()
+    notes: tuple[str, ...] = ()  # where the recordings came from: git, a shallow clone, files
+    commits: dict[str, Commit] = field(default_factory=dict)  # recording name -> its commit
 
     @property
     def drifted(self) -> bool:

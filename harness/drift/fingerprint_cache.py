@@ -32,7 +32,7 @@ from harness.drift.fingerprint import Fingerprint, ItemPrint
 
 __all__ = ["FingerprintCache", "code_identity", "from_json", "to_json"]
 
-_FORMAT = 2  # bump when the entry layout changes
+_FORMAT = 3  # bump when the entry layout changes
 _SUFFIX = ".json"
 MAX_ENTRIES = 4000
 MAX_TOTAL_BYTES = 512 * 1024**2
@@ -84,6 +84,40 @@ class FingerprintCache:
         self.entries.touch(key)
         return found
 
+    def get_named(self, key: str, shown: str, feed: str) -> Fingerprint | None:
+        """The fingerprint stored under ``key`` with its feed, URL and time as stored, named
+        ``shown``: what a recording held in memory (a version from git) needs to skip being
+        read at all. None when missing, damaged, or stored for another feed."""
+        try:
+            head, _, payload = self.entries.entry(key).read_bytes().partition(b"\n")
+            if json.loads(head) != {"key": key, "sha256": hashlib.sha256(payload).hexdigest()}:
+                return None
+            data = json.loads(payload)
+            if data["feed"] != feed:
+                return None
+            base = Fingerprint(shown, feed, data["url"], data["recorded_at"])
+            found = from_json(data, base)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        self.hits += 1
+        self.entries.touch(key)
+        return found
+
+    def content_of(self, blob: str) -> str | None:
+        """The SHA-256 of the file whose git blob id is ``blob``, when :meth:`remember` kept
+        it: a version from git is then found without reading it from git at all."""
+        try:
+            data = json.loads(self.entries.entry(_alias(blob)).read_bytes())
+            content = data["sha256"] if data["blob"] == blob else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return content if isinstance(content, str) and len(content) == 64 else None
+
+    def remember(self, blob: str, content: str) -> None:
+        """Keep which file content (SHA-256) the git blob ``blob`` holds (no code or parser
+        in it: a blob's content never changes)."""
+        self.entries.write(_alias(blob), json.dumps({"blob": blob, "sha256": content}).encode())
+
     def put(self, key: str, fp: Fingerprint) -> None:
         """Store ``fp`` under ``key`` (quietly nothing when the folder cannot be written).
 
@@ -94,6 +128,10 @@ class FingerprintCache:
         payload = json.dumps(to_json(fp), ensure_ascii=False).encode("utf-8")
         header = json.dumps({"key": key, "sha256": hashlib.sha256(payload).hexdigest()})
         self.entries.write(key, header.encode("ascii") + b"\n" + payload)
+
+
+def _alias(blob: str) -> str:
+    return hashlib.sha256(f"git-blob {blob}".encode("ascii")).hexdigest()
 
 
 @functools.cache
@@ -113,6 +151,9 @@ def code_identity() -> str:
 def to_json(fp: Fingerprint) -> dict[str, Any]:
     """The parts of a fingerprint that come from the recording (not its path or name)."""
     return {
+        "feed": fp.feed,
+        "url": fp.url,
+        "recorded_at": fp.recorded_at,
         "dialect": fp.dialect,
         "encoding": fp.encoding,
         "feed_signals": sorted(fp.feed_signals),
@@ -136,7 +177,8 @@ def to_json(fp: Fingerprint) -> dict[str, Any]:
 
 def from_json(data: Mapping[str, Any], base: Fingerprint) -> Fingerprint:
     """``base`` (path, feed, URL, time) with the recording's form from :func:`to_json` (the
-    values are taken as written there: the cache checks an entry's digest before this)."""
+    values are taken as written there: the cache checks an entry's digest before this; the
+    feed, URL and time stored are :meth:`FingerprintCache.get_named`'s)."""
     items = tuple(
         ItemPrint(
             key=item["key"],

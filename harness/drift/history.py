@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from harness.drift.baseline import bounded, profile
+from harness.drift.baseline import Profile, bounded, profile
 from harness.drift.compare import (
     EXAMPLES,
     WINDOW,
@@ -51,6 +51,7 @@ def history(fingerprints: Sequence[Fingerprint], *, window: int = WINDOW) -> Fee
     drift: list[Finding] = []
     others: list[Finding] = []
     pending: dict[str, Finding] = {}
+    pooled: tuple[Profile, frozenset[str]] | None = None  # the reference's, while it stands
     for fp in fingerprints:
         last = good[-1].name if good else None
         if not fp.ok:
@@ -58,7 +59,9 @@ def history(fingerprints: Sequence[Fingerprint], *, window: int = WINDOW) -> Fee
             continue
         drifted = False
         if reference:
-            found = compare(profile(reference), fp, last_good=last, seen=block_texts(reference))
+            if pooled is None:  # the reference changed: its profile and blocks once more
+                pooled = (profile(reference), block_texts(reference))
+            found = compare(pooled[0], fp, last_good=last, seen=pooled[1])
             for promoted in _promote(pending, fp, drift):
                 others.remove(promoted)
             for f in found:
@@ -71,9 +74,10 @@ def history(fingerprints: Sequence[Fingerprint], *, window: int = WINDOW) -> Fee
                         pending.setdefault(change.signal, f)
         good.append(fp)
         if drifted:
-            reference = [fp]
+            reference, pooled = [fp], None
         elif len(reference) < window:
             reference.append(fp)
+            pooled = None
     findings = tuple(sorted(drift, key=finding_order)) + tuple(others)
     feed = next((fp.feed for fp in fingerprints if fp.feed), None)
     names = tuple(fp.name for fp in fingerprints)
@@ -167,6 +171,7 @@ def timeline(
     for fp in fingerprints:
         n = len(fp.items)
         fill = {}
+        fills = {s for i in fp.items for s in i.signals if s.startswith("fill:")}
         for name in (
             "id",
             "title",
@@ -180,9 +185,7 @@ def timeline(
             "images",
         ):
             k = sum(f"fill:{name}" in i.signals for i in fp.items)
-            if n and (
-                k or any(name in s for i in fp.items for s in i.signals if s.startswith("fill:"))
-            ):
+            if n and (k or any(name in s for s in fills)):
                 fill[name] = round(k / n, 3)
         offsets = [i.metrics["offset"] for i in fp.items if "offset" in i.metrics]
         shares = [i.metrics["boilerplate"] for i in fp.items if "boilerplate" in i.metrics]

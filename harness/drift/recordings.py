@@ -8,6 +8,7 @@ fingerprint cache, so a recording is fingerprinted once per version of it.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -40,11 +41,13 @@ from harness.verdict import rated
 __all__ = [
     "BaselineStep",
     "Fingerprinter",
+    "cassettes_under",
     "feed_recordings",
     "folder_recordings",
     "ordered",
     "pair_history",
     "rated_history",
+    "recorded_time",
     "violation_findings",
 ]
 
@@ -61,8 +64,24 @@ class Fingerprinter:
 
     def path(self, path: Path, *, shown: str | None = None, feed: str | None = None) -> Fingerprint:
         """Read, parse and fingerprint the cassette at ``path`` (failures named, never raised);
-        ``feed``: the feed's response when the cassette holds several feeds."""
-        return self.replay(self.replayer.replay(path, shown=shown, feed=feed))
+        ``feed``: the feed's response when the cassette holds several feeds.
+
+        A recording whose fingerprint is cached is not parsed at all: the cache key needs only
+        the file's hash and the feed's parser, both known once the cassette is opened.
+        """
+        opened = self.replayer.open(path, shown=shown, feed=feed)
+        cached = self._cached(opened)
+        return cached if cached is not None else self.replay(self.replayer.parse(opened))
+
+    def _cached(self, opened: Replay) -> Fingerprint | None:
+        """The cached fingerprint of an opened (not yet parsed) recording, if any."""
+        if opened.failure is not None or opened.response is None:
+            return None
+        key = self._key(opened)
+        if key is None or self.cache is None:
+            return None
+        base = Fingerprint(opened.shown, opened.feed, opened.url, opened.recorded_at)
+        return self.cache.get(key, base)
 
     def replay(self, replay: Replay) -> Fingerprint:
         """The fingerprint of a replayed recording; a failed one carries its failure."""
@@ -88,22 +107,50 @@ class Fingerprinter:
             self.cache.put(key, found)
         return found
 
+    def stored(self, blob: str, *, shown: str, feed: str) -> Fingerprint | None:
+        """The cached fingerprint of a version from git known by its blob id: nothing read
+        from git, decoded or parsed (None: not cached)."""
+        setup = self.replayer.setups.get(feed)
+        if self.cache is None or setup is None:
+            return None
+        content = self.cache.content_of(blob)
+        key = None if content is None else self._key_of(content, feed, setup.parser)
+        return None if key is None else self.cache.get_named(key, shown, feed)
+
+    def blob(self, data: bytes, blob: str, copy: Path, *, shown: str, feed: str) -> Fingerprint:
+        """The fingerprint of a version from git held in memory: written to ``copy`` and read
+        as a file is (the cache then knows it by its blob id too)."""
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(data)
+        found = self.path(copy, shown=shown, feed=feed)
+        if self.cache is not None:
+            self.cache.remember(blob, hashlib.sha256(data).hexdigest())
+        return found
+
     def _key(self, replay: Replay) -> str | None:
         """The cache key: the cassette file's hash, the parser and its settings (None: uncached)."""
         if self.cache is None or replay.content is None or not replay.feed:
             return None
+        assert replay.setup is not None
+        return self._key_of(replay.content, replay.feed, replay.setup.parser)
+
+    def _key_of(self, content: str, name: str, parser: object) -> str | None:
+        """The key of the file with SHA-256 ``content`` read as feed ``name``'s recording (the
+        feed is part of it: a cassette holding two feeds has a fingerprint for each)."""
+        assert self.cache is not None
         config = self.replayer.config
-        feed = config.feed_named(replay.feed)
+        feed = config.feed_named(name)
         settings = {
+            "feed": name,
             "parser": feed.parser,
             "parser-options": dict(feed.parser_options),
             "limits": dict(config.limits),
         }
-        assert replay.setup is not None
-        return self.cache.key(replay.content, replay.setup.parser, settings)
+        return self.cache.key(content, parser, settings)
 
 
-def _when(fp: Fingerprint) -> datetime | None:
+def recorded_time(fp: Fingerprint) -> datetime | None:
+    """The recording's ``harness: recorded_at`` as a time (UTC when it names no offset)."""
     if not fp.recorded_at:
         return None
     try:
@@ -117,14 +164,15 @@ def ordered(fingerprints: Iterable[Fingerprint]) -> list[Fingerprint]:
     """A feed's history order: by ``harness: recorded_at`` when every recording has it,
     else by file name."""
     fps = list(fingerprints)
-    times = [_when(fp) for fp in fps]
+    times = [recorded_time(fp) for fp in fps]
     if fps and all(t is not None for t in times):
         pairs = sorted(zip(times, fps, strict=True), key=lambda p: (p[0], p[1].name))
         return [fp for _, fp in pairs]
     return sorted(fps, key=lambda fp: (fp.name, fp.path))
 
 
-def _cassettes(folder: Path) -> Iterator[Path]:
+def cassettes_under(folder: Path) -> Iterator[Path]:
+    """The cassette files under ``folder``, in discovery order."""
     return (path for path in discover([folder]) if is_cassette_file(path))
 
 
@@ -132,14 +180,14 @@ def feed_recordings(prints: Fingerprinter, feed: str) -> list[Fingerprint]:
     """Fingerprints of the cassettes under the configured folder that the feed claims."""
     config = prints.replayer.config
     config.feed_named(feed)  # ConfigError listing the feeds when unknown
-    found = (prints.path(path, feed=feed) for path in _cassettes(config.cassettes))
+    found = (prints.path(path, feed=feed) for path in cassettes_under(config.cassettes))
     return ordered(fp for fp in found if fp.feed == feed)
 
 
 def folder_recordings(prints: Fingerprinter, folder: Path) -> dict[str | None, list[Fingerprint]]:
     """Fingerprints of every cassette under ``folder``, by feed (None: unclaimed URLs)."""
     by_feed: dict[str | None, list[Fingerprint]] = {}
-    for path in _cassettes(folder):
+    for path in cassettes_under(folder):
         fp = prints.path(path)
         by_feed.setdefault(fp.feed or (fp.url and f"unclaimed {fp.url}"), []).append(fp)
     return {feed: ordered(fps) for feed, fps in sorted(by_feed.items(), key=lambda kv: str(kv[0]))}

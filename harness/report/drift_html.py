@@ -11,6 +11,7 @@ import html
 from collections.abc import Callable, Sequence
 
 from harness.drift import DriftReport, FeedHistory, Finding, Scope, TimelinePoint
+from harness.report.drift_common import SUBJECT_WIDTH, bisect_line
 from harness.report.drift_markdown import title_line
 from harness.textsafe import shorten, terminal_safe
 
@@ -54,13 +55,18 @@ def render_html(report: DriftReport) -> str:
 
 def _feed(h: FeedHistory) -> list[str]:
     out = [f"<h2>Feed <code>{_t(h.feed or 'unclaimed')}</code></h2>"]
+    out += [f'<p class="note">Note: <code>{_t(n, 400)}</code></p>' for n in h.notes]
     if h.timeline:
         out += _charts(h.timeline)
         out.append(_table(h.timeline))
     drift = [f for f in h.findings if f.scope is Scope.FEED]
     rest = [f for f in h.findings if f.scope is not Scope.FEED]
     out.append(f"<h3>{len(drift)} drift finding(s)</h3>")
-    out += [_finding(f) for f in drift]
+    for f in drift:
+        out.append(_finding(f))
+        line = bisect_line(f, h.commits, lambda s: f"<code>{_t(s, SUBJECT_WIDTH)}</code>")
+        if line:
+            out.append(f"<p>{line[0].upper()}{line[1:]}.</p>")
     if rest:
         out.append("<h3>Item problems and transport failures (not drift)</h3><ul>")
         out += [

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from harness.drift import DriftReport, FeedHistory, Scope
+from harness.drift.gitversions import Commit
 from harness.report.common import json_document
+from harness.report.drift_common import split_findings, traced
 from harness.report.finding import FINDING_SCHEMA, finding_data
 
 __all__ = ["DRIFT_REPORT_SCHEMA", "finding_data", "render_json", "to_json_data"]
@@ -42,6 +44,18 @@ def _feed_data(h: FeedHistory) -> dict[str, Any]:
         "drifted": h.drifted,
         "recordings": list(h.recordings),
         "findings": [finding_data(f) for f in h.findings],
+        "notes": list(h.notes),
+        "commits": {name: _commit(c) for name, c in h.commits.items()},
+        "traced": [
+            {
+                "kind": f.kind,
+                "first_seen": f.first_seen,
+                "first_drifted": _commit(found[0]),
+                "last_good": None if found[1] is None else _commit(found[1]),
+            }
+            for f in split_findings(h)[0]
+            if (found := traced(f, h.commits)) is not None
+        ],
         "timeline": [
             {
                 "recording": p.recording,
@@ -59,6 +73,10 @@ def _feed_data(h: FeedHistory) -> dict[str, Any]:
     }
 
 
+def _commit(c: Commit) -> dict[str, str]:
+    return {"commit": c.hash, "short": c.short, "date": c.date, "subject": c.subject}
+
+
 def render_json(report: DriftReport) -> str:
     """The JSON report (controls, bidi and separators escaped even inside strings)."""
     return json_document(to_json_data(report))
@@ -66,6 +84,16 @@ def render_json(report: DriftReport) -> str:
 
 _STR = {"type": "string"}
 _OPT_STR = {"type": ["string", "null"]}
+_COMMIT = {
+    "type": "object",
+    "required": ["commit", "short", "date", "subject"],
+    "properties": {
+        "commit": {"type": "string", "pattern": "^[0-9a-f]{40,64}$"},
+        "short": {"type": "string", "pattern": "^[0-9a-f]{4,64}$"},
+        "date": {"type": "string", "format": "date-time"},
+        "subject": _STR,
+    },
+}
 DRIFT_REPORT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "feedharness drift report",
@@ -101,10 +129,30 @@ DRIFT_REPORT_SCHEMA: dict[str, Any] = {
                     "recordings": {"type": "array", "items": _STR},
                     "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
                     "timeline": {"type": "array", "items": {"type": "object"}},
+                    "notes": {"type": "array", "items": _STR},
+                    "commits": {
+                        "type": "object",
+                        "additionalProperties": {"$ref": "#/$defs/commit"},
+                    },
+                    "traced": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["kind", "first_seen", "first_drifted", "last_good"],
+                            "properties": {
+                                "kind": _STR,
+                                "first_seen": _STR,
+                                "first_drifted": {"$ref": "#/$defs/commit"},
+                                "last_good": {
+                                    "oneOf": [{"$ref": "#/$defs/commit"}, {"type": "null"}]
+                                },
+                            },
+                        },
+                    },
                 },
             },
         },
     },
-    "$defs": {"finding": FINDING_SCHEMA},
+    "$defs": {"finding": FINDING_SCHEMA, "commit": _COMMIT},
 }
 """The JSON Schema (Draft 2020-12) of `render_json`'s output."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from harness.drift import DriftReport, FeedHistory, Finding
 from harness.report.common import plural
-from harness.report.drift_common import split_findings
+from harness.report.drift_common import SUBJECT_WIDTH, bisect_line, split_findings
 from harness.report.finding import markdown_blocks, md_excerpt
 from harness.textsafe import md_code
 
@@ -55,8 +55,13 @@ def _feed_blocks(h: FeedHistory) -> list[str]:
         f"{plural(len(transport), 'transport failure')}"
     )
     blocks = [head, f"Recordings: {shown}{extra}. {counts}."]
+    if h.notes:
+        blocks.append("\n".join(f"- Note: {md_excerpt(n, 300)}" for n in h.notes))
     for n, f in enumerate(drift, 1):
         blocks += markdown_blocks(f, n)
+        traced = bisect_line(f, h.commits, lambda s: md_excerpt(s, SUBJECT_WIDTH))
+        if traced:
+            blocks.append(traced[0].upper() + traced[1:] + ".")
     if items:
         blocks.append("### Item problems (one odd item each, not feed drift)")
         blocks += [_item_line(f) for f in items]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.drift import DriftReport
-from harness.report.drift_common import split_findings
+from harness.report.drift_common import SUBJECT_WIDTH, bisect_line, split_findings
 from harness.report.finding import text_lines
 from harness.textsafe import shorten, terminal_safe
 
@@ -18,8 +18,12 @@ def render_text(report: DriftReport) -> str:
         lines.append(
             f"feed {terminal_safe(h.feed or '(unclaimed)')}: {len(h.recordings)} recording(s)"
         )
+        lines += [f"  note: {terminal_safe(n)}" for n in h.notes]
         for f in drift:
             lines += text_lines(f)
+            traced = bisect_line(f, h.commits, _quoted)
+            if traced:
+                lines.append(f"      {traced}")
         for f in items:
             sig = ", ".join(terminal_safe(s.signal) for s in f.signals[:3])
             lines.append(f"  ITEM  {f.title} in {terminal_safe(f.first_seen or '')}: {sig}")
@@ -30,3 +34,7 @@ def render_text(report: DriftReport) -> str:
             )
     lines += report.lines
     return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return f"'{terminal_safe(shorten(text, SUBJECT_WIDTH))}'"
