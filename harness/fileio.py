@@ -45,8 +45,19 @@ def write_atomic(
     The new file keeps the mode of the file it replaces. ``durable`` also fsyncs the file and
     its folder, so the rename survives a power loss (off for caches, which may be rebuilt).
     Raises OSError; the temporary file is removed on any failure.
+
+    A target that exists and is not a regular file (``-o /dev/null``, ``-o /dev/stdout``, a
+    named pipe) is written into, never renamed over: renaming would replace the device node
+    (as root, ``/dev/null`` itself) by a plain file.
     """
     path = Path(path)
+    if _special(path):
+        with open(path, "wb") as stream:
+            if callable(data):
+                data(stream)
+            else:
+                stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return
     tmp = temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -67,6 +78,15 @@ def write_atomic(
         raise
     if durable:
         fsync_dir(path.parent)
+
+
+def _special(path: Path) -> bool:
+    """Whether ``path`` exists as something other than a regular file or a folder."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def replace_durably(source: Path, target: Path) -> None:

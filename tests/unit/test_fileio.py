@@ -86,3 +86,19 @@ def test_read_bounded_of_a_missing_file_raises_os_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         read_bounded(tmp_path / "gone", 10)
     assert not os.path.exists(tmp_path / "gone")
+
+
+def test_a_special_file_is_written_into_not_renamed_over(tmp_path: Path) -> None:
+    """``-o /dev/null`` or a named pipe: renaming over it would replace the node by a file."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, "report\n")
+    reader.join(10)
+    assert got == [b"report\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary file left
