@@ -1,0 +1,188 @@
+"""harness.record.schedule: hanging hosts hold up no one else; one feed per origin; bounded.
+
+Real servers on 127.0.0.1 (each port its own origin) count the requests they serve at once.
+"""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from record_servers import FeedServer, Reply, Seen, Sleeps, write_project
+
+from harness.config import RecordSettings
+from harness.record import FeedRecord, Verdict, record_feeds
+from harness.record.fetcher import Fetcher
+from harness.record.schedule import origin
+
+TIMEOUT = 2.0  # seconds: the hanging server outlasts it; every healthy feed takes far less
+
+
+class Gauge:
+    """Requests in flight: now, the most at once overall, and per server."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now: dict[str, int] = {}
+        self.peak = 0
+        self.peak_per: dict[str, int] = {}
+
+    def enter(self, where: str) -> None:
+        with self.lock:
+            self.now[where] = self.now.get(where, 0) + 1
+            self.peak_per[where] = max(self.peak_per.get(where, 0), self.now[where])
+            self.peak = max(self.peak, sum(self.now.values()))
+
+    def leave(self, where: str) -> None:
+        with self.lock:
+            self.now[where] -= 1
+
+
+def served(server: FeedServer, gauge: Gauge, *, seconds: float = 0.0) -> None:
+    """Route every feed path of ``server`` to a reply after ``seconds``."""
+
+    def reply(seen: Seen) -> Reply:
+        gauge.enter(server.base)
+        try:
+            server.stopping.wait(seconds)
+            return Reply()
+        finally:
+            gauge.leave(server.base)
+
+    for name in "abcdefgh":
+        server.route_fn(f"/{name}.xml", reply)
+
+
+class Hanging(socketserver.ThreadingTCPServer):
+    """Accepts, reads the request, never answers: holds the connection until the client
+    gives up and closes it (counted in flight until then, as the server sees it)."""
+
+    daemon_threads = True
+
+    def __init__(self, gauge: Gauge) -> None:
+        super().__init__(("127.0.0.1", 0), _HangHandler)
+        self.gauge = gauge
+        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class _HangHandler(socketserver.BaseRequestHandler):
+    server: Hanging
+
+    def handle(self) -> None:
+        self.server.gauge.enter(self.server.base)
+        try:
+            self.request.settimeout(30)
+            while self.request.recv(65536):  # b"": the client closed
+                pass
+        except OSError:
+            pass
+        finally:
+            self.server.gauge.leave(self.server.base)
+
+
+class Finishes:
+    """A progress display noting when each feed ended."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.at: dict[str, float] = {}
+
+    def started(self, feed: str) -> None:
+        pass
+
+    def finished(self, record: FeedRecord) -> None:
+        self.at[record.feed] = time.monotonic() - self.start
+
+
+@pytest.fixture
+def servers() -> Iterator[list[FeedServer]]:
+    started = [FeedServer().start() for _ in range(4)]
+    try:
+        yield started
+    finally:
+        for server in started:
+            server.stop()
+
+
+def _record(tmp_path: Path, feeds: dict[str, str], jobs: int) -> tuple[list[FeedRecord], Finishes]:
+    config = write_project(tmp_path, feeds)
+    fetcher = Fetcher(RecordSettings(timeout=TIMEOUT, retries=0), sleep=Sleeps())
+    finishes = Finishes()
+    report = record_feeds(config, fetcher=fetcher, progress=finishes, jobs=jobs)
+    return list(report.feeds), finishes
+
+
+def test_a_hanging_host_does_not_hold_up_another(
+    tmp_path: Path, servers: list[FeedServer], request: pytest.FixtureRequest
+) -> None:
+    gauge = Gauge()
+    hanging, healthy = Hanging(gauge), servers[0]
+    request.addfinalizer(hanging.stop)
+    served(healthy, gauge)
+    feeds = {
+        "a1": hanging.url("/a.xml"),
+        "a2": hanging.url("/b.xml"),  # waits its turn behind a1 (politeness) ...
+        "b1": healthy.url("/a.xml"),  # ... but these never wait behind a1 or a2
+        "b2": healthy.url("/b.xml"),
+    }
+    records, finishes = _record(tmp_path, feeds, jobs=2)
+    assert [r.feed for r in records] == ["a1", "a2", "b1", "b2"]  # input order
+    assert [r.verdict for r in records] == [Verdict.FAILED] * 2 + [Verdict.CREATED] * 2
+    assert "timed out after 2 s" in records[0].reasons[0]
+    assert max(finishes.at["b1"], finishes.at["b2"]) < TIMEOUT * 0.75
+    assert finishes.at["a2"] >= 2 * TIMEOUT * 0.95  # one timeout each, one after the other
+    assert gauge.peak_per[hanging.base] == 1
+
+
+def test_hanging_feeds_on_different_hosts_time_out_in_parallel(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    gauge = Gauge()
+    servers = [Hanging(gauge) for _ in range(4)]
+    for server in servers:
+        request.addfinalizer(server.stop)
+    start = time.monotonic()
+    records, _ = _record(tmp_path, {f"h{n}": s.url("/a.xml") for n, s in enumerate(servers)}, 8)
+    elapsed = time.monotonic() - start
+    assert all(r.verdict is Verdict.FAILED for r in records)
+    assert elapsed < TIMEOUT * 2  # four timeouts at once, not 4 x 2 s
+    assert gauge.peak == len(servers)
+
+
+def test_one_feed_per_origin_and_at_most_jobs_in_all(
+    tmp_path: Path, servers: list[FeedServer]
+) -> None:
+    gauge = Gauge()
+    for server in servers:
+        served(server, gauge, seconds=0.3)
+    feeds = {f"f{n}{p}": s.url(f"/{p}.xml") for n, s in enumerate(servers) for p in "abc"}
+    records, _ = _record(tmp_path, feeds, jobs=3)
+    assert all(r.verdict is Verdict.CREATED for r in records), [r.reasons for r in records]
+    assert [r.feed for r in records] == list(feeds)
+    assert set(gauge.peak_per.values()) == {1}  # never two requests at once on one origin
+    assert gauge.peak == 3  # bounded by jobs, and reached: the origins ran in parallel
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://A.example/feed", "http://a.example:80"),
+        ("https://a.example/feed", "https://a.example:443"),
+        ("https://a.example:8443/x?y", "https://a.example:8443"),
+        ("http://a.example:99999/", "http://a.example:0"),
+    ],
+)
+def test_the_politeness_key_is_the_origin(url: str, key: str) -> None:
+    assert origin(url) == key
