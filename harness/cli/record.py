@@ -69,8 +69,22 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         metavar="'NAME: VALUE'",
         help="send this header with every request (repeatable); its value is scrubbed",
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="feeds recorded at once, never two of one origin at a time (default: 16)",
+    )
     add_fail_on_option(parser)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
@@ -88,6 +102,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
         accept=args.accept,
         fetcher=Fetcher(config.record, headers=headers),
         progress=progress_for(stderr, len(feeds)),
+        **({"jobs": args.jobs} if args.jobs else {}),
     )
     if args.format == "json":
         stdout.write(json_document(report_data(report)))
