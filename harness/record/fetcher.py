@@ -518,6 +518,8 @@ def _via(failed: _Failed, proxy: SplitResult | None) -> _Failed:
     if proxy is None:
         return failed
     where = f"{proxy.hostname}:{proxy.port or 80}"
+    if failed.kind is Failure.REFUSED:  # the connection is to the proxy
+        return _Failed(failed.kind, f"connection refused by proxy {where}", retry=failed.retry)
     return _Failed(failed.kind, f"{failed.message} (via proxy {where})", retry=failed.retry)
 
 

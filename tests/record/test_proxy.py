@@ -279,7 +279,10 @@ def test_a_proxy_that_refuses_is_named_in_the_failure(
     with pytest.raises(LiveTransportError) as caught:
         Fetcher(RecordSettings(timeout=5, retries=0), sleep=sleeps).get(server.url("/x"))
     assert caught.value.kind is Failure.REFUSED
-    assert f"(via proxy 127.0.0.1:{port})" in str(caught.value)
+    assert str(caught.value) == (
+        f"GET {server.url('/x')}: connection refused by proxy 127.0.0.1:{port}"
+    )
+    assert server.requests == []
 
 
 def test_a_socks_proxy_is_a_clear_error(
