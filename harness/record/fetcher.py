@@ -12,6 +12,13 @@ origin (scheme, host, port); callers run several origins in parallel threads. Ea
 reported to ``on_attempt`` (the progress display), which the fetcher knows only as a callback.
 Failures are :class:`LiveTransportError` with a one-line message and a :class:`Failure` kind:
 DNS, TLS, refused, timeout, connection, HTTP status, redirects, size, decoding, not a feed.
+
+Why not urllib3 or httpx (issue 14): neither is a dependency today, and what they would take
+over here is the connection and the decoding (~60 lines); the rest stays ours either way: the
+hop-by-hop redirect loop (vcrpy records each hop), the deadline on the whole response (their
+timeouts are per socket operation), the failure kinds, the Retry-After limit, proxies from the
+environment (urllib3's ProxyManager does not read it). Measured on 127.0.0.1, an 11 KB gzipped
+feed, a new connection per request: 1.49 ms per GET here, 1.47 ms with urllib3 2.8.
 """
 
 from __future__ import annotations
