@@ -3,7 +3,7 @@
 The proxy handles what a forward proxy must (RFC 9112 section 3.2.2 absolute-form GET, RFC 9110
 section 9.3.6 CONNECT), counts the requests and keeps what it was sent, so each test can tell
 whether a request went through it, with which credentials, and that the cassette records only
-the origin.
+the origin. The conftest clears the machine's own proxy settings.
 """
 
 from __future__ import annotations
@@ -30,17 +30,6 @@ from harness.record import Verdict, record_feeds
 from harness.record.fetcher import Failure, Fetcher, LiveTransportError
 
 FEED_PATH = "/rss/rfi.xml"
-PROXY_VARIABLES = (
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-    "REQUEST_METHOD",  # urllib ignores HTTP_PROXY under CGI (httpoxy)
-)
 
 
 @dataclass
@@ -135,13 +124,6 @@ def proxy() -> Iterator[ForwardProxy]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No proxy setting of the machine running the tests leaks in."""
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
 
 
 def _basic(user: str, password: str) -> str:

@@ -5,6 +5,8 @@ Real servers on 127.0.0.1 (each port its own origin) count the requests they ser
 
 from __future__ import annotations
 
+import io
+import json
 import socketserver
 import threading
 import time
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 from record_servers import FeedServer, Reply, Seen, Sleeps, write_project
 
+from harness.cli import run
 from harness.config import RecordSettings
 from harness.record import FeedRecord, Verdict, record_feeds
 from harness.record.fetcher import Fetcher
@@ -186,3 +189,28 @@ def test_one_feed_per_origin_and_at_most_jobs_in_all(
 )
 def test_the_politeness_key_is_the_origin(url: str, key: str) -> None:
     assert origin(url) == key
+
+
+def test_the_cli_takes_jobs_and_reports_in_input_order(
+    tmp_path: Path, servers: list[FeedServer]
+) -> None:
+    gauge = Gauge()
+    for server in servers[:2]:
+        served(server, gauge, seconds=0.2)
+    feeds = {"z": servers[0].url("/a.xml"), "y": servers[1].url("/a.xml")}
+    write_project(tmp_path, feeds)
+    out, err = io.StringIO(), io.StringIO()
+    config = str(tmp_path / "harness.toml")
+    code = run(
+        ["--config", config, "record", "--jobs", "1", "--format", "json"], stdout=out, stderr=err
+    )
+    assert code == 0, err.getvalue()
+    assert [f["feed"] for f in json.loads(out.getvalue())["feeds"]] == ["z", "y"]
+    assert gauge.peak == 1  # one job: one request at a time in all
+    assert len(err.getvalue().splitlines()) == 2  # piped: one line per feed
+
+
+def test_jobs_must_be_at_least_one(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["record", "--jobs", "0"], stdout=out, stderr=err) == 2
+    assert "--jobs/-j: expected a whole number of at least 1, got '0'" in err.getvalue()
