@@ -29,6 +29,7 @@ import os
 import random
 import re
 import resource
+import select
 import socket
 import subprocess
 import sys
@@ -53,7 +54,7 @@ BACKOFF = 1.0  # the fetcher's first wait before a retry (harness.record.fetcher
 class Gauge:
     """Connections open at once, overall and per server (the servers count them)."""
 
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.RLock = field(default_factory=threading.RLock)
     now: dict[int, int] = field(default_factory=dict)
     peak: int = 0
     peak_per: dict[int, int] = field(default_factory=dict)
@@ -84,6 +85,34 @@ class Server(ThreadingHTTPServer):
         self.port = int(self.server_address[1])
         self.stopping = threading.Event()
         self.slow = 0.0  # seconds a slow feed takes to answer
+        self.hung: set[socket.socket] = set()  # hanging connections not yet seen closed
+
+    def arrived(self, sock: socket.socket, *, hangs: bool) -> None:
+        """A request came in: count it, after dropping the hanging connections the client has
+        closed already (their handler threads may not have woken up yet: a loaded machine)."""
+        with self.gauge.lock:
+            for old in list(self.hung):
+                if _closed(old):
+                    self.gone(old)
+            self.gauge.enter(self.port)
+            if hangs:
+                self.hung.add(sock)
+
+    def gone(self, sock: socket.socket) -> None:
+        """A hanging connection ended (counted once, whoever notices first)."""
+        with self.gauge.lock:
+            if sock in self.hung:
+                self.hung.discard(sock)
+                self.gauge.leave(self.port)
+
+
+def _closed(sock: socket.socket) -> bool:
+    """Whether the peer has closed ``sock`` (a peek that does not wait)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -93,26 +122,31 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         # In flight: from the request read to the answer's first byte (a hanging one: until the
         # client closes), so a client's next request never overlaps a finished one's teardown.
-        self.server.gauge.enter(self.server.port)
+        kind, body = self.server.routes.get(self.path, (FAIL, b""))
+        self.server.arrived(self.connection, hangs=kind == HANG)
+        if kind == HANG:
+            self._hang()
+            return
         left = False
         try:
-            left = self._answer()
+            left = self._answer(kind, body)
         finally:
             if not left:
                 self.server.gauge.leave(self.server.port)
 
-    def _answer(self) -> bool:
-        """Answer as the route says; True once the gauge was left."""
-        kind, body = self.server.routes.get(self.path, (FAIL, b""))
-        if kind == HANG:
-            self.connection.settimeout(120)
-            try:  # never answer; b"" when the client gives up and closes
-                while self.connection.recv(65536):
-                    pass
-            except OSError:
+    def _hang(self) -> None:
+        self.connection.settimeout(120)
+        try:  # never answer; b"" when the client gives up and closes
+            while self.connection.recv(65536):
                 pass
-            self.close_connection = True
-            return False
+        except OSError:
+            pass
+        finally:
+            self.server.gone(self.connection)
+        self.close_connection = True
+
+    def _answer(self, kind: str, body: bytes) -> bool:
+        """Answer as the route says; True once the gauge was left."""
         if kind == SLOW and self.server.stopping.wait(self.server.slow):
             return False
         self.server.gauge.leave(self.server.port)

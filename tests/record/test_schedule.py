@@ -19,7 +19,7 @@ from record_servers import FeedServer, Reply, Seen, Sleeps, write_project
 from harness.cli import run
 from harness.config import RecordSettings
 from harness.record import FeedRecord, Verdict, record_feeds
-from harness.record.fetcher import Fetcher
+from harness.record.fetcher import Fetcher, LiveTransportError
 from harness.record.schedule import origin
 
 TIMEOUT = 2.0  # seconds: the hanging server outlasts it; every healthy feed takes far less
@@ -214,3 +214,16 @@ def test_jobs_must_be_at_least_one(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(["record", "--jobs", "0"], stdout=out, stderr=err) == 2
     assert "--jobs/-j: expected a whole number of at least 1, got '0'" in err.getvalue()
+
+
+def test_a_timed_out_connection_is_closed_before_the_retry(request: pytest.FixtureRequest) -> None:
+    """The server sees the first attempt's connection end before the second one opens
+    (http.client leaves a timed-out response's socket open until it is collected)."""
+    gauge = Gauge()
+    hanging = Hanging(gauge)
+    request.addfinalizer(hanging.stop)
+    fetcher = Fetcher(RecordSettings(timeout=0.5, retries=2), backoff=0.3)
+    with pytest.raises(LiveTransportError) as caught:
+        fetcher.get(hanging.url("/a.xml"))
+    assert caught.value.attempts == 3
+    assert gauge.peak_per[hanging.base] == 1
