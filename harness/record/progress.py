@@ -176,6 +176,7 @@ class LiveProgress(PlainProgress):
 
 
 def progress_for(stream: TextIO, total: int) -> Progress:
-    """A live status line on an interactive terminal (not under CI), plain lines otherwise."""
+    """A live status line on an interactive terminal (not under CI), plain lines otherwise;
+    one feed too: a hanging one shows its seconds and attempts as it waits."""
     interactive = stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
-    return LiveProgress(stream, total) if interactive and total > 1 else PlainProgress(stream)
+    return LiveProgress(stream, total) if interactive else PlainProgress(stream)

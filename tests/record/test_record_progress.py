@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import time
 
+import pytest
+
 from harness.record.outcome import FeedRecord, Verdict
 from harness.record.progress import LiveProgress, PlainProgress, progress_for
 
@@ -87,3 +89,16 @@ def test_plain_lines_off_a_terminal() -> None:
     progress.started("a")
     progress.finished(FeedRecord("a", "a.yaml", Verdict.SKIPPED, reasons=("cassette exists",)))
     assert stream.getvalue() == "skipping a … cassette exists, 0.0 s\n"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_the_live_line_even_for_one_feed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert isinstance(progress_for(Terminal(), total=1), LiveProgress)
+    monkeypatch.setenv("CI", "true")
+    assert not isinstance(progress_for(Terminal(), total=1), LiveProgress)
