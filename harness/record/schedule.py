@@ -6,7 +6,9 @@ time, while feeds of other origins (another host, or another port of the same ho
 behind a slow or hanging one: a free worker takes the next feed of an idle origin, never blocks
 on a busy one while other origins have work. Among the idle origins it takes the one with the
 most feeds left (the per-origin queues are the critical path of the run), the earliest feed
-first. Results come back in input order, whatever the order of work.
+first. A feed holds its origin until its last request (:func:`network_done`, called by the
+recorder before checking the recording), not while it is checked. Results come back in input
+order, whatever the order of work.
 
 The fetcher reports each attempt (``on_attempt``); this module tells the progress which feed
 the attempt belongs to (the worker thread's current feed), so the fetcher never imports the
@@ -15,6 +17,7 @@ progress and the progress never sees threads.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -27,7 +30,7 @@ from harness.record.outcome import FeedRecord
 if TYPE_CHECKING:
     from harness.record.progress import Progress
 
-__all__ = ["DEFAULT_JOBS", "Interrupted", "origin", "run_feeds"]
+__all__ = ["DEFAULT_JOBS", "Interrupted", "network_done", "origin", "run_feeds"]
 
 # Threads mostly wait on the network (the checks run one at a time under a lock), so more
 # threads than CPUs pay off; 16 keeps 16 hanging feeds' timeouts in parallel while staying far
@@ -36,6 +39,7 @@ __all__ = ["DEFAULT_JOBS", "Interrupted", "origin", "run_feeds"]
 DEFAULT_JOBS = 16
 
 Attempt = Callable[[str, int, int], None]  # (url, attempt number, attempts allowed)
+_CURRENT = threading.local()  # per worker thread: .feed (its name), .release (its origin)
 
 
 class Interrupted(BaseException):
@@ -106,7 +110,7 @@ def run_feeds(
     the attempt number of each feed's current request. Ctrl-C sets ``stop`` and re-raises;
     an :class:`Interrupted` feed ends its worker quietly.
     """
-    current = threading.local()
+    current = _CURRENT
     hook: Attempt = _attempt_reporter(progress, current)
     previous = getattr(fetcher, "on_attempt", None)
     if fetcher is not None:
@@ -119,6 +123,26 @@ def run_feeds(
         close = getattr(progress, "close", None)
         if close is not None:
             close()
+
+
+def network_done() -> None:
+    """The current feed has made its last request: its origin may serve the next feed while
+    this one is checked (the checks take CPU, not the origin's time). Idempotent; a no-op
+    outside a scheduled run."""
+    release = getattr(_CURRENT, "release", None)
+    if release is not None:
+        release()
+
+
+def _once(fn: Callable[[], None]) -> Callable[[], None]:
+    done = threading.Event()
+
+    def call() -> None:
+        if not done.is_set():
+            done.set()
+            fn()
+
+    return call
 
 
 def _attempt_reporter(progress: Progress, current: threading.local) -> Attempt:
@@ -157,6 +181,7 @@ def _run(
     def worker() -> None:
         while (taken := queue.take()) is not None:
             index, feed, key = taken
+            current.release = _once(functools.partial(queue.done, key))
             try:
                 results[index] = one(feed)
             except Interrupted:
@@ -166,9 +191,10 @@ def _run(
                 stop.set()
                 return
             finally:
-                queue.done(key)
+                current.release()
+                current.release = None
 
-    _run_threads(worker, min(jobs, len(queue.waiting)), stop)  # more would only wait
+    _run_threads(worker, min(jobs, len(feeds)), stop)
     if errors:
         raise errors[0]
     return [results[i] for i in sorted(results)]

@@ -47,7 +47,7 @@ from harness.record.outcome import FeedRecord, RecordMode, Verdict
 from harness.record.progress import Progress, SilentProgress
 from harness.record.report import RecordReport
 from harness.record.sameness import same_responses
-from harness.record.schedule import DEFAULT_JOBS, run_feeds
+from harness.record.schedule import DEFAULT_JOBS, network_done, run_feeds
 from harness.record.schedule import Interrupted as _Interrupted
 from harness.replay import Replay
 from harness.runner import Runner
@@ -159,6 +159,7 @@ class _Recorder:
         except LiveTransportError as err:
             session.failures.append(str(err))
             status, items = None, None
+        network_done()  # the origin may serve the next feed while this one is checked
         base = replace(base, status=status, items=items, requests=session.requests)
         reasons = tuple(f"transport: {f}" for f in session.failures)
         try:

@@ -12,13 +12,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from record_servers import FeedServer, Reply, Seen, Sleeps, write_project
 
 from harness.cli import run
 from harness.config import RecordSettings
-from harness.record import FeedRecord, Verdict, record_feeds
+from harness.record import FeedRecord, Verdict, record_feeds, transaction
 from harness.record.fetcher import Fetcher, LiveTransportError
 from harness.record.schedule import origin
 
@@ -227,3 +228,27 @@ def test_a_timed_out_connection_is_closed_before_the_retry(request: pytest.Fixtu
         fetcher.get(hanging.url("/a.xml"))
     assert caught.value.attempts == 3
     assert gauge.peak_per[hanging.base] == 1
+
+
+def test_an_origin_serves_its_next_feed_while_the_last_is_checked(
+    tmp_path: Path, servers: list[FeedServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arrivals: list[float] = []
+
+    def reply(seen: Seen) -> Reply:
+        arrivals.append(time.monotonic())
+        return Reply()
+
+    for path in ("/a.xml", "/b.xml"):
+        servers[0].route_fn(path, reply)
+    judge = transaction._Recorder._judge
+
+    def slow_judge(*args: Any, **kw: Any) -> FeedRecord:
+        time.sleep(1.0)  # a long check: CPU time, not the origin's
+        return judge(*args, **kw)
+
+    monkeypatch.setattr(transaction._Recorder, "_judge", slow_judge)
+    feeds = {"a": servers[0].url("/a.xml"), "b": servers[0].url("/b.xml")}
+    records, _ = _record(tmp_path, feeds, jobs=2)
+    assert [r.verdict for r in records] == [Verdict.CREATED] * 2
+    assert arrivals[1] - arrivals[0] < 0.5  # not after the first feed's 1 s check
