@@ -113,8 +113,22 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         metavar="DIR",
         help="write summary.json and one Markdown issue body per feed needing attention",
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="feeds recorded at once, never two of one origin at a time (default: 16)",
+    )
     add_fail_on_option(parser)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
@@ -147,6 +161,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
             now=lambda: started,  # one time for the run: the cassettes, the state, the report
             state=None if args.no_state else (args.state or config.cassettes / STATE_NAME),
             fail_after=args.fail_after,
+            **({"jobs": args.jobs} if args.jobs else {}),
         )
     )
     for warning in report.warnings:

@@ -47,6 +47,8 @@ from harness.record.outcome import FeedRecord, RecordMode, Verdict
 from harness.record.progress import Progress, SilentProgress
 from harness.record.report import RecordReport
 from harness.record.sameness import same_responses
+from harness.record.schedule import DEFAULT_JOBS, network_done, run_feeds
+from harness.record.schedule import Interrupted as _Interrupted
 from harness.record.state import RecordState
 from harness.replay import Replay
 from harness.runner import Runner
@@ -67,7 +69,7 @@ def record_feeds(
     fetcher: Fetcher | None = None,
     progress: Progress | None = None,
     now: Callable[[], datetime] | None = None,
-    jobs: int = 4,
+    jobs: int = DEFAULT_JOBS,
     state: Path | None = None,
     fail_after: int | None = None,
 ) -> RecordReport:
@@ -86,7 +88,12 @@ def record_feeds(
         now=now or (lambda: datetime.now(UTC)),
     )
     loaded = None if state is None else RecordState.load(state)
-    records = tuple(_run(recorder, feeds, progress or SilentProgress(), jobs))
+    shown = progress or SilentProgress()
+    records = tuple(
+        run_feeds(
+            feeds, recorder.record, shown, jobs=jobs, stop=recorder.stop, fetcher=recorder.fetcher
+        )
+    )
     if state is None or loaded is None:
         return RecordReport(recorder.mode, records)
     records = loaded.update(records, to_utc_rfc3339(recorder.now()), allowed)
@@ -117,70 +124,6 @@ def _select(config: HarnessConfig, names: Sequence[str]) -> list[FeedConfig]:
         where = config.source or "the configuration (none found)"
         raise ConfigError(f"{where}: no feeds configured: nothing to record")
     return [config.feed_named(n) for n in dict.fromkeys(names)] if names else list(config.feeds)
-
-
-def _run(
-    recorder: _Recorder, feeds: list[FeedConfig], progress: Progress, jobs: int
-) -> list[FeedRecord]:
-    """Feeds in parallel threads (hosts are serialized by the fetcher); results in input order."""
-
-    def one(feed: FeedConfig) -> FeedRecord:
-        progress.started(feed.name)
-        record = recorder.record(feed)
-        progress.finished(record)
-        return record
-
-    if jobs <= 1 or len(feeds) == 1:
-        return [one(feed) for feed in feeds]
-    results: dict[int, FeedRecord] = {}
-    errors: list[BaseException] = []
-    pending = list(enumerate(feeds))
-    guard = threading.Lock()
-
-    def worker() -> None:
-        while not recorder.stop.is_set():
-            with guard:
-                if not pending:
-                    return
-                index, feed = pending.pop(0)
-            try:
-                results[index] = one(feed)
-            except _Interrupted:
-                return
-            except BaseException as err:  # a bug: stop the others, re-raise in the main thread
-                errors.append(err)
-                recorder.stop.set()
-                return
-
-    _run_threads(worker, min(jobs, len(feeds)), recorder.stop)
-    if errors:
-        raise errors[0]
-    return [results[i] for i in sorted(results)]
-
-
-def _run_threads(worker: Callable[[], None], count: int, stop: threading.Event) -> None:
-    """Run ``count`` threads of ``worker`` to the end; on Ctrl-C set ``stop`` and re-raise.
-
-    Daemon threads: on Ctrl-C the main thread returns at once; a thread cut off mid-write
-    leaves only a temporary file, which the next run of that feed removes.
-    """
-    threads = [
-        threading.Thread(target=worker, name=f"harness-record-{n}", daemon=True)
-        for n in range(count)
-    ]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.1)  # short waits: Ctrl-C reaches the main thread at once
-    except BaseException:
-        stop.set()  # no cassette is replaced after this
-        raise
-
-
-class _Interrupted(BaseException):
-    """The run was stopped; parsers must not swallow it (hence BaseException)."""
 
 
 class _Recorder:
@@ -249,6 +192,7 @@ class _Recorder:
         except LiveTransportError as err:
             session.failures.append(str(err))
             status, items = None, None
+        network_done()  # the origin may serve the next feed while this one is checked
         base = replace(
             base,
             status=status,
