@@ -182,6 +182,12 @@ class Project:
         night = Night(done.returncode, calls, done.stdout + done.stderr)
         jsonschema.validate(self.summary(), SCHEMA)
         self.nights.append(night)
+        # what each night did, for `pytest -s` (the closing notes quote it)
+        states = ", ".join(f"{f['feed']}: {f['state']}" for f in self.summary()["feeds"])
+        print(f"night {len(self.nights)}: exit {done.returncode}; {states}; posted {night.verbs()}")
+        for call in calls:
+            body = (call.get("body") or "").strip().splitlines()
+            print(f"    {' '.join(call['argv'][:3])}: {body[0] if body else ''}")
         return night
 
     def summary(self) -> dict[str, Any]:
