@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from harness.cli.options import add_fail_on_option, resolve_targets, write_report
+from harness.cli.options import add_fail_on_option, resolve_targets
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+from harness.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from harness.model import CassetteResult
+    from harness.report.result import Format
 
 COMMAND = "check"
 FORMATS = ("text", "json", "markdown", "junit")
@@ -60,7 +67,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     """Check every file under the paths, write the report; the exit code is the result's."""
     from harness.cassettes.paths import scan
     from harness.drift import BaselineStep
-    from harness.report.result import Format, render
+    from harness.report.result import Format
     from harness.runner import Runner
 
     args.paths = resolve_targets(config, args.paths)  # feed names -> their cassettes
@@ -72,8 +79,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     runner = Runner(config, steps=(BaselineStep,))  # drift against a baseline, when there is one
     found = scan(args.paths or [config.cassettes])  # what is checked, and what was skipped
     skipped = [f"skipped {runner.display(s.path)}: {s.reason}" for s in found.skipped]
-    result = runner.check_paths(list(found.files), jobs=args.jobs) if found.files else None
-    if result is None or not result.cassettes:
+    if not found.files:
         where = ", ".join(map(str, args.paths)) or str(config.cassettes)
         why = f" ({'; '.join(skipped)})" if skipped else ""
         raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}{why}")
@@ -81,15 +87,50 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
     )
-    text = render(result, fmt, color=color)
-    if fmt is Format.TEXT and skipped:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(skipped)
+    results = runner.iter_paths(list(found.files), jobs=args.jobs)  # checked while written
+    trailer = "\n" + "\n".join(skipped) + "\n" if fmt is Format.TEXT and skipped else ""
     if args.output is None:
-        stdout.write(text if text.endswith("\n") else text + "\n")
+        exit_code = _emit(results, fmt, stdout, color=color, flush=True, trailer=trailer)
     else:
-        write_report(args.output, text)
+        exit_code = _emit_to_file(args.output, results, fmt, trailer=trailer)
     del stderr
-    return result.exit_code
+    return exit_code
+
+
+def _emit(
+    results: Iterator[CassetteResult],
+    fmt: Format,
+    out: TextIO,
+    *,
+    color: bool = False,
+    flush: bool = False,
+    trailer: str = "",
+) -> int:
+    """Write the report as results arrive (text: a cassette at a time); the run's exit code."""
+    from harness.report.result import write
+
+    tally = write(results, fmt, out, color=color, flush=flush)
+    out.write(trailer)
+    return tally.exit_code
+
+
+def _emit_to_file(
+    path: Path, results: Iterator[CassetteResult], fmt: Format, *, trailer: str
+) -> int:
+    """The report streamed to a temporary file beside ``path``, renamed over it at the end."""
+    codes: list[int] = []
+
+    def emit(stream: BinaryIO) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        codes.append(_emit(results, fmt, text, trailer=trailer))
+        text.flush()
+        text.detach()  # write_atomic still fsyncs and closes the file
+
+    try:
+        write_atomic(path, emit)
+    except OSError as err:
+        raise HarnessError(f"{path}: cannot write report: {err.strerror or err}") from None
+    return codes[0]
 
 
 def _jobs(value: str) -> int:

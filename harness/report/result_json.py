@@ -2,27 +2,73 @@
 
 from __future__ import annotations
 
-from typing import Any
+import io
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
 
-from harness.model import CassetteResult, Result, Violation
+from harness.model import CassetteResult, Result, Severity, Violation
 from harness.report.common import json_document
 from harness.report.finding import finding_data
-from harness.report.result_common import ERROR_KINDS, summarize
+from harness.report.result_common import ERROR_KINDS, Tally, spool
+from harness.textsafe import json_safe
 
-__all__ = ["render_json", "to_json_data"]
+__all__ = ["render_json", "to_json_data", "write_json"]
 
 
 def render_json(result: Result) -> str:
     """The JSON report as text: feed text kept, what a terminal would act on escaped."""
-    return json_document(to_json_data(result))
+    out = io.StringIO()
+    write_json(result.cassettes, out)
+    return out.getvalue()
+
+
+def write_json(results: Iterable[CassetteResult], out: TextIO) -> Tally:
+    """`render_json` from a stream of results (the same text); returns the counts.
+
+    The summary comes first in the document but is known last: each cassette's entry is
+    written to a spool as it arrives (then dropped), the summary after the last one, and the
+    document is head + summary + the spooled entries. Every entry is ``json.dumps(indent=2)``
+    of its data, indented to its depth in the document, so the text is the whole document's.
+    """
+    tally = Tally()
+    with spool() as entries:
+        for c in results:
+            if tally.summary().cassettes:
+                entries.write(",\n")
+            entry = json.dumps(cassette_data(c), ensure_ascii=False, indent=2)
+            entries.write(_ENTRY_INDENT + entry.replace("\n", "\n" + _ENTRY_INDENT))
+            tally.add(c)
+        head = json_document(_document(tally, []))
+        if not tally.summary().cassettes:
+            out.write(head)
+            return tally
+        assert head.endswith(_EMPTY_TAIL)  # '"cassettes": []' closes the document
+        out.write(head.removesuffix(_EMPTY_TAIL) + "[\n")
+        entries.seek(0)
+        for chunk in iter(lambda: entries.read(1 << 16), ""):
+            out.write(json_safe(chunk))  # escapes character by character: chunking is safe
+        out.write("\n  ]\n}\n")
+    return tally
+
+
+_ENTRY_INDENT = " " * 4  # json.dumps(indent=2): document > "cassettes" > entry
+_EMPTY_TAIL = "[]\n}\n"
 
 
 def to_json_data(result: Result) -> dict[str, Any]:
     """Return the JSON report as plain data (schemas/report.schema.json); text is not escaped."""
+    tally = Tally()
+    for c in result.cassettes:
+        tally.add(c)
+    return _document(tally, [cassette_data(c) for c in result.cassettes])
+
+
+def _document(tally: Tally, cassettes: list[dict[str, Any]]) -> dict[str, Any]:
     from harness import __version__  # harness/__init__ is the one place the version is written
 
-    s = summarize(result)
-    summary = {
+    s = tally.summary()
+    summary: dict[str, Any] = {
         "cassettes": s.cassettes,
         "passed": s.passed,
         "failed": s.failed,
@@ -30,12 +76,11 @@ def to_json_data(result: Result) -> dict[str, Any]:
         "items": s.items,
         "errors": s.errors,
         "warnings": s.warnings,
-        "exit_code": result.exit_code,
-        "fail_on": _fail_on(result),
+        "exit_code": tally.exit_code,
+        "fail_on": (tally.fail_on or Severity.ERROR).value,  # error when none was checked
     }
     if s.skipped:  # only then: reports of runs with no such cassette stay as they were
         summary["skipped"] = s.skipped
-    cassettes = [cassette_data(c) for c in result.cassettes]
     return {
         "tool": "feedharness",
         "version": __version__,
@@ -82,11 +127,6 @@ def _checked_data(c: CassetteResult, error: dict[str, str] | None) -> dict[str, 
         "violations": [_violation_data(v) for v in c.violations],
         "findings": [finding_data(f) for f in c.findings],
     }
-
-
-def _fail_on(result: Result) -> str:
-    """The run's threshold (every cassette of a run has the same; error when none was checked)."""
-    return result.cassettes[0].fail_on.value if result.cassettes else "error"
 
 
 def _violation_data(v: Violation) -> dict[str, Any]:
