@@ -38,7 +38,11 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_GLOBS = ("cassettes/*.yaml", "tests/data/cassettes/real/*.yaml", "tests/data/cassettes/variants/*.yaml")
+SOURCE_GLOBS = (
+    "cassettes/*.yaml",
+    "tests/data/cassettes/real/*.yaml",
+    "tests/data/cassettes/variants/*.yaml",
+)
 GOAL_TIME = 1.15  # issue 15: time per cassette at 10,000 within 15 % of that at 100
 GOAL_MEMORY = 1.2  # issue 15: peak memory of the parent and of each worker <= 1.2x the 100-run
 
@@ -286,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{GOAL_MEMORY:.1f}x: {'met' if ok_mem else 'NOT met'}; reports identical to -j 1: "
             f"{'yes' if all(r['identical'] for r in rows) else 'NO'}"
         )
-        print("rerun: python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:]))
+        print(
+            "rerun: python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        )
     return 0
 
 
