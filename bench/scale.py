@@ -14,7 +14,8 @@ from recording ``n mod k``), so the time per cassette is comparable across sizes
 
 Per size, in fresh subprocesses with a cold cache folder each: the wall time of
 ``harness check -j 0 --format json -o FILE``, the peak RSS of that parent process
-(``ru_maxrss``) and of its workers (``/proc/PID/status`` VmHWM polled while they live, and the
+(``VmHWM``: ``ru_maxrss`` survives exec, so it would count this script's own peak) and of its
+workers (``/proc/PID/status`` VmHWM polled while they live, and the
 exact maximum over them from ``RUSAGE_CHILDREN`` after they are reaped), then a ``-j 1`` run whose
 JSON report must be byte-identical (the report holds no time, host or clock value to normalise).
 """
@@ -52,8 +53,9 @@ _ABOUT = re.compile(r'(rdf:about=")([^"]*)(")')
 _TIME = re.compile(r"\b(\d\d:\d\d:)(\d\d)\b")
 
 # Runs harness check in-process (same code path as the console script) and, at the end, prints
-# the peak RSS of this process, of its reaped children (the pool's workers) and the per-worker
-# peaks seen in /proc while they lived, as one JSON line on stderr.
+# the peak RSS of this process (VmHWM), of its reaped children (the pool's workers, forked
+# without exec: ru_maxrss is theirs) and the per-worker peaks seen in /proc while they lived,
+# and the CPU time of all, as one JSON line on stderr.
 _WRAPPER = r"""
 import json, os, resource, sys, threading
 from pathlib import Path
@@ -85,7 +87,11 @@ done.set()
 me = resource.getrusage(resource.RUSAGE_SELF)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-print("SCALE-RSS " + json.dumps({"parent_kb": me.ru_maxrss, "children_max_kb": kids.ru_maxrss,
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so it would include the peak of the
+# benchmark process this one was forked from; VmHWM is this program's own peak.
+status = Path("/proc/self/status").read_text()
+hwm = next(int(l.split()[1]) for l in status.splitlines() if l.startswith("VmHWM:"))
+print("SCALE-RSS " + json.dumps({"parent_kb": hwm, "children_max_kb": kids.ru_maxrss,
       "workers_kb": sorted(peaks.values()), "cpu_s": cpu}), file=sys.stderr)
 sys.exit(code)
 """

@@ -1,6 +1,8 @@
 """A check's `Result` in the format asked for: the format names and the dispatch to each renderer.
 
 The formats live one per module: `result_text`, `result_json`, `result_markdown`, `result_junit`.
+Each writes from a stream of `CassetteResult`s (`write`: what `harness check` uses, keeping only
+the counts) and `render` is that stream's text for a whole `Result`: one code path, one text.
 """
 
 from __future__ import annotations
