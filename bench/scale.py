@@ -191,7 +191,11 @@ def check(config: Path, jobs: int, report: Path, cache: Path, *paths: Path) -> R
     argv = [sys.executable, "-c", _WRAPPER, "--config", str(config), "check", *map(str, paths)]
     argv += ["-j", str(jobs), "--format", "json", "-o", str(report)]
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    # cwd: the folder of the report, so that `python -c` imports the harness installed (or on
+    # PYTHONPATH), never a harness/ folder that happens to be in the working directory
+    done = subprocess.run(
+        argv, env=env, cwd=report.parent, capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - start
     shutil.rmtree(cache, ignore_errors=True)
     rss = [line for line in done.stderr.splitlines() if line.startswith("SCALE-RSS ")]
