@@ -41,3 +41,11 @@ def bench(session: nox.Session) -> None:
     """Benchmark against feedparser (not part of the default sessions; see bench/README.md)."""
     session.install(".[test]", "feedparser")  # pytest-xdist for the pytest -n timings
     session.run("python", "bench/bench.py", *session.posargs)
+
+
+@nox.session(name="bench-scale")
+def bench_scale(session: nox.Session) -> None:
+    """Throughput and memory at 100 and 1,000 cassettes (``-- --full`` or
+    FEEDHARNESS_BENCH_FULL=1 adds 10,000); not a default session (bench/scale.py)."""
+    session.install(".")
+    session.run("python", "bench/scale.py", *session.posargs)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -80,14 +82,24 @@ class Runner:
         """Check every cassette or stored item under ``paths`` (default: the cassettes folder).
 
         With ``jobs > 1`` files are checked in that many worker processes; results keep the
-        input order, so the report is identical to a serial run.
+        input order, so the report is identical to a serial run. Holds every result: a report
+        of a large run is better written from :meth:`iter_paths`.
+        """
+        return Result(tuple(self.iter_paths(paths, jobs=jobs)))
+
+    def iter_paths(self, paths: Sequence[Path], *, jobs: int = 1) -> Iterator[CassetteResult]:
+        """The results of :meth:`check_paths` one at a time, in input order, as they are ready.
+
+        Only the results of the few files in flight are held (see ``_check_parallel``), so a
+        report written while iterating needs memory for one cassette, not for the run.
         """
         targets = list(discover(paths or [self.config.cassettes]))
         if jobs <= 1 or len(targets) < 2:
-            return Result(tuple(r for p in targets for r in self.check_file_all(p)))
+            for path in targets:
+                yield from self.check_file_all(path)
+            return
         workers = min(jobs, len(targets))
-        found = _check_parallel(self.config, self._step_factories, targets, workers)
-        return Result(tuple(r for results in found for r in results))
+        yield from _check_parallel(self.config, self._step_factories, targets, workers)
 
     def check_file(self, path: Path) -> CassetteResult:
         """Check one file; its first result when it holds several feeds (see check_file_all)."""
@@ -255,24 +267,34 @@ def _check_in_worker(path: Path) -> tuple[CassetteResult, ...]:
 
 def _check_parallel(
     config: HarnessConfig, steps: tuple[StepFactory, ...], targets: list[Path], jobs: int
-) -> list[tuple[CassetteResult, ...]]:
-    """Largest files first, one at a time, so no worker is left with a big file at the end."""
-    from concurrent.futures import ProcessPoolExecutor
+) -> Iterator[CassetteResult]:
+    """Files in input order, at most ``jobs * AHEAD`` of them submitted and not yet consumed.
 
-    order = sorted(range(len(targets)), key=lambda n: -_size(targets[n]))
-    results: list[tuple[CassetteResult, ...] | None] = [None] * len(targets)
+    The results come back in input order (the report is a serial run's), and a file is submitted
+    only when an earlier one has been consumed: memory holds the results of the window, however
+    many files there are, and a slow reader slows the workers instead of piling results up.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    queued = iter(targets)
+    pending: deque[Future[tuple[CassetteResult, ...]]] = deque()
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config, steps)) as pool:
-        done = pool.map(_check_in_worker, [targets[n] for n in order])
-        for n, result in zip(order, done, strict=True):
-            results[n] = result
-    return [r for r in results if r is not None]
+        try:
+            for path in islice(queued, jobs * AHEAD):
+                pending.append(pool.submit(_check_in_worker, path))
+            while pending:
+                yield from pending.popleft().result()
+                for path in islice(queued, 1):  # one out, one in
+                    pending.append(pool.submit(_check_in_worker, path))
+        finally:  # the reader stopped early (or a worker died): drop what was not started
+            for future in pending:
+                future.cancel()
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+AHEAD = 8
+"""Files submitted per worker ahead of the reader: enough that a worker never waits for the
+reader behind a slow file (the bundled mix's slowest recording costs a few times its fastest's),
+few enough that the results held stay a handful of cassettes'."""
 
 
 def _no_feed_reason(skipped: tuple[SkippedInteraction, ...]) -> str:

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from harness.cli.options import add_fail_on_option, resolve_targets, write_report
+from harness.cli.options import add_fail_on_option, resolve_targets
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+from harness.fileio import write_atomic
 from harness.shard import HELP, shard_argument
+
+if TYPE_CHECKING:
+    from harness.cassettes.paths import Scan
+    from harness.model import CassetteResult
+    from harness.report.result import Format
+    from harness.runner import Runner
 
 COMMAND = "check"
 FORMATS = ("text", "json", "markdown", "junit")
@@ -62,9 +71,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     """Check every file under the paths, write the report; the exit code is the result's."""
     from harness.cassettes.paths import scan
     from harness.drift import BaselineStep
-    from harness.model import Result
-    from harness.report.result import Format, render
-    from harness.report.result_json import render_check_json
+    from harness.report.result import Format
     from harness.runner import Runner
     from harness.shard import plan as plan_shard
 
@@ -77,13 +84,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     runner = Runner(config, steps=(BaselineStep,))  # drift against a baseline, when there is one
     found = scan(args.paths or [config.cassettes])  # what is checked, and what was skipped
     skipped = [f"skipped {runner.display(s.path)}: {s.reason}" for s in found.skipped]
-    plan = None if args.shard is None else plan_shard(runner.replayer, found.files, args.shard)
-    files = [p for p in found.files if plan is None or plan.takes(runner.display(p))]
-    result = runner.check_paths(files, jobs=args.jobs) if files else None
-    if plan is not None and found.files and not files:  # N > units: an empty shard passes
-        print(plan.note, file=stderr)
-        result = Result()
-    if result is None or (plan is None and not result.cassettes):
+    if not found.files:
         where = ", ".join(map(str, args.paths)) or str(config.cassettes)
         why = f" ({'; '.join(skipped)})" if skipped else ""
         raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}{why}")
@@ -91,18 +92,99 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
     )
-    if fmt is Format.JSON:  # with what `harness report merge` needs
-        scanned = [(runner.display(s.path), s.reason) for s in found.skipped]
-        text = render_check_json(result, skipped_files=scanned, plan=plan, fail_on=config.fail_on)
-    else:
-        text = render(result, fmt, color=color)
-    if fmt is Format.TEXT and skipped:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(skipped)
+    plan = None if args.shard is None else plan_shard(runner.replayer, found.files, args.shard)
+    files = [p for p in found.files if plan is None or plan.takes(runner.display(p))]
+    if plan is not None and not files:  # N > units: an empty shard passes
+        print(plan.note, file=stderr)
+    seen: set[str | None] = set()
+    results = _tapped(runner.iter_paths(files, jobs=args.jobs), seen)  # checked while written
+    trailer = "\n" + "\n".join(skipped) + "\n" if fmt is Format.TEXT and skipped else ""
+    scanned = [(runner.display(s.path), s.reason) for s in found.skipped]
+    json_run = {"skipped_files": scanned, "plan": plan, "fail_on": config.fail_on}
     if args.output is None:
-        stdout.write(text if text.endswith("\n") else text + "\n")
+        exit_code = _emit(
+            results, fmt, stdout, color=color, flush=True, trailer=trailer, json_run=json_run
+        )
     else:
-        write_report(args.output, text)
-    return result.exit_code
+        exit_code = _emit_to_file(args.output, results, fmt, trailer=trailer, json_run=json_run)
+    if plan is None or plan.shard.index == 1:  # said once per run, not once per shard
+        _project_notes(
+            config, found, seen, whole=not args.paths and plan is None, runner=runner, stderr=stderr
+        )
+    return exit_code
+
+
+def _tapped(results: Iterator[CassetteResult], seen: set[str | None]) -> Iterator[CassetteResult]:
+    """The results, unchanged; the feeds they belong to noted in ``seen`` on the way."""
+    for result in results:
+        seen.add(result.feed)
+        yield result
+
+
+def _project_notes(
+    config: HarnessConfig,
+    found: Scan,
+    seen: set[str | None],
+    *,
+    whole: bool,
+    runner: Runner,
+    stderr: TextIO,
+) -> None:
+    """Recordings left for review and configured feeds with no cassette, on stderr (beside
+    the report, which stays the same in every shard and format)."""
+    from harness.pending import project_notes
+
+    for note in project_notes(config, found, seen, whole_project=whole, display=runner.display):
+        print(f"harness check: {note.line}", file=stderr)
+
+
+def _emit(
+    results: Iterator[CassetteResult],
+    fmt: Format,
+    out: TextIO,
+    *,
+    color: bool = False,
+    flush: bool = False,
+    trailer: str = "",
+    json_run: dict[str, Any] | None = None,
+) -> int:
+    """Write the report as results arrive (text: a cassette at a time); the run's exit code.
+
+    ``json_run``: what the JSON report adds for `harness report merge` (skipped files, the
+    shard plan, the run's fail-on: :func:`harness.report.result_json.write_json`)."""
+    from harness.report.result import Format, write
+    from harness.report.result_json import write_json
+
+    if fmt is Format.JSON and json_run is not None:
+        tally = write_json(results, out, **json_run)
+    else:
+        tally = write(results, fmt, out, color=color, flush=flush)
+    out.write(trailer)
+    return tally.exit_code
+
+
+def _emit_to_file(
+    path: Path,
+    results: Iterator[CassetteResult],
+    fmt: Format,
+    *,
+    trailer: str,
+    json_run: dict[str, Any] | None = None,
+) -> int:
+    """The report streamed to a temporary file beside ``path``, renamed over it at the end."""
+    codes: list[int] = []
+
+    def emit(stream: BinaryIO) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        codes.append(_emit(results, fmt, text, trailer=trailer, json_run=json_run))
+        text.flush()
+        text.detach()  # write_atomic still fsyncs and closes the file
+
+    try:
+        write_atomic(path, emit)
+    except OSError as err:
+        raise HarnessError(f"{path}: cannot write report: {err.strerror or err}") from None
+    return codes[0]
 
 
 def _jobs(value: str) -> int:

@@ -6,8 +6,11 @@ text is hostile, so it always goes through `harness.textsafe` before it is writt
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import IO, TextIO
 
 from harness.findings import Finding
 from harness.model import (
@@ -26,15 +29,19 @@ __all__ = [
     "ID_WIDTH",
     "INTERNAL",
     "MESSAGE_WIDTH",
+    "SPOOL_BYTES",
     "URL_WIDTH",
     "VALUE_WIDTH",
     "Summary",
+    "Tally",
     "cassette_counts",
+    "copy_spool",
     "entry_label",
     "error_advice",
     "group_by_check",
     "severity_counts",
     "skipped_line",
+    "spool",
     "summarize",
     "unclaimed_label",
     "violation_line",
@@ -92,29 +99,82 @@ def cassette_counts(c: CassetteResult) -> tuple[int, int]:
 
 def summarize(result: Result) -> Summary:
     """Count cassettes by outcome, items and violations by severity."""
-    outcomes = [c.outcome for c in result.cassettes]
-    errors, warnings = severity_counts(
-        [v for c in result.cassettes for v in c.violations],
-        [f for c in result.cassettes for f in c.findings],
-    )
-    return Summary(
-        cassettes=len(outcomes),
-        passed=outcomes.count(Outcome.PASS),
-        failed=outcomes.count(Outcome.FAIL),
-        broken=outcomes.count(Outcome.BROKEN),
-        items=sum(c.items for c in result.cassettes),
-        errors=errors,
-        warnings=warnings,
-        skipped=outcomes.count(Outcome.SKIPPED),
-        files=_files(result.cassettes),
+    tally = Tally()
+    for c in result.cassettes:
+        tally.add(c)
+    return tally.summary()
+
+
+class Tally:
+    """The counts of a report's summary, kept while results stream past (their items dropped).
+
+    Holds numbers only, plus the paths of cassettes holding several feed responses (to count
+    files once): a report of any size needs the memory of one cassette's result.
+    """
+
+    def __init__(self) -> None:
+        self.outcomes = dict.fromkeys(Outcome, 0)
+        self.items = self.errors = self.warnings = self.singles = 0
+        self.several: set[str] = set()  # paths of cassettes with several feed responses
+        self.fail_on: Severity | None = None  # the run's threshold, from its first result
+
+    def add(self, c: CassetteResult) -> None:
+        """Count one result."""
+        self.outcomes[c.outcome] += 1
+        self.items += c.items
+        errors, warnings = cassette_counts(c)
+        self.errors += errors
+        self.warnings += warnings
+        if c.interaction is None:
+            self.singles += 1
+        else:
+            self.several.add(c.path)
+        if self.fail_on is None:
+            self.fail_on = c.fail_on
+
+    def summary(self) -> Summary:
+        """The counts so far."""
+        o = self.outcomes
+        return Summary(
+            cassettes=sum(o.values()),
+            passed=o[Outcome.PASS],
+            failed=o[Outcome.FAIL],
+            broken=o[Outcome.BROKEN],
+            items=self.items,
+            errors=self.errors,
+            warnings=self.warnings,
+            skipped=o[Outcome.SKIPPED],
+            files=self.singles + len(self.several),
+        )
+
+    @property
+    def exit_code(self) -> int:
+        """`Result.exit_code` of the results counted: 2 any broken, 1 any failing, else 0."""
+        if self.outcomes[Outcome.BROKEN]:
+            return 2
+        return 1 if self.outcomes[Outcome.FAIL] else 0
+
+
+SPOOL_BYTES = 1 << 20
+"""Report text kept in memory before it spills to a temporary file (`spool`)."""
+
+
+def spool() -> IO[str]:
+    """A text buffer for the part of a report written before its totals are known.
+
+    JSON, JUnit and Markdown open with the run's totals; their per-cassette text is written
+    here while results stream past, then copied out after the totals (`copy_spool`). Past
+    SPOOL_BYTES it lives in a temporary file, so memory stays flat whatever the run's size.
+    """
+    return tempfile.SpooledTemporaryFile(
+        max_size=SPOOL_BYTES, mode="w+", encoding="utf-8", errors="surrogatepass", newline=""
     )
 
 
-def _files(results: Sequence[CassetteResult]) -> int:
-    """Cassette files: a result without an interaction is one; several feed responses of one
-    cassette (``interaction`` set, the same path) are one."""
-    several = {c.path for c in results if c.interaction is not None}
-    return sum(1 for c in results if c.interaction is None) + len(several)
+def copy_spool(source: IO[str], out: TextIO) -> None:
+    """Write everything spooled in ``source`` to ``out``."""
+    source.seek(0)
+    shutil.copyfileobj(source, out)
 
 
 def entry_label(c: CassetteResult) -> str:

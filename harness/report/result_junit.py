@@ -7,7 +7,10 @@ No timestamp, time or hostname attribute is written, so the output depends only 
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from typing import TextIO
 
 from harness.findings import DRIFT_CHECK, Finding
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
@@ -15,34 +18,78 @@ from harness.report.common import plural
 from harness.report.finding import text_lines
 from harness.report.result_common import (
     MESSAGE_WIDTH,
+    Tally,
+    copy_spool,
     entry_label,
     error_advice,
     skipped_line,
+    spool,
     violation_line,
 )
 from harness.textsafe import shorten, xml_safe
 from harness.verdict import fails
 
-__all__ = ["render_junit"]
+__all__ = ["render_junit", "write_junit"]
 
 MAX_LINES = 100  # violation lines per <failure> / <system-out>; the rest are counted
 
 
 def render_junit(result: Result) -> str:
     """Render result as JUnit XML (testsuites > testsuite per cassette > testcase per check)."""
-    suites = [_suite(c) for c in result.cassettes]
-    root = ET.Element("testsuites", name="feedharness")
-    _set_counts(root, [case for suite in suites for case in suite.iter("testcase")])
-    root.extend(suites)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    out = io.StringIO()
+    write_junit(result.cassettes, out)
+    return out.getvalue()
+
+
+def write_junit(results: Iterable[CassetteResult], out: TextIO) -> Tally:
+    """`render_junit` from a stream of results (the same text); returns the counts.
+
+    The root element's counts are known last: each cassette's testsuite is serialized to a
+    spool as it arrives (indented as `ET.indent` would in the whole tree), then the root's
+    start tag with the totals, the spooled suites and the end tag are written.
+    """
+    tally = Tally()
+    totals = [0, 0, 0, 0]  # tests, failures, errors, skipped
+    with spool() as suites:
+        for c in results:
+            tally.add(c)
+            suite = _suite(c)
+            totals = [a + b for a, b in zip(totals, _counts(list(suite)), strict=True)]
+            ET.indent(suite, level=1)
+            suite.tail = None
+            suites.write("  " + ET.tostring(suite, encoding="unicode") + "\n")
+        root = ET.Element("testsuites", name="feedharness")
+        _set_total(root, *totals)
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        if not tally.summary().cassettes:
+            out.write(ET.tostring(root, encoding="unicode") + "\n")
+            return tally
+        root.text = "\n"
+        start = ET.tostring(root, encoding="unicode").removesuffix("\n</testsuites>")
+        out.write(start + "\n")
+        copy_spool(suites, out)
+        out.write("</testsuites>\n")
+    return tally
+
+
+def _counts(cases: list[ET.Element]) -> tuple[int, int, int, int]:
+    """(tests, failures, errors, skipped) among testcases."""
+    return (
+        len(cases),
+        sum(1 for case in cases if case.find("failure") is not None),
+        sum(1 for case in cases if case.find("error") is not None),
+        sum(1 for case in cases if case.find("skipped") is not None),
+    )
 
 
 def _set_counts(element: ET.Element, cases: list[ET.Element]) -> None:
-    element.set("tests", str(len(cases)))
-    element.set("failures", str(sum(1 for case in cases if case.find("failure") is not None)))
-    element.set("errors", str(sum(1 for case in cases if case.find("error") is not None)))
-    skipped = sum(1 for case in cases if case.find("skipped") is not None)
+    _set_total(element, *_counts(cases))
+
+
+def _set_total(element: ET.Element, tests: int, failures: int, errors: int, skipped: int) -> None:
+    element.set("tests", str(tests))
+    element.set("failures", str(failures))
+    element.set("errors", str(errors))
     if skipped:  # only then: reports with nothing skipped stay as they were
         element.set("skipped", str(skipped))
 

@@ -8,6 +8,10 @@ HTML, link, autolink, mention, comment or table break can come from a feed.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
+from typing import TextIO
+
 from harness.model import CassetteResult, Outcome, Result, Severity, Violation
 from harness.report.common import plural
 from harness.report.finding import markdown_blocks
@@ -17,16 +21,19 @@ from harness.report.result_common import (
     MESSAGE_WIDTH,
     URL_WIDTH,
     VALUE_WIDTH,
+    Summary,
+    Tally,
     cassette_counts,
+    copy_spool,
     entry_label,
     error_advice,
     group_by_check,
     severity_counts,
-    summarize,
+    spool,
 )
 from harness.textsafe import md_code, md_table_cell, shorten
 
-__all__ = ["render_markdown"]
+__all__ = ["render_markdown", "write_markdown"]
 
 _OUTCOME_CELLS = {
     Outcome.PASS: "pass",
@@ -42,35 +49,56 @@ _TABLE_HEAD = (
 
 def render_markdown(result: Result) -> str:
     """Render result as GitHub-flavoured Markdown: title, summary table, failing cassettes."""
-    blocks = [_title(result)]
-    if result.cassettes:
-        blocks.append(_table(result))
-    for c in result.cassettes:
-        if c.outcome in (Outcome.FAIL, Outcome.BROKEN) or any(cassette_counts(c)):
-            blocks += _section(c)  # a passing cassette's warnings are shown too
-    blocks += _skipped_blocks(result)
-    return "\n\n".join(blocks) + "\n"
+    out = io.StringIO()
+    write_markdown(result.cassettes, out)
+    return out.getvalue()
 
 
-def _skipped_blocks(result: Result) -> list[str]:
-    """The interactions not checked (not feeds), with why: one list for the run."""
-    lines = [
+def write_markdown(results: Iterable[CassetteResult], out: TextIO) -> Tally:
+    """`render_markdown` from a stream of results (the same text); returns the counts.
+
+    The title (totals) comes first: the table rows, the sections of failing cassettes (and of
+    passing ones with warnings) and the skipped interactions are rendered as results arrive,
+    each to its own spool, and written out after the title.
+    """
+    tally = Tally()
+    skipped = 0
+    with spool() as rows, spool() as sections, spool() as skips:
+        for c in results:
+            tally.add(c)
+            rows.write("\n" + _row(c))
+            if c.outcome in (Outcome.FAIL, Outcome.BROKEN) or any(cassette_counts(c)):
+                # a passing cassette's warnings are shown too
+                sections.write("".join("\n\n" + block for block in _section(c)))
+            for line in _skipped_lines(c):
+                skips.write(("\n" if skipped else "") + line)
+                skipped += 1
+        out.write(_title(tally.summary()))
+        if tally.summary().cassettes:
+            out.write("\n\n" + _TABLE_HEAD)
+            copy_spool(rows, out)
+        copy_spool(sections, out)
+        if skipped:
+            out.write(f"\n\n## Not feeds, skipped: {plural(skipped, 'interaction')}\n\n")
+            copy_spool(skips, out)
+        out.write("\n")
+    return tally
+
+
+def _skipped_lines(c: CassetteResult) -> list[str]:
+    """The cassette's interactions not checked (not feeds), with why."""
+    return [
         f"- {_code(c.path)} interaction {s.interaction} {_code(s.url, URL_WIDTH)}: "
         f"{_code(s.reason, MESSAGE_WIDTH)}"
-        for c in result.cassettes
         for s in c.skipped
     ]
-    if not lines:
-        return []
-    return [f"## Not feeds, skipped: {plural(len(lines), 'interaction')}", "\n".join(lines)]
 
 
 def _code(s: str, width: int | None = None) -> str:
     return md_code(s if width is None else shorten(s, width))
 
 
-def _title(result: Result) -> str:
-    s = summarize(result)
+def _title(s: Summary) -> str:
     noun = "cassette" if s.cassettes == 1 else "cassettes"
     if s.cassettes == 0:
         return "# feedharness: no cassettes checked"
@@ -90,15 +118,12 @@ def _title(result: Result) -> str:
     return f"# feedharness: {', '.join(parts)}" + (f" ({', '.join(counts)})" if counts else "")
 
 
-def _table(result: Result) -> str:
-    rows = [_TABLE_HEAD]
-    for c in result.cassettes:
-        feed = md_table_cell(c.feed) if c.feed is not None else "_unclaimed_"
-        feed = "_no feed_" if c.outcome is Outcome.SKIPPED else feed
-        errors, warnings = cassette_counts(c)
-        cells = [md_table_cell(entry_label(c)), feed, _OUTCOME_CELLS[c.outcome], str(c.items)]
-        rows.append("| " + " | ".join([*cells, str(errors), str(warnings)]) + " |")
-    return "\n".join(rows)
+def _row(c: CassetteResult) -> str:
+    feed = md_table_cell(c.feed) if c.feed is not None else "_unclaimed_"
+    feed = "_no feed_" if c.outcome is Outcome.SKIPPED else feed
+    errors, warnings = cassette_counts(c)
+    cells = [md_table_cell(entry_label(c)), feed, _OUTCOME_CELLS[c.outcome], str(c.items)]
+    return "| " + " | ".join([*cells, str(errors), str(warnings)]) + " |"
 
 
 def _facts(c: CassetteResult) -> str:

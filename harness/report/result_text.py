@@ -5,11 +5,17 @@ Feed text goes through `terminal_safe`; colour (ANSI) only ever wraps our own la
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
+from typing import TextIO
+
 from harness.model import CassetteResult, Outcome, Result, Violation
 from harness.report.common import plural
 from harness.report.finding import text_lines
 from harness.report.result_common import (
     EXAMPLES_PER_CHECK,
+    Summary,
+    Tally,
     cassette_counts,
     entry_label,
     error_advice,
@@ -22,7 +28,7 @@ from harness.report.result_common import (
 )
 from harness.textsafe import terminal_safe
 
-__all__ = ["render_text", "summary_line"]
+__all__ = ["render_text", "summary_line", "write_text"]
 
 _MARKS = {
     Outcome.PASS: "PASS",
@@ -36,13 +42,29 @@ _ERROR_COLOR, _WARNING_COLOR = "31", "33"
 
 def render_text(result: Result, *, color: bool = False) -> str:
     """Every cassette (header, error, notes, three examples per check), then the summary line."""
-    lines: list[str] = []
-    for c in result.cassettes:
-        lines += _cassette_lines(c, color)
-    if lines:
-        lines.append("")
-    lines.append(summary_line(result, color=color))
-    return "\n".join(lines) + "\n"
+    out = io.StringIO()
+    write_text(result.cassettes, out, color=color)
+    return out.getvalue()
+
+
+def write_text(
+    results: Iterable[CassetteResult], out: TextIO, *, color: bool = False, flush: bool = False
+) -> Tally:
+    """`render_text`, written a cassette at a time as results arrive; returns the counts.
+
+    ``flush`` flushes ``out`` after each cassette, so a reader of a pipe sees a failing feed
+    while the run goes on.
+    """
+    tally = Tally()
+    for c in results:
+        tally.add(c)
+        out.write("\n".join(_cassette_lines(c, color)) + "\n")
+        if flush:
+            out.flush()
+    if tally.summary().cassettes:
+        out.write("\n")
+    out.write(_summary_text(tally.summary(), color) + "\n")
+    return tally
 
 
 def summary_line(result: Result, *, color: bool = False) -> str:
@@ -51,7 +73,10 @@ def summary_line(result: Result, *, color: bool = False) -> str:
     Cassettes with no feed add ", 2 skipped"; cassettes holding several feed responses (a
     result each) make it "3 cassettes (5 results): ...".
     """
-    s = summarize(result)
+    return _summary_text(summarize(result), color)
+
+
+def _summary_text(s: Summary, color: bool) -> str:
     shown = [
         (s.passed, "passed", Outcome.PASS),
         (s.failed, "failed", Outcome.FAIL),
