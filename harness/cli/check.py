@@ -97,7 +97,8 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     if plan is not None and not files:  # N > units: an empty shard passes
         print(plan.note, file=stderr)
     seen: set[str | None] = set()
-    results = _tapped(runner.iter_paths(files, jobs=args.jobs), seen)  # checked while written
+    # checked while written (an empty list would mean "the configured folder" to iter_paths)
+    results = _tapped(runner.iter_paths(files, jobs=args.jobs) if files else iter(()), seen)
     trailer = "\n" + "\n".join(skipped) + "\n" if fmt is Format.TEXT and skipped else ""
     scanned = [(runner.display(s.path), s.reason) for s in found.skipped]
     json_run = {"skipped_files": scanned, "plan": plan, "fail_on": config.fail_on}
