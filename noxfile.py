@@ -38,9 +38,14 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmark against feedparser (not part of the default sessions; see bench/README.md)."""
+    """Every benchmark at its small sizes (not a default session; see bench/README.md):
+    against feedparser, check at 100 and 1,000 cassettes, history over 365 recordings,
+    record over 100 and 1,000 local feeds. FEEDHARNESS_BENCH_FULL=1 adds check at 10,000."""
     session.install(".[test]", "feedparser")  # pytest-xdist for the pytest -n timings
     session.run("python", "bench/bench.py", *session.posargs)
+    session.run("python", "bench/scale.py")
+    session.run("python", "bench/history_scale.py", "--runs", "1")
+    session.run("python", "bench/record_scale.py")
 
 
 @nox.session(name="bench-scale")
