@@ -9,9 +9,18 @@ span that nothing inside it can close, so no Markdown, HTML, link or mention can
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["json_safe", "md_code", "md_table_cell", "shorten", "terminal_safe", "xml_safe"]
+__all__ = [
+    "html_text",
+    "json_safe",
+    "md_code",
+    "md_table_cell",
+    "shorten",
+    "terminal_safe",
+    "xml_safe",
+]
 
 # Zero-width space, word joiner and invisible operators, BOM, interlinear annotations, Mongolian
 # vowel separator, and the tag characters (U+E0000-E007F) that smuggle invisible ASCII. Not ZWJ
@@ -128,3 +137,9 @@ def md_table_cell(s: str) -> str:
     # GFM splits rows on unescaped pipes before inline parsing, code spans included, and
     # removes the backslash of each \| afterwards, so the span shows the original text.
     return md_code(s).replace("|", "\\|")
+
+
+def html_text(value: object, width: int = 200) -> str:
+    """Any value as HTML text or attribute content: shortened to ``width``, controls and
+    bidi overrides made visible (:func:`terminal_safe`), then ``& < > " '`` escaped."""
+    return html.escape(terminal_safe(shorten(str(value), width)), quote=True)

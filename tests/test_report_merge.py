@@ -21,7 +21,7 @@ from helpers import cassette_yaml, rss, write_cassette
 from harness.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("text", "json", "markdown", "junit")
+FORMATS = ("text", "json", "markdown", "junit", "html")
 COPIED = {"rfi": 3, "ft-home": 2, "dw-en": 2}  # bundled feed -> copies under other names
 
 

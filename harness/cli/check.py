@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from harness.runner import Runner
 
 COMMAND = "check"
-FORMATS = ("text", "json", "markdown", "junit")
+FORMATS = ("text", "json", "markdown", "junit", "html")
 """`harness.report.result.Format`, spelled out so that building the parser imports no report."""
 
 

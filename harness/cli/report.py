@@ -16,7 +16,7 @@ from harness.config import HarnessConfig
 
 COMMAND = "report"
 LOADS_CONFIG = False  # the reports say everything: no configuration is read
-FORMATS = ("text", "json", "markdown", "junit")
+FORMATS = ("text", "json", "markdown", "junit", "html")
 """`harness.report.result.Format`, spelled out so that building the parser imports no report."""
 
 

@@ -7,13 +7,12 @@ visible), so feed text can neither inject markup nor break the page.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 
 from harness.drift import DriftReport, FeedHistory, Finding, Scope, TimelinePoint
 from harness.report.drift_common import SUBJECT_WIDTH, bisect_line
 from harness.report.drift_markdown import title_line
-from harness.textsafe import shorten, terminal_safe
+from harness.textsafe import html_text
 
 __all__ = ["render_html"]
 
@@ -30,9 +29,7 @@ svg{display:block;margin:.5em 0;background:#fafafa;border:1px solid #eee}
 """
 
 
-def _t(text: object, width: int = 200) -> str:
-    """Escape any value for HTML text or attributes."""
-    return html.escape(terminal_safe(shorten(str(text), width)), quote=True)
+_t = html_text  # every value from a report goes through it
 
 
 def render_html(report: DriftReport) -> str:

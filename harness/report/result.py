@@ -1,6 +1,7 @@
 """A check's `Result` in the format asked for: the format names and the dispatch to each renderer.
 
-The formats live one per module: `result_text`, `result_json`, `result_markdown`, `result_junit`.
+The formats live one per module: `result_text`, `result_json`, `result_markdown`, `result_junit`,
+`result_html`.
 Each writes from a stream of `CassetteResult`s (`write`: what `harness check` uses, keeping only
 the counts) and `render` is that stream's text for a whole `Result`: one code path, one text.
 """
@@ -15,6 +16,7 @@ from typing import TextIO
 from harness.errors import ConfigError
 from harness.model import CassetteResult, Result
 from harness.report.result_common import Tally
+from harness.report.result_html import write_html
 from harness.report.result_json import write_json
 from harness.report.result_junit import write_junit
 from harness.report.result_markdown import write_markdown
@@ -30,12 +32,14 @@ class Format(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     JUNIT = "junit"
+    HTML = "html"
 
 
 _WRITERS: dict[Format, Callable[[Iterable[CassetteResult], TextIO], Tally]] = {
     Format.JSON: write_json,
     Format.MARKDOWN: write_markdown,
     Format.JUNIT: write_junit,
+    Format.HTML: write_html,
 }
 
 

@@ -33,7 +33,7 @@ from harness.report.result_common import (
 )
 from harness.textsafe import md_code, md_table_cell, shorten
 
-__all__ = ["render_markdown", "write_markdown"]
+__all__ = ["render_markdown", "summary_title", "write_markdown"]
 
 _OUTCOME_CELLS = {
     Outcome.PASS: "pass",
@@ -73,7 +73,7 @@ def write_markdown(results: Iterable[CassetteResult], out: TextIO) -> Tally:
             for line in _skipped_lines(c):
                 skips.write(("\n" if skipped else "") + line)
                 skipped += 1
-        out.write(_title(tally.summary()))
+        out.write(f"# {summary_title(tally.summary())}")
         if tally.summary().cassettes:
             out.write("\n\n" + _TABLE_HEAD)
             copy_spool(rows, out)
@@ -98,24 +98,26 @@ def _code(s: str, width: int | None = None) -> str:
     return md_code(s if width is None else shorten(s, width))
 
 
-def _title(s: Summary) -> str:
+def summary_title(s: Summary) -> str:
+    """The report's title line (our own words and numbers: no feed text), e.g.
+    ``feedharness: 1 of 12 cassettes failed (3 errors)``."""
     noun = "cassette" if s.cassettes == 1 else "cassettes"
     if s.cassettes == 0:
-        return "# feedharness: no cassettes checked"
+        return "feedharness: no cassettes checked"
     skipped = f"{s.skipped} skipped (no feed in it)" if s.skipped else ""
     if s.failed == s.broken == 0:
         head = "1 cassette passed" if s.cassettes == 1 else f"all {s.cassettes} {noun} passed"
         if s.skipped:
             head = f"{s.passed} of {s.cassettes} {noun} passed, {skipped}"
         tail = f" ({plural(s.warnings, 'warning')})" if s.warnings else ""
-        return f"# feedharness: {head}{tail}"
+        return f"feedharness: {head}{tail}"
     parts = [f"{s.failed} of {s.cassettes} {noun} failed"] if s.failed else []
     if s.broken:
         of = "" if s.failed else f" of {s.cassettes} {noun}"
         parts.append(f"{s.broken}{of} broken")
     parts += [skipped] if skipped else []
     counts = [plural(n, w) for n, w in ((s.errors, "error"), (s.warnings, "warning")) if n]
-    return f"# feedharness: {', '.join(parts)}" + (f" ({', '.join(counts)})" if counts else "")
+    return f"feedharness: {', '.join(parts)}" + (f" ({', '.join(counts)})" if counts else "")
 
 
 def _row(c: CassetteResult) -> str:
