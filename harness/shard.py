@@ -6,8 +6,8 @@ one unit; a file no configured feed claims is a unit of its own. Units go to sha
 (largest first, each to the lightest shard), which depends only on the units' names and sizes:
 not on the filesystem's order, the working folder or the machine.
 
-``parse_shard``, ``group`` and ``assign`` are pure; ``plan`` reads the files (through the replay
-path, without parsing) to learn their feeds and sizes.
+``parse_shard``, ``group`` and ``assign`` are pure; ``plan`` reads the files to learn their feeds
+(the request URIs in a cassette's text, without decoding it) and sizes.
 """
 
 from __future__ import annotations
@@ -220,6 +220,28 @@ def _size(path: Path) -> int:
 
 
 def _feeds_of(replayer: Replayer, path: Path) -> tuple[str, ...]:
+    """The configured feeds whose URLs the file's requests name.
+
+    A cassette's request URIs are read from its text (:func:`request_uris`), not by decoding
+    it: every shard of a matrix reads every file, each with a cold cache, and decoding all of
+    them would cost each shard about what checking them costs. What the sniff gets wrong can
+    only join or split units (balance), never check a file twice or not at all: every shard
+    computes the same split from the same bytes. Stored items, and cassettes in which no URI
+    line is found, are opened as ``check`` opens them (without parsing).
+    """
+    from harness.cassettes.load import DEFAULT_MAX_BYTES
+    from harness.cassettes.paths import is_cassette_file
+    from harness.cassettes.uris import request_uris
+    from harness.fileio import read_bounded
+
+    if is_cassette_file(path):
+        try:
+            uris = request_uris(read_bounded(path, DEFAULT_MAX_BYTES))
+        except OSError:  # unreadable or too large: check reports it; a unit of its own
+            return ()
+        if uris:
+            feeds = (replayer.feed_for_url(uri) for uri in dict.fromkeys(uris))
+            return tuple(sorted({f.name for f in feeds if f is not None}))
     recording = replayer.open_all(path)
     return tuple(sorted({r.feed for r in recording.replays if r.feed is not None}))
 
