@@ -1,8 +1,12 @@
 """``harness record``: the live fetcher, the record transaction, comparing recordings, report.
 
-``fetcher`` (live HTTP), ``transaction`` (record, check, compare, swap), ``comparison`` (two
-recordings of a feed), ``outcome`` (modes, verdicts, a feed's record), ``report`` (the lines
-printed at the end), ``progress`` (the lines printed while recording). Scrubbing is
+``fetcher`` (live HTTP), ``proxies`` (proxies from the environment), ``decoding``
+(Content-Encoding undone), ``notafeed`` (a 2xx that cannot be a feed), ``schedule`` (feeds in
+parallel, one request per origin at a time), ``transaction`` (record, check, compare, swap),
+``sameness`` (an unchanged re-recording), ``comparison`` (two recordings of a feed),
+``outcome`` (modes, verdicts, a feed's record), ``state`` (transport failures counted across
+runs), ``report`` (the lines printed at the end), ``reportdir`` (summary.json and issue bodies
+for CI), ``progress`` (the lines printed while recording). Scrubbing is
 :mod:`harness.cassettes.scrub`.
 """
 

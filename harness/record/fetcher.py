@@ -7,7 +7,8 @@ environment as requests, httpx and urllib take them (``HTTP_PROXY``, ``HTTPS_PRO
 records the origin URL, never the proxy, nor its credentials. Per request: a timeout (connect
 and the whole response), retries with exponential backoff on connection errors, 429 and 5xx
 (``Retry-After`` honoured), an identifying User-Agent, gzip/deflate (and br when the ``brotli``
-package is installed) decoded so cassettes store readable bodies. One request at a time per
+package is installed) decoded (:mod:`harness.record.decoding`) so cassettes store readable
+bodies. One request at a time per
 origin (scheme, host, port); callers run several origins in parallel threads. Each attempt is
 reported to ``on_attempt`` (the progress display), which the fetcher knows only as a callback.
 Failures are :class:`LiveTransportError` with a one-line message and a :class:`Failure` kind:
@@ -26,19 +27,16 @@ from __future__ import annotations
 import email.utils
 import http.client
 import http.cookiejar
-import importlib
 import socket
 import ssl
 import threading
 import time
 import urllib.request
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from harness.cassettes.model import (
@@ -51,6 +49,7 @@ from harness.cassettes.model import (
 from harness.config import RecordSettings
 from harness.errors import TransportError
 from harness.model import Response
+from harness.record.decoding import ACCEPT_ENCODING, DecodingError, decode_content
 from harness.record.proxies import proxy_authorization, proxy_for
 
 __all__ = [
@@ -60,7 +59,6 @@ __all__ = [
     "Failure",
     "Fetcher",
     "LiveTransportError",
-    "feed_problem",
     "http_problem",
 ]
 
@@ -73,16 +71,6 @@ RETRY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
 _CHUNK = 64 * 1024
 # The body is stored decoded and whole; connection management is the client's business.
 _DROPPED_HEADERS = frozenset({"transfer-encoding", "content-encoding", "connection", "keep-alive"})
-
-
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-_BROTLI = _optional("brotli")  # optional: `pip install brotli` to accept br-encoded responses
 
 
 class Failure(StrEnum):
@@ -315,7 +303,7 @@ class Fetcher:
         return plain, f"http://{authority}{target}"
 
     def _request_headers(self, url: str) -> dict[str, str]:
-        encodings = "gzip, deflate, br" if _BROTLI is not None else "gzip, deflate"
+        encodings = ACCEPT_ENCODING
         headers = {
             "User-Agent": self.settings.user_agent,
             "Accept": ACCEPT,
@@ -349,7 +337,12 @@ class Fetcher:
     def _interaction(
         self, url: str, sent: Mapping[str, str], response: http.client.HTTPResponse, raw: bytes
     ) -> Interaction:
-        body = decode_body(raw, response.msg.get_all("Content-Encoding") or [], self.max_bytes)
+        try:
+            body = decode_content(
+                raw, response.msg.get_all("Content-Encoding") or [], self.max_bytes
+            )
+        except DecodingError as err:
+            raise _Failed(Failure.DECODING, str(err), retry=False) from None
         headers: dict[str, list[str]] = {}
         names: dict[str, str] = {}
         for name, value in response.msg.items():
@@ -368,51 +361,6 @@ class Fetcher:
             headers=headers,
             request_headers=dict(sent),
         )
-
-
-def decode_body(raw: bytes, encodings: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """Undo Content-Encoding (gzip, deflate, br; several are undone in reverse order)."""
-    names = [e.strip().lower() for value in encodings for e in value.split(",") if e.strip()]
-    body = raw
-    for name in reversed(names):
-        if name == "identity":
-            continue
-        try:
-            body = _decode_one(body, name, max_bytes)
-        except (zlib.error, OSError, ValueError) as err:
-            message = f"cannot decode the {name} body: {err}"
-            raise _Failed(Failure.DECODING, message, retry=False) from None
-    return body
-
-
-def _decode_one(body: bytes, name: str, max_bytes: int) -> bytes:
-    if name in ("gzip", "x-gzip"):
-        return _inflate(body, 16 + zlib.MAX_WBITS, max_bytes)
-    if name == "deflate":  # zlib-wrapped per the RFC; some servers send it raw
-        try:
-            return _inflate(body, zlib.MAX_WBITS, max_bytes)
-        except zlib.error:
-            return _inflate(body, -zlib.MAX_WBITS, max_bytes)
-    if name == "br":
-        if _BROTLI is None:
-            raise ValueError("the brotli package is not installed (pip install brotli)")
-        decoded = _BROTLI.decompress(body)
-        if len(decoded) > max_bytes:
-            raise ValueError(f"decoded body over {max_bytes:,} bytes")
-        return bytes(decoded)
-    raise ValueError(
-        f"unsupported Content-Encoding {name!r} (feedharness decodes gzip, deflate, br)"
-    )
-
-
-def _inflate(body: bytes, wbits: int, max_bytes: int) -> bytes:
-    inflater = zlib.decompressobj(wbits)
-    decoded = inflater.decompress(body, max_bytes + 1)
-    if len(decoded) > max_bytes:
-        raise ValueError(f"decoded body over {max_bytes:,} bytes")
-    if not inflater.eof:
-        raise ValueError("truncated compressed stream")
-    return decoded
 
 
 def retry_after(value: str | None, *, now: datetime) -> float | None:
@@ -444,64 +392,6 @@ def http_problem(exchange: Exchange) -> str | None:
         exchange.attempts
     )
     return f"{line} ({exchange.note})" if exchange.note else line
-
-
-_HTML_START = (b"<!doctype html", b"<html", b"<head", b"<body")
-_ANTIBOT_TITLES = (
-    "just a moment",
-    "attention required",
-    "access denied",
-    "captcha",
-    "are you a robot",
-    "verify you are human",
-    "security check",
-    "ddos-guard",
-)
-
-
-def feed_problem(response: Response) -> str | None:
-    """Why a 2xx response cannot be a feed (empty, an HTML page, an anti-bot page), or None."""
-    body = response.body
-    if not body.strip():
-        return "empty body" if not body else f"body is only whitespace ({len(body)} bytes)"
-    head = _skip_prolog(body[:4096].removeprefix(b"\xef\xbb\xbf"))
-    if not head.lower().startswith(_HTML_START):
-        return None
-    title = _html_title(body)
-    kind = "an HTML page"
-    mitigated = response.headers.get("cf-mitigated", "")
-    if mitigated or any(marker in title.lower() for marker in _ANTIBOT_TITLES):
-        kind = "an anti-bot challenge page"
-    shown = f"title {title!r}" if title else "no <title>"
-    return f"not a feed: {kind} ({response.content_type or 'no Content-Type'}, {shown})"
-
-
-def _skip_prolog(head: bytes) -> bytes:
-    """Leading whitespace, XML declarations and comments removed."""
-    while True:
-        head = head.lstrip()
-        if head.startswith(b"<?"):
-            end = head.find(b"?>")
-        elif head.startswith(b"<!--"):
-            end = head.find(b"-->")
-        else:
-            return head
-        if end < 0:
-            return head
-        head = head[end + 2 :].lstrip(b">")
-
-
-def _html_title(body: bytes) -> str:
-    lower = body[:65536].lower()
-    start = lower.find(b"<title")
-    if start < 0:
-        return ""
-    start = lower.find(b">", start) + 1
-    end = lower.find(b"</title", start)
-    if start <= 0 or end < 0:
-        return ""
-    text = body[start:end].decode("utf-8", "replace")
-    return " ".join(text.split())[:80]
 
 
 def _classify(err: OSError, host: str, port: int, timeout: float) -> _Failed:

@@ -40,9 +40,9 @@ from harness.record.fetcher import (
     RETRY_STATUSES,
     Fetcher,
     LiveTransportError,
-    feed_problem,
     http_problem,
 )
+from harness.record.notafeed import feed_problem
 from harness.record.outcome import FeedRecord, RecordMode, Verdict
 from harness.record.progress import Progress, SilentProgress
 from harness.record.report import RecordReport

@@ -17,10 +17,10 @@ from harness.record.fetcher import (
     Failure,
     Fetcher,
     LiveTransportError,
-    feed_problem,
     http_problem,
     retry_after,
 )
+from harness.record.notafeed import feed_problem
 
 SETTINGS = RecordSettings(
     timeout=5, retries=2, user_agent="feedharness-test/1 (+mailto:t@example.test)"
