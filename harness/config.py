@@ -375,6 +375,7 @@ def _parse_feed(raw: Any, where: str) -> FeedConfig:
     urls = _urls(raw, where)
     raw_invariants = raw.get("invariants")
     invariants, disabled = _invariants(raw_invariants, f"{where}.invariants")
+    _check_zones(raw, invariants, where)
     return FeedConfig(
         name=name,
         urls=urls,
@@ -391,6 +392,33 @@ def _parse_feed(raw: Any, where: str) -> FeedConfig:
         timezone=_timezone(raw.get("timezone"), f"{where}.timezone"),
         cassette=_cassette_name(raw, name, where),
     )
+
+
+def _check_zones(
+    raw: Mapping[str, Any], invariants: tuple[InvariantSetting, ...] | None, where: str
+) -> None:
+    """Zone names a feed's checks and parser read, refused at load (not once per cassette):
+    ``timezone-matches``'s ``zone`` (an IANA name or a fixed offset) and a parser option
+    named ``timezone`` (an IANA name)."""
+    from harness.dates import zone_named
+
+    options = raw.get("parser-options")
+    if isinstance(options, dict) and "timezone" in options:
+        _timezone(options["timezone"], f"{where}.parser-options.timezone")
+    for setting in invariants or ():
+        zone = setting.params.get("zone")
+        if setting.name != "timezone-matches" or zone is None:
+            continue
+        spot = f"{where}.invariants.timezone-matches.zone"
+        try:
+            zone_named(_expect(zone, str, spot))
+        except ValueError:
+            if not zone.strip().startswith(("+", "-", "UTC", "GMT")):
+                _timezone(zone, spot)  # an IANA typo: the closest names as a suggestion
+            raise ConfigError(
+                f"{spot}: {zone!r} is neither an IANA time zone (like 'Asia/Shanghai') nor a "
+                "fixed offset under 24 hours (like '+08:00')"
+            ) from None
 
 
 def _urls(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from harness.textsafe import shorten
 
-__all__ = ["ParsedDate", "format_rfc822", "parse_feed_date", "to_utc_rfc3339"]
+__all__ = ["ParsedDate", "format_rfc822", "parse_feed_date", "to_utc_rfc3339", "zone_named"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (
@@ -216,3 +216,26 @@ def _weekday_notes(token: str | None, value: datetime) -> tuple[str, ...]:
         day_name = _WEEKDAYS[actual].title()
         return (f"weekday {token!r} does not match {value.date().isoformat()}, a {day_name}",)
     return ()
+
+
+_FIXED = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?$|^(?:UTC|GMT|Z)$", re.IGNORECASE)
+
+
+def zone_named(name: str) -> tzinfo:
+    """An IANA zone (``Asia/Shanghai``), or a fixed offset written ``+08:00``, ``UTC-5`` or
+    ``UTC``; ValueError for anything else."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    fixed = _FIXED.match(name.strip())
+    if fixed is not None:
+        sign, hours, minutes = fixed.group(1), fixed.group(2), fixed.group(3)
+        if sign is None:
+            return UTC
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta >= timedelta(hours=24):
+            raise ValueError(f"offset {name!r} is not under 24 hours")
+        return timezone(-delta if sign == "-" else delta)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None

@@ -12,13 +12,12 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from harness.checks.api import violation
-from harness.dates import parse_feed_date
+from harness.dates import parse_feed_date, zone_named
 from harness.errors import ConfigError
 from harness.invariants import CheckContext
 from harness.model import Item, Severity, Violation
@@ -214,22 +213,12 @@ def url_date_matches_timestamp(
             )
 
 
-_FIXED = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?$|^(?:UTC|GMT|Z)$", re.IGNORECASE)
-
-
 @functools.lru_cache(maxsize=32)
-def _zone(name: str) -> Any:
+def _zone(name: str) -> tzinfo:
     """An IANA zone, or a fixed offset written ``+08:00``, ``UTC-5`` or ``UTC``."""
-    fixed = _FIXED.match(name.strip())
-    if fixed is not None:
-        sign, hours, minutes = fixed.group(1), fixed.group(2), fixed.group(3)
-        if sign is None:
-            return UTC
-        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
-        return timezone(-delta if sign == "-" else delta)
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return zone_named(name)
+    except ValueError:
         raise ConfigError(
             f"timezone-matches: unknown zone {name!r}: expected an IANA name such as "
             "'Asia/Shanghai' or a fixed offset such as '+08:00'"

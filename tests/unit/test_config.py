@@ -214,6 +214,42 @@ def test_a_valid_timezone_loads(tmp_path: Path) -> None:
     assert feed.timezone == "Asia/Shanghai"
 
 
+@pytest.mark.parametrize(
+    ("extra", "spot"),
+    [
+        (
+            "[feeds.invariants.timezone-matches]\nzone = 'Europe/Pariss'\n",
+            "feeds['rfi'].invariants.timezone-matches.zone: 'Europe/Pariss' is not an IANA",
+        ),
+        (
+            "[feeds.invariants.timezone-matches]\nzone = '+25:00'\n",
+            "feeds['rfi'].invariants.timezone-matches.zone: '+25:00' is neither",
+        ),
+        (
+            "[feeds.parser-options]\ntimezone = 'Europe/Parisss'\n",
+            "feeds['rfi'].parser-options.timezone: 'Europe/Parisss' is not an IANA",
+        ),
+    ],
+)
+def test_zones_of_checks_and_parsers_are_refused_at_load(
+    tmp_path: Path, extra: str, spot: str
+) -> None:
+    """Not one crash per cassette at check time: one line naming the key, at load."""
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, feed_with(extra)))
+    assert spot in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "+08:00", "UTC-5", "UTC", "-03:30"])
+def test_zones_timezone_matches_reads_load(tmp_path: Path, zone: str) -> None:
+    extra = f"[feeds.invariants.timezone-matches]\nzone = '{zone}'\n"
+    (feed,) = load_config(write(tmp_path, feed_with(extra))).feeds
+    assert feed.invariants is not None
+    (setting,) = [s for s in feed.invariants if s.name == "timezone-matches"]
+    assert setting.params["zone"] == zone
+
+
 @pytest.mark.parametrize(("value", "seconds"), [("'30s'", 30.0), ("'1m'", 60.0), ("20", 20.0)])
 def test_record_timeout_takes_the_duration_form(tmp_path: Path, value: str, seconds: float) -> None:
     config = load_config(write(tmp_path, f"[record]\ntimeout = {value}\n"))
