@@ -48,6 +48,7 @@ _RECORD_KEYS = {
     "scrub-headers",
     "scrub-query-params",
     "fail-after",
+    "per-origin",
 }
 _FEED_KEYS = {
     "cassette",
@@ -111,6 +112,10 @@ class RecordSettings:
     scrub_headers: tuple[str, ...] = ()  # on top of the built-in list
     scrub_query_params: tuple[str, ...] = ()  # on top of the built-in list
     fail_after: int = 1  # consecutive transport failures (across runs) that fail a run
+    # Requests at once to one origin (scheme, host, port). 1 is what a polite crawler does; a
+    # project whose feeds share one host (the routes of an RSSHub instance, say) may raise it
+    # for its own server. Bounded by 16, the default number of feeds recorded at once.
+    per_origin: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +326,11 @@ def _parse_record(raw: Any, where: str) -> RecordSettings:
     fail_after = raw.get("fail-after", defaults.fail_after)
     if isinstance(fail_after, bool) or not isinstance(fail_after, int) or fail_after < 1:
         raise ConfigError(f"{where}.fail-after: expected a positive integer, got {fail_after!r}")
+    per_origin = raw.get("per-origin", defaults.per_origin)
+    if isinstance(per_origin, bool) or not isinstance(per_origin, int) or not 1 <= per_origin <= 16:
+        raise ConfigError(
+            f"{where}.per-origin: expected an integer from 1 to 16, got {per_origin!r}"
+        )
     return RecordSettings(
         user_agent=_expect(raw.get("user-agent", defaults.user_agent), str, f"{where}.user-agent"),
         timeout=timeout,
@@ -330,6 +340,7 @@ def _parse_record(raw: Any, where: str) -> RecordSettings:
             raw.get("scrub-query-params", []), f"{where}.scrub-query-params"
         ),
         fail_after=fail_after,
+        per_origin=per_origin,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -119,7 +120,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         type=_positive,
         default=None,
         metavar="N",
-        help="feeds recorded at once, never two of one origin at a time (default: 16)",
+        help="feeds recorded at once (default: 16)",
+    )
+    parser.add_argument(
+        "--per-origin",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="requests at once to one origin, scheme + host + port (default: [record] "
+        "per-origin, else 1: polite; raise it for a server of your own)",
     )
     add_fail_on_option(parser)
     return parser
@@ -143,6 +152,10 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     from harness.report.common import json_document
     from harness.shard import feeds_in_shard
 
+    if args.per_origin is not None:
+        if args.per_origin > 16:
+            raise ConfigError(f"--per-origin: expected 1 to 16, got {args.per_origin}")
+        config = replace(config, record=replace(config.record, per_origin=args.per_origin))
     headers = parse_headers(args.header)
     feeds = args.feeds or [f.name for f in config.feeds]
     if args.shard is not None:  # this shard's feeds only, whole (as check --shard splits)

@@ -154,7 +154,7 @@ class Fetcher:
         self.proxies = dict(urllib.request.getproxies() if proxies is None else proxies)
         # Told (url, attempt, attempts allowed) before each request: the progress display.
         self.on_attempt: Callable[[str, int, int], None] | None = None
-        self._locks: dict[str, threading.Lock] = {}
+        self._locks: dict[str, threading.BoundedSemaphore] = {}
         self._locks_guard = threading.Lock()
 
     def get(self, url: str) -> Exchange:
@@ -183,7 +183,8 @@ class Fetcher:
                     url=url,
                 )
 
-    def _host_lock(self, url: str) -> threading.Lock:
+    def _host_lock(self, url: str) -> threading.BoundedSemaphore:
+        """The origin's slots: ``per-origin`` requests to it at once (1 by default)."""
         parts = urlsplit(url)
         try:
             port = parts.port or _default_port(parts.scheme)
@@ -191,7 +192,9 @@ class Fetcher:
             port = 0  # reported by the request itself
         key = f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"  # the origin
         with self._locks_guard:
-            return self._locks.setdefault(key, threading.Lock())
+            if key not in self._locks:
+                self._locks[key] = threading.BoundedSemaphore(self.settings.per_origin)
+            return self._locks[key]
 
     def _with_retries(self, url: str) -> tuple[Interaction, int, str]:
         tries = self.settings.retries + 1

@@ -1,25 +1,24 @@
 """Which feed `harness record` works on next: bounded threads overall, one feed per origin.
 
 A feed's politeness key is the origin (scheme, host, port) of its first URL. At most ``jobs``
-feeds run at once and at most one per origin, so a host never sees two of our feeds at the same
-time, while feeds of other origins (another host, or another port of the same host) never wait
-behind a slow or hanging one: a free worker takes the next feed of an idle origin, never blocks
-on a busy one while other origins have work. Among the idle origins it takes the one with the
-most feeds left (the per-origin queues are the critical path of the run), the earliest feed
-first. A feed holds its origin until its last request (:func:`network_done`, called by the
-recorder before checking the recording), not while it is checked. Results come back in input
-order, whatever the order of work.
+feeds run at once and at most ``per_origin`` per origin (``[record] per-origin``, default 1), so
+by default a host never sees two of our feeds at the same time, while feeds of other origins
+(another host, or another port of the same host) never wait behind a slow or hanging one: a free
+worker takes the next feed of an idle origin, never blocks on a busy one while other origins
+have work. Among the idle origins it takes the one with the most feeds left (the per-origin
+queues are the critical path of the run), the earliest feed first. A feed holds its origin until
+its last request (:func:`network_done`, called by the recorder before checking the recording),
+not while it is checked. Results come back in input order, whatever the order of work.
 
-The fetcher reports each attempt (``on_attempt``); this module tells the progress which feed
-the attempt belongs to (the worker thread's current feed), so the fetcher never imports the
-progress and the progress never sees threads.
-"""
+The fetcher reports each attempt (``on_attempt``); this module tells the progress which feed the
+attempt belongs to (the worker thread's current feed), so the fetcher never imports the progress
+and the progress never sees threads."""
 
 from __future__ import annotations
 
 import functools
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -64,11 +63,14 @@ def _key(feed: FeedConfig) -> str:
 class _Queue:
     """Feeds waiting, one FIFO per origin; ``take`` hands out a feed of an idle origin."""
 
-    def __init__(self, feeds: Sequence[FeedConfig], stop: threading.Event) -> None:
+    def __init__(
+        self, feeds: Sequence[FeedConfig], stop: threading.Event, per_origin: int = 1
+    ) -> None:
         self.waiting: dict[str, deque[tuple[int, FeedConfig]]] = {}
         for index, feed in enumerate(feeds):
             self.waiting.setdefault(_key(feed), deque()).append((index, feed))
-        self.busy: set[str] = set()
+        self.busy: Counter[str] = Counter()  # origin -> feeds of it being recorded
+        self.per_origin = per_origin
         self.stop = stop
         self.cond = threading.Condition()
 
@@ -76,14 +78,14 @@ class _Queue:
         """The next feed to record (None when all are taken or the run stops)."""
         with self.cond:
             while not self.stop.is_set() and self.waiting:
-                idle = [k for k in self.waiting if k not in self.busy]
+                idle = [k for k in self.waiting if self.busy[k] < self.per_origin]
                 if idle:
                     key = max(idle, key=lambda k: (len(self.waiting[k]), -self.waiting[k][0][0]))
                     queue = self.waiting[key]
                     index, feed = queue.popleft()
                     if not queue:
                         del self.waiting[key]
-                    self.busy.add(key)
+                    self.busy[key] += 1
                     return index, feed, key
                 self.cond.wait(0.1)  # short: a stop is seen at once
             return None
@@ -91,7 +93,7 @@ class _Queue:
     def done(self, key: str) -> None:
         """The origin ``key`` is free again."""
         with self.cond:
-            self.busy.discard(key)
+            self.busy[key] -= 1
             self.cond.notify_all()
 
 
@@ -103,8 +105,10 @@ def run_feeds(
     jobs: int,
     stop: threading.Event,
     fetcher: Any = None,
+    per_origin: int = 1,
 ) -> list[FeedRecord]:
-    """``record`` each feed (``jobs`` threads, one per origin at a time); in input order.
+    """``record`` each feed (``jobs`` threads, ``per_origin`` per origin at a time); in input
+    order.
 
     ``fetcher`` (optional) gets an ``on_attempt`` hook for the run, so the progress can show
     the attempt number of each feed's current request. Ctrl-C sets ``stop`` and re-raises;
@@ -116,7 +120,7 @@ def run_feeds(
     if fetcher is not None:
         fetcher.on_attempt = hook
     try:
-        return _run(feeds, record, progress, jobs, stop, current)
+        return _run(feeds, record, progress, jobs, stop, current, per_origin)
     finally:
         if fetcher is not None:
             fetcher.on_attempt = previous
@@ -163,6 +167,7 @@ def _run(
     jobs: int,
     stop: threading.Event,
     current: threading.local,
+    per_origin: int = 1,
 ) -> list[FeedRecord]:
     def one(feed: FeedConfig) -> FeedRecord:
         current.feed = feed.name
@@ -176,7 +181,7 @@ def _run(
         return [one(feed) for feed in feeds]
     results: dict[int, FeedRecord] = {}
     errors: list[BaseException] = []
-    queue = _Queue(feeds, stop)
+    queue = _Queue(feeds, stop, per_origin)
 
     def worker() -> None:
         while (taken := queue.take()) is not None:

@@ -91,7 +91,13 @@ def record_feeds(
     shown = progress or SilentProgress()
     records = tuple(
         run_feeds(
-            feeds, recorder.record, shown, jobs=jobs, stop=recorder.stop, fetcher=recorder.fetcher
+            feeds,
+            recorder.record,
+            shown,
+            jobs=jobs,
+            stop=recorder.stop,
+            fetcher=recorder.fetcher,
+            per_origin=config.record.per_origin,
         )
     )
     if state is None or loaded is None:

@@ -11,6 +11,7 @@ import socketserver
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +253,32 @@ def test_an_origin_serves_its_next_feed_while_the_last_is_checked(
     records, _ = _record(tmp_path, feeds, jobs=2)
     assert [r.verdict for r in records] == [Verdict.CREATED] * 2
     assert arrivals[1] - arrivals[0] < 0.5  # not after the first feed's 1 s check
+
+
+def test_per_origin_lets_one_host_serve_that_many_feeds_at_once(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A server of one's own (all the routes of one host) may take more than one at a time."""
+    gauge = Gauge()
+    hanging = Hanging(gauge)
+    request.addfinalizer(hanging.stop)
+    feeds = {f"a{n}": hanging.url(f"/{n}.xml") for n in range(4)}
+    config = write_project(tmp_path, feeds, record="per-origin = 2\n")
+    settings = replace(config.record, timeout=TIMEOUT, retries=0)
+    fetcher = Fetcher(settings, sleep=Sleeps())
+    start = time.monotonic()
+    report = record_feeds(config, fetcher=fetcher, progress=Finishes(), jobs=8)
+    elapsed = time.monotonic() - start
+    assert [r.verdict for r in report.feeds] == [Verdict.FAILED] * 4
+    assert gauge.peak_per[hanging.base] == 2  # two at once, never more (jobs allows 8)
+    assert 2 * TIMEOUT * 0.95 <= elapsed < 3 * TIMEOUT  # two rounds of two, not four in turn
+
+
+@pytest.mark.parametrize("value", ["0", "17", "true", "'2'"])
+def test_per_origin_is_1_to_16(tmp_path: Path, value: str) -> None:
+    from harness.config import load_config
+    from harness.errors import ConfigError
+
+    (tmp_path / "harness.toml").write_text(f"[record]\nper-origin = {value}\n")
+    with pytest.raises(ConfigError, match=r"record\.per-origin: expected an integer from 1 to 16"):
+        load_config(tmp_path / "harness.toml")
