@@ -93,7 +93,7 @@ date-format = "warning"
         ("[record]\nretries = 99\n", "record.retries: expected an integer from 0 to 10"),
         (
             "[record]\nproxy = 'x'\n",
-            "unknown key(s) 'proxy'; allowed: fail-after, retries, scrub-headers",
+            "unknown key(s) 'proxy'; allowed: fail-after, per-origin, retries",
         ),
         ("max-age = 'a week'\n", "max-age: expected a duration"),
         (
