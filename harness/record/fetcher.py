@@ -8,8 +8,8 @@ records the origin URL, never the proxy, nor its credentials. Per request: a tim
 and the whole response), retries with exponential backoff on connection errors, 429 and 5xx
 (``Retry-After`` honoured), an identifying User-Agent, gzip/deflate (and br when the ``brotli``
 package is installed) decoded (:mod:`harness.record.decoding`) so cassettes store readable
-bodies. One request at a time per
-origin (scheme, host, port); callers run several origins in parallel threads. Each attempt is
+bodies. ``per-origin`` requests at a time (default one) per origin (scheme, host, port);
+callers run several origins in parallel threads. Each attempt is
 reported to ``on_attempt`` (the progress display), which the fetcher knows only as a callback.
 Failures are :class:`LiveTransportError` with a one-line message and a :class:`Failure` kind:
 DNS, TLS, refused, timeout, connection, HTTP status, redirects, size, decoding, not a feed.
@@ -124,7 +124,7 @@ class Exchange:
 
 
 class Fetcher:
-    """Fetches URLs live; thread-safe, one request at a time per host."""
+    """Fetches URLs live; thread-safe, ``per-origin`` requests at a time (1) per origin."""
 
     def __init__(
         self,
