@@ -3,6 +3,7 @@
     python bench/scale.py                      # sizes 100 and 1,000
     python bench/scale.py --full               # adds 10,000 (about 2 GB of corpus in a temp dir)
     python bench/scale.py --sizes 100,300 --keep /tmp/corpus
+    python bench/scale.py --full --against 5f887b6   # the same runs with that revision's code too
 
 The corpus is made from the real recordings (the bundled ``cassettes/`` and the recorded and
 variant corpora of ``tests/data/cassettes``): copy ``n`` of a recording drops ``n % 3`` of its
@@ -18,11 +19,19 @@ Per size, in fresh subprocesses with a cold cache folder each: the wall time of
 workers (``/proc/PID/status`` VmHWM polled while they live, and the
 exact maximum over them from ``RUSAGE_CHILDREN`` after they are reaped), then a ``-j 1`` run whose
 JSON report must be byte-identical (the report holds no time, host or clock value to normalise).
+
+``--against REV``: the ``harness/`` and ``schemas/`` of git revision REV are exported
+(``git archive``) to a folder that is put first on ``PYTHONPATH`` of its runs, so they import
+that tree (each tree's ``harness.__file__`` is printed once). Per size, on the same corpus, the
+runs of both trees take turns (old, new, old, new, ...; then the two ``-j 1`` runs) so load on
+the machine affects both alike; both tables and the ratios new/old are printed. Reports are
+compared only within one tree (their content may differ between revisions).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -30,6 +39,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
@@ -78,6 +88,7 @@ def poll():
                     if line.startswith("VmHWM:"):
                         peaks[pid] = max(peaks.get(pid, 0), int(line.split()[1]))
 threading.Thread(target=poll, daemon=True).start()
+import harness
 from harness.cli import main
 try:
     main(sys.argv[1:])
@@ -92,7 +103,8 @@ cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 status = Path("/proc/self/status").read_text()
 hwm = next(int(l.split()[1]) for l in status.splitlines() if l.startswith("VmHWM:"))
 print("SCALE-RSS " + json.dumps({"parent_kb": hwm, "children_max_kb": kids.ru_maxrss,
-      "workers_kb": sorted(peaks.values()), "cpu_s": cpu}), file=sys.stderr)
+      "workers_kb": sorted(peaks.values()), "cpu_s": cpu,
+      "harness": harness.__file__}), file=sys.stderr)
 sys.exit(code)
 """
 
@@ -104,6 +116,29 @@ class Source:
     name: str
     text: str
     data: Any
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The code a run imports: the installed package (``path`` None) or an exported revision."""
+
+    label: str
+    path: Path | None
+    schemas: Path
+
+
+NEW = Tree("new", None, ROOT / "schemas")
+
+
+def export_tree(rev: str, folder: Path) -> Tree:
+    """``harness/`` and ``schemas/`` of git revision ``rev`` exported into ``folder``."""
+    argv = [shutil.which("git") or "git", "archive", rev, "harness", "schemas"]
+    archive = subprocess.run(argv, cwd=ROOT, capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"git archive {rev}: {archive.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return Tree(rev, folder, folder / "schemas")
 
 
 def load_sources() -> list[Source]:
@@ -163,11 +198,12 @@ def build_corpus(folder: Path, size: int, sources: list[Source]) -> None:
         path.write_text(variant(source, n), encoding="utf-8", errors="surrogateescape")
 
 
-def write_config(folder: Path, corpus: Path) -> Path:
-    """The repository's harness.toml (its feeds, invariants, severities) over ``corpus``."""
+def write_config(folder: Path, corpus: Path, schemas: Path = ROOT / "schemas") -> Path:
+    """The repository's harness.toml (its feeds, invariants, severities) over ``corpus``, with
+    the schemas of the tree that runs it."""
     text = (ROOT / "harness.toml").read_text(encoding="utf-8")
     text = text.replace('cassettes = "cassettes"', f"cassettes = {json.dumps(str(corpus))}", 1)
-    text = text.replace('schemas = "schemas"', f"schemas = {json.dumps(str(ROOT / 'schemas'))}", 1)
+    text = text.replace('schemas = "schemas"', f"schemas = {json.dumps(str(schemas))}", 1)
     config = folder / "harness.toml"
     config.write_text(text, encoding="utf-8")
     return config
@@ -182,12 +218,20 @@ class Run:
     workers_kb: list[int]  # each worker's peak as polled from /proc
     report: Path
     code: int
+    harness: str = ""  # harness.__file__ as the run imported it
 
 
-def check(config: Path, jobs: int, report: Path, cache: Path, *paths: Path) -> Run:
-    """One `harness check` in a fresh process, with a fresh (cold) cache folder."""
+def check(
+    config: Path, jobs: int, report: Path, cache: Path, *paths: Path, tree: Tree = NEW
+) -> Run:
+    """One `harness check` in a fresh process, with a fresh (cold) cache folder, importing the
+    code of ``tree``."""
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "FEEDHARNESS_CACHE": str(cache), "PYTHONHASHSEED": "0"}
+    if tree.path is not None:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(tree.path), *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
     argv = [sys.executable, "-c", _WRAPPER, "--config", str(config), "check", *map(str, paths)]
     argv += ["-j", str(jobs), "--format", "json", "-o", str(report)]
     start = time.perf_counter()
@@ -210,6 +254,7 @@ def check(config: Path, jobs: int, report: Path, cache: Path, *paths: Path) -> R
         data["workers_kb"],
         report,
         done.returncode,
+        data["harness"],
     )
 
 
@@ -225,42 +270,68 @@ def best(runs: list[Run]) -> Run:
         max((r.workers_kb for r in runs), key=lambda w: max(w, default=0)),
         fastest.report,
         fastest.code,
+        fastest.harness,
     )
 
 
-def measure(tmp: Path, size: int, sources: list[Source], runs: int) -> dict[str, Any]:
-    """Build the corpus of ``size``, time -j 0 (best of ``runs``), compare with -j 1's report."""
+def measure(
+    tmp: Path, size: int, sources: list[Source], runs: int, trees: list[Tree]
+) -> dict[str, dict[str, Any]]:
+    """Build the corpus of ``size``, time -j 0 (best of ``runs``) with each tree, the trees
+    taking turns, and compare each tree's report with its -j 1 report."""
     corpus = tmp / f"corpus-{size}"
     started = time.perf_counter()
     build_corpus(corpus, size, sources)
     built = time.perf_counter() - started
-    folder = tmp / f"config-{size}"
-    folder.mkdir(exist_ok=True)
-    config = write_config(folder, corpus)
-    cache = tmp / "cache"
-    parallel = best([check(config, 0, folder / "report-j0.json", cache) for _ in range(runs)])
-    serial = check(config, 1, folder / "report-j1.json", cache)
-    same = parallel.report.read_bytes() == serial.report.read_bytes()
-    summary = json.loads(parallel.report.read_text(encoding="utf-8"))["summary"]
     corpus_bytes = sum(p.stat().st_size for p in corpus.iterdir())
-    return {
-        "size": size,
-        "corpus_mb": corpus_bytes / 1e6,
-        "build_s": built,
-        "j0": parallel,
-        "j1": serial,
-        "identical": same,
-        "summary": summary,
-    }
+    configs = {}
+    for tree in trees:
+        folder = tmp / f"config-{size}-{tree.label}"
+        folder.mkdir(exist_ok=True)
+        configs[tree.label] = write_config(folder, corpus, tree.schemas)
+    cache = tmp / "cache"
+    parallel: dict[str, list[Run]] = {tree.label: [] for tree in trees}
+    for _ in range(runs):
+        for tree in trees:
+            config = configs[tree.label]
+            parallel[tree.label].append(
+                check(config, 0, config.parent / "report-j0.json", cache, tree=tree)
+            )
+    rows = {}
+    for tree in trees:
+        config = configs[tree.label]
+        serial = check(config, 1, config.parent / "report-j1.json", cache, tree=tree)
+        j0 = best(parallel[tree.label])
+        rows[tree.label] = {
+            "size": size,
+            "corpus_mb": corpus_bytes / 1e6,
+            "build_s": built,
+            "j0": j0,
+            "j1": serial,
+            "identical": j0.report.read_bytes() == serial.report.read_bytes(),
+            "summary": json.loads(j0.report.read_text(encoding="utf-8"))["summary"],
+        }
+    return rows
 
 
-def startup(tmp: Path, sources: list[Source], runs: int) -> Run:
+def startup(tmp: Path, sources: list[Source], runs: int, trees: list[Tree]) -> dict[str, Run]:
     """`harness check -j 0` of the two smallest recordings (two: one would be checked without
-    starting the pool): what every run pays whatever its size."""
+    starting the pool): what every run pays whatever its size, per tree, the trees taking
+    turns."""
     corpus = tmp / "corpus-startup"
     build_corpus(corpus, 2, sorted(sources, key=lambda s: len(s.text))[:2])
-    config = write_config(tmp, corpus)
-    return best([check(config, 0, tmp / "report-startup.json", tmp / "cache") for _ in range(runs)])
+    configs = {}
+    for tree in trees:
+        folder = tmp / f"config-startup-{tree.label}"
+        folder.mkdir(exist_ok=True)
+        configs[tree.label] = write_config(folder, corpus, tree.schemas)
+    done: dict[str, list[Run]] = {tree.label: [] for tree in trees}
+    for _ in range(runs):
+        for tree in trees:
+            config = configs[tree.label]
+            report = config.parent / "report-startup.json"
+            done[tree.label].append(check(config, 0, report, tmp / "cache", tree=tree))
+    return {label: best(runs_) for label, runs_ in done.items()}
 
 
 def table(rows: list[dict[str, Any]], start: Run) -> str:
@@ -298,12 +369,35 @@ def table(rows: list[dict[str, Any]], start: Run) -> str:
     return "\n".join(lines)
 
 
+def compare(rows: list[dict[str, dict[str, Any]]], old: str) -> str:
+    """New against ``old``, size by size: -j 0 wall (best run), parent and worker peaks."""
+    head = (
+        f"{'cassettes':>9} {'old s':>7} {'new s':>7} {'new/old':>7} {'old parent':>10} "
+        f"{'new parent':>10} {'new/old':>7} {'old worker':>10} {'new worker':>10} {'new/old':>7}"
+    )
+    lines = [head]
+    for row in rows:
+        a: Run = row[old]["j0"]
+        b: Run = row[NEW.label]["j0"]
+        lines.append(
+            f"{row[old]['size']:>9,} {a.seconds:>7.1f} {b.seconds:>7.1f} "
+            f"{b.seconds / a.seconds:>7.2f} {a.parent_kb / 1024:>10.1f} "
+            f"{b.parent_kb / 1024:>10.1f} {b.parent_kb / a.parent_kb:>7.2f} "
+            f"{a.worker_kb / 1024:>10.1f} {b.worker_kb / 1024:>10.1f} "
+            f"{b.worker_kb / a.worker_kb:>7.2f}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000", help="comma-separated corpus sizes")
     parser.add_argument("--full", action="store_true", help="add the 10,000-cassette run")
     parser.add_argument("--runs", type=int, default=3, help="-j 0 runs per size (best kept)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument(
+        "--against", metavar="REV", help="also run the code of this git revision, taking turns"
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     if args.full or os.environ.get("FEEDHARNESS_BENCH_FULL") == "1":
@@ -313,19 +407,28 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="feedharness-scale-") as scratch:
         tmp = args.keep or Path(scratch)
         tmp.mkdir(parents=True, exist_ok=True)
-        start = startup(tmp, sources, args.runs)
-        print(f"start-up (-j 0, two small recordings): {start.seconds:.2f} s", flush=True)
-        rows = []
-        for size in sizes:
-            rows.append(measure(tmp, size, sources, args.runs))
-            row = rows[-1]
-            workers = ", ".join(f"{kb / 1024:.1f}" for kb in row["j0"].workers_kb)
+        trees = [NEW]
+        if args.against:
+            trees = [export_tree(args.against, Path(scratch) / f"tree-{args.against}"), NEW]
+        start = startup(tmp, sources, args.runs, trees)
+        for tree in trees:
             print(
-                f"{size:,} cassettes: built in {row['build_s']:.1f} s; "
-                f"summary {json.dumps(row['summary'])}; workers' peaks (MB, /proc): {workers}; "
-                f"load {os.getloadavg()[0]:.2f}",
+                f"{tree.label}: harness from {start[tree.label].harness}; start-up (-j 0, two "
+                f"small recordings): {start[tree.label].seconds:.2f} s",
                 flush=True,
             )
+        rows = []
+        for size in sizes:
+            rows.append(measure(tmp, size, sources, args.runs, trees))
+            for tree in trees:
+                row = rows[-1][tree.label]
+                workers = ", ".join(f"{kb / 1024:.1f}" for kb in row["j0"].workers_kb)
+                print(
+                    f"{tree.label}: {size:,} cassettes: built in {row['build_s']:.1f} s; "
+                    f"summary {json.dumps(row['summary'])}; workers' peaks (MB, /proc): "
+                    f"{workers}; load {os.getloadavg()[0]:.2f}",
+                    flush=True,
+                )
             if args.keep is None:
                 shutil.rmtree(tmp / f"corpus-{size}", ignore_errors=True)
     load = os.getloadavg()
@@ -336,8 +439,15 @@ def main(argv: list[str] | None = None) -> int:
         f"load average (1 min) {load_before[0]:.2f} before, {load[0]:.2f} after; "
         f"{len(sources)} source recordings; best of {args.runs} -j 0 runs"
     )
-    print(table(rows, start))
-    print(verdict(rows, start))
+    for tree in trees:
+        if len(trees) > 1:
+            print(f"\n{tree.label}:")
+        tree_rows = [row[tree.label] for row in rows]
+        print(table(tree_rows, start[tree.label]))
+        print(verdict(tree_rows, start[tree.label]))
+    if args.against:
+        print(f"\nnew against {args.against} (-j 0, best run; peaks in MB):")
+        print(compare(rows, args.against))
     print("rerun: python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     return 0
 
