@@ -14,6 +14,7 @@ from harness.cli.options import add_fail_on_option, resolve_targets
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.fileio import write_atomic
+from harness.model import Outcome
 from harness.shard import HELP, shard_argument
 
 if TYPE_CHECKING:
@@ -109,17 +110,22 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     else:
         exit_code = _emit_to_file(args.output, results, fmt, trailer=trailer, json_run=json_run)
     if plan is None or plan.shard.index == 1:  # said once per run, not once per shard
-        _project_notes(
-            config, found, seen, whole=not args.paths and plan is None, runner=runner, stderr=stderr
-        )
+        # a feed with no cassette is said only when every file was read: an unreadable one
+        # may be that feed's (better silent than a false alarm)
+        whole = not args.paths and plan is None and _BROKEN not in seen
+        _project_notes(config, found, seen, whole=whole, runner=runner, stderr=stderr)
     return exit_code
 
 
 def _tapped(results: Iterator[CassetteResult], seen: set[str | None]) -> Iterator[CassetteResult]:
-    """The results, unchanged; the feeds they belong to noted in ``seen`` on the way."""
+    """The results, unchanged; the feeds they belong to noted in ``seen`` on the way (and
+    ``_BROKEN`` when a file could not be read: it may be any feed's cassette)."""
     for result in results:
-        seen.add(result.feed)
+        seen.add(_BROKEN if result.outcome is Outcome.BROKEN else result.feed)
         yield result
+
+
+_BROKEN = "\0broken"  # not a feed name (names are checked at load): a file no one can tell
 
 
 def _project_notes(

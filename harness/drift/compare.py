@@ -131,8 +131,13 @@ _SAME_TEXT_FORMS = frozenset({"cdata", "escaped"})  # XML 1.0 2.4/2.7: both deco
 
 
 def _reserialized(group: list[Change]) -> bool:
-    """Only the way a markup field is escaped changed, CDATA <-> entities: the same parsed text."""
-    return all(c.family == "esc" and c.signal.rpartition("=")[2] in _SAME_TEXT_FORMS for c in group)
+    """Only how the same parsed text is written changed: a markup field escaped the other way
+    (CDATA <-> entities, XML 1.0 2.4/2.7), with or without the document's encoding (XML 1.0
+    4.3.3: text it misreads shows as text:mojibake or text:replacement-char, other families)."""
+    written = [c for c in group if c.family != "encoding"]
+    return all(
+        c.family == "esc" and c.signal.rpartition("=")[2] in _SAME_TEXT_FORMS for c in written
+    )
 
 
 def _group_kind(group: list[Change]) -> str:

@@ -68,5 +68,7 @@ def test_yaml_scalars_in_every_quoting(urls: list[str], style: str) -> None:
 
 def test_a_body_in_json_cannot_add_a_uri() -> None:
     body = '{\\"uri\\": \\"https://evil.example/\\"}'
-    text = f'{{"interactions": [{{"request": {{"uri": "https://a.example/f"}}, "body": "{body}"}}]}}'
+    text = (
+        f'{{"interactions": [{{"request": {{"uri": "https://a.example/f"}}, "body": "{body}"}}]}}'
+    )
     assert request_uris(text.encode()) == ["https://a.example/f"]

@@ -22,9 +22,9 @@ def test_render_takes_format_names() -> None:
 
 def test_render_refuses_an_unknown_format_and_lists_the_valid_ones() -> None:
     with pytest.raises(
-        ConfigError, match=r"'html'; valid formats are: text, json, markdown, junit"
+        ConfigError, match=r"'pdf'; valid formats are: text, json, markdown, junit, html"
     ):
-        render(SMALL, "html")
+        render(SMALL, "pdf")
 
 
 @pytest.mark.parametrize("fmt", list(Format))
