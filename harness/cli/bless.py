@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from harness.cli.history import add_git_options, git_options
+from harness.cli.options import add_git_options, git_options
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 

@@ -7,13 +7,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from harness.cli.options import add_fail_on_option, add_output_options, emit_drift_report
+from harness.cli.options import (
+    add_fail_on_option,
+    add_git_options,
+    add_output_options,
+    emit_drift_report,
+    git_options,
+)
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
     from harness.drift import FeedHistory
-    from harness.drift.feedversions import GitOptions
 
 COMMAND = "history"
 
@@ -40,43 +45,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     add_output_options(parser)
     add_fail_on_option(parser)
     return parser
-
-
-def add_git_options(parser: argparse.ArgumentParser) -> None:
-    """--no-git, --since and --max-count: how much of a feed's history git gives."""
-    parser.add_argument(
-        "--no-git",
-        action="store_true",
-        help="read the cassette files on disk only, not their versions in git",
-    )
-    parser.add_argument(
-        "--since",
-        metavar="DATE",
-        help="only commits since DATE (as git log --since reads it, e.g. 2016-01-01)",
-    )
-    parser.add_argument(
-        "--max-count",
-        type=_positive,
-        metavar="N",
-        help="only the newest N commits of each cassette file (git log --max-count)",
-    )
-
-
-def git_options(args: argparse.Namespace) -> GitOptions:
-    """The git options of a parsed command line."""
-    from harness.drift.feedversions import GitOptions
-
-    return GitOptions(use=not args.no_git, since=args.since, max_count=args.max_count)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:

@@ -13,6 +13,7 @@ from harness.fileio import write_atomic
 if TYPE_CHECKING:
     from harness.config import HarnessConfig
     from harness.drift import DriftReport
+    from harness.drift.feedversions import GitOptions
 
 __all__ = [
     "DRIFT_FORMATS",
@@ -125,3 +126,41 @@ def _feed_cassettes(config: HarnessConfig, feed: str) -> list[Path]:
     if not found:
         raise HarnessError(f"feed {feed!r} has no recordings under {config.cassettes}")
     return found
+
+
+def add_git_options(parser: argparse.ArgumentParser) -> None:
+    """--no-git, --since and --max-count: how much of a feed's history git gives."""
+    parser.add_argument(
+        "--no-git",
+        action="store_true",
+        help="read the cassette files on disk only, not their versions in git",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only commits since DATE (as git log --since reads it, e.g. 2016-01-01)",
+    )
+    parser.add_argument(
+        "--max-count",
+        type=positive_int,
+        metavar="N",
+        help="only the newest N commits of each cassette file (git log --max-count)",
+    )
+
+
+def git_options(args: argparse.Namespace) -> GitOptions:
+    """The git options of a parsed command line."""
+    from harness.drift.feedversions import GitOptions
+
+    return GitOptions(use=not args.no_git, since=args.since, max_count=args.max_count)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from harness.cli.options import add_fail_on_option
+from harness.cli.options import add_fail_on_option, positive_int
 from harness.config import HarnessConfig
 from harness.errors import ConfigError
 from harness.shard import HELP, shard_argument
@@ -117,14 +117,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--jobs",
         "-j",
-        type=_positive,
+        type=positive_int,
         default=None,
         metavar="N",
         help="feeds recorded at once (default: 16)",
     )
     parser.add_argument(
         "--per-origin",
-        type=_positive,
+        type=positive_int,
         default=None,
         metavar="N",
         help="requests at once to one origin, scheme + host + port (default: [record] "
@@ -132,12 +132,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     add_fail_on_option(parser)
     return parser
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return int(text)
 
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:

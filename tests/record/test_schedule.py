@@ -215,7 +215,7 @@ def test_the_cli_takes_jobs_and_reports_in_input_order(
 def test_jobs_must_be_at_least_one(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(["record", "--jobs", "0"], stdout=out, stderr=err) == 2
-    assert "--jobs/-j: expected a whole number of at least 1, got '0'" in err.getvalue()
+    assert "--jobs/-j: expected 1 or more, got 0" in err.getvalue()
 
 
 def test_a_timed_out_connection_is_closed_before_the_retry(request: pytest.FixtureRequest) -> None:
@@ -271,7 +271,8 @@ def test_per_origin_lets_one_host_serve_that_many_feeds_at_once(
     elapsed = time.monotonic() - start
     assert [r.verdict for r in report.feeds] == [Verdict.FAILED] * 4
     assert gauge.peak_per[hanging.base] == 2  # two at once, never more (jobs allows 8)
-    assert 2 * TIMEOUT * 0.95 <= elapsed < 3 * TIMEOUT  # two rounds of two, not four in turn
+    # two rounds of two (4 s); four in turn would take 4 timeouts (8 s)
+    assert 2 * TIMEOUT * 0.95 <= elapsed < 4 * TIMEOUT * 0.9
 
 
 @pytest.mark.parametrize("value", ["0", "17", "true", "'2'"])
