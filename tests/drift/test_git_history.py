@@ -211,11 +211,12 @@ def test_files_only_when_asked_or_without_git(
     assert feed["notes"] == ["no git command on PATH: reading the file on disk"]
 
 
-def test_a_folder_outside_any_repository(tmp_path: Path) -> None:
+def test_a_folder_outside_any_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = make_project(tmp_path / "plain")
     shutil.copy(RECORDINGS[0], project / "cassettes" / "dapenti.yaml")
-    if subprocess.run([GIT, "rev-parse"], cwd=project, capture_output=True).returncode == 0:
-        pytest.skip("the temporary folder is inside a git repository")
+    # git looks no higher than tmp_path, wherever the temporary folder is (even in a checkout)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert subprocess.run([GIT, "rev-parse"], cwd=project, capture_output=True).returncode != 0
     feed = history_json(project)
     assert feed["recordings"] == ["dapenti.yaml"]
     [note] = feed["notes"]  # type: ignore[misc]

@@ -11,11 +11,9 @@ from __future__ import annotations
 import base64
 import http.client
 import select
-import shutil
 import socket
 import socketserver
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -197,22 +195,14 @@ def test_a_recording_through_the_proxy_names_only_the_origin(
     assert "proxy-authorization" not in text.lower()
 
 
+TLS = Path(__file__).resolve().parents[1] / "data" / "tls"
+
+
 @pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[tuple[FeedServer, ssl.SSLContext]]:
-    """A FeedServer speaking TLS with a throwaway self-signed certificate, and a client
-    context trusting it."""
-    if shutil.which("openssl") is None:
-        pytest.skip("needs the openssl command to make a certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
-            *("-keyout", str(key), "-out", str(cert)),
-        ],
-        check=True,
-        capture_output=True,
-    )
+def tls_server() -> Iterator[tuple[FeedServer, ssl.SSLContext]]:
+    """A FeedServer speaking TLS with a self-signed certificate for 127.0.0.1 kept with the
+    tests (tests/data/tls), and a client context trusting it."""
+    cert, key = TLS / "cert.pem", TLS / "key.pem"
     server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_side.load_cert_chain(cert, key)
     feed_server = FeedServer()
