@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from harness.cli.options import add_fail_on_option, resolve_targets
+from harness.cli.options import add_fail_on_option, resolve_targets, wants_color
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.fileio import write_atomic
@@ -90,9 +90,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
         why = f" ({'; '.join(skipped)})" if skipped else ""
         raise HarnessError(f"no cassettes (.yaml/.yml) or stored items found in {where}{why}")
     fmt = Format(args.format)
-    color = args.color == "always" or (
-        args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
-    )
+    color = wants_color(args, stdout, text=fmt is Format.TEXT)
     plan = None if args.shard is None else plan_shard(runner.replayer, found.files, args.shard)
     files = [p for p in found.files if plan is None or plan.takes(runner.display(p))]
     if plan is not None and not files:  # N > units: an empty shard passes
@@ -202,7 +200,3 @@ def _jobs(value: str) -> int:
     if jobs < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more jobs, got {jobs}")
     return jobs or os.cpu_count() or 1
-
-
-def _is_tty(stream: TextIO) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"

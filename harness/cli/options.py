@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -164,3 +165,13 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
     return value
+
+
+def wants_color(args: argparse.Namespace, stdout: TextIO, *, text: bool) -> bool:
+    """``--color``: always; or auto, for a text report on standard output that is a terminal
+    (not under ``NO_COLOR`` or ``TERM=dumb``)."""
+    if args.color == "always":
+        return True
+    if args.color != "auto" or args.output is not None or not text:
+        return False
+    return stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"

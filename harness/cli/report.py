@@ -7,11 +7,10 @@ code is the merged result's: a CI job that merges the matrix's shards fails as `
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.cli.options import write_report
+from harness.cli.options import wants_color, write_report
 from harness.config import HarnessConfig
 
 COMMAND = "report"
@@ -63,9 +62,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     del config, stderr
     merged = merge([read_report(path) for path in args.reports], version=__version__)
     fmt = Format(args.format)
-    color = args.color == "always" or (
-        args.color == "auto" and args.output is None and fmt is Format.TEXT and _is_tty(stdout)
-    )
+    color = wants_color(args, stdout, text=fmt is Format.TEXT)
     if fmt is Format.JSON:  # as `harness check` writes it: with the files the scan passed over
         text = render_check_json(merged.result, skipped_files=merged.skipped_files)
     else:
@@ -78,7 +75,3 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     else:
         write_report(args.output, text)
     return merged.result.exit_code
-
-
-def _is_tty(stream: TextIO) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"

@@ -51,6 +51,7 @@ from harness.errors import TransportError
 from harness.model import Response
 from harness.record.decoding import ACCEPT_ENCODING, DecodingError, decode_content
 from harness.record.proxies import proxy_authorization, proxy_for
+from harness.urls import origin
 
 __all__ = [
     "ACCEPT",
@@ -185,12 +186,7 @@ class Fetcher:
 
     def _host_lock(self, url: str) -> threading.BoundedSemaphore:
         """The origin's slots: ``per-origin`` requests to it at once (1 by default)."""
-        parts = urlsplit(url)
-        try:
-            port = parts.port or _default_port(parts.scheme)
-        except ValueError:
-            port = 0  # reported by the request itself
-        key = f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"  # the origin
+        key = origin(url)  # a bad port is reported by the request itself
         with self._locks_guard:
             if key not in self._locks:
                 self._locks[key] = threading.BoundedSemaphore(self.settings.per_origin)

@@ -21,10 +21,10 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from harness.config import FeedConfig
 from harness.record.outcome import FeedRecord
+from harness.urls import origin
 
 if TYPE_CHECKING:
     from harness.record.progress import Progress
@@ -43,17 +43,6 @@ _CURRENT = threading.local()  # per worker thread: .feed (its name), .release (i
 
 class Interrupted(BaseException):
     """The run was stopped; parsers must not swallow it (hence BaseException)."""
-
-
-def origin(url: str) -> str:
-    """``scheme://host:port`` of ``url`` (the default port spelled out), lower case."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port or (443 if scheme == "https" else 80)
-    except ValueError:
-        port = 0  # a bad port: the fetcher reports it; the feed still gets its own key
-    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 def _key(feed: FeedConfig) -> str:

@@ -63,8 +63,8 @@ def write_json(
     """
     tally = Tally()
     with spool() as entries:
-        for c in results:
-            if tally.summary().cassettes:
+        for n, c in enumerate(results):
+            if n:
                 entries.write(",\n")
             data = cassette_data(c)
             if plan is not None:
