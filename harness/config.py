@@ -132,6 +132,18 @@ class HarnessConfig:
     cache_dir: Path | None = field(default_factory=lambda: default_cache_dir())  # None: off
     fail_on: Severity = Severity.ERROR  # a run fails on findings at or above this (verdict)
     plugins: tuple[str, ...] = ()  # the user's modules, imported at load (their @invariant)
+    # Lookups by normalized URL and by name, built once: a project of thousands of feeds looks
+    # a feed up for every recorded request, and a scan per lookup made a run quadratic.
+    _by_url: dict[str, FeedConfig] = field(init=False, repr=False, compare=False)
+    _by_name: dict[str, FeedConfig] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_url: dict[str, FeedConfig] = {}
+        for feed in self.feeds:  # the first feed that claims a URL wins, as in the file
+            for url in feed.urls:
+                by_url.setdefault(normalize_url(url), feed)
+        object.__setattr__(self, "_by_url", by_url)
+        object.__setattr__(self, "_by_name", {f.name: f for f in reversed(self.feeds)})
 
     def cassette_path(self, feed: FeedConfig) -> Path:
         """Where `harness record` keeps this feed's current recording (always inside cassettes)."""
@@ -139,13 +151,13 @@ class HarnessConfig:
 
     def feed_for_url(self, url: str) -> FeedConfig | None:
         """The configured feed that claims ``url``, if any."""
-        return next((f for f in self.feeds if f.claims(url)), None)
+        return self._by_url.get(normalize_url(url))
 
     def feed_named(self, name: str) -> FeedConfig:
         """The feed called ``name``; ConfigError listing the names otherwise."""
-        for feed in self.feeds:
-            if feed.name == name:
-                return feed
+        feed = self._by_name.get(name)
+        if feed is not None:
+            return feed
         known = ", ".join(f.name for f in self.feeds) or "none configured"
         raise ConfigError(f"no feed named {name!r}; configured feeds: {known}")
 

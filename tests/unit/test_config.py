@@ -301,3 +301,36 @@ def test_a_missing_schemas_folder_says_how_to_use_the_shipped_ones(tmp_path: Pat
         load_config(write(tmp_path, "schemas = 'schemas'\n"))
     assert "schemas: folder" in str(info.value)
     assert "leave the key out to use the schemas shipped with feedharness" in str(info.value)
+
+
+def test_a_feed_is_found_by_url_without_scanning_every_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of feeds: one normalization per lookup, not one per configured URL (a scan
+    per recorded request made `harness record` over 1,000 feeds spend most of its time here)."""
+    feeds = "".join(
+        f'[[feeds]]\nname = "f{i}"\nurl = "https://Host{i % 7}.example/f{i}?x=1#top"\n'
+        'parser = "rss"\n'
+        for i in range(2000)
+    )
+    config = load_config(
+        write(
+            tmp_path,
+            feeds + '[[feeds]]\nname = "again"\nurl = '
+            '"https://host3.example:443/f3?x=1"\nparser = "rss"\n',
+        )
+    )
+    import harness.config as module
+
+    calls: list[str] = []
+
+    def counted(url: str) -> str:
+        calls.append(url)
+        return normalize_url(url)
+
+    monkeypatch.setattr(module, "normalize_url", counted)
+    assert config.feed_for_url(f"HTTPS://host{1999 % 7}.EXAMPLE/f1999?x=1").name == "f1999"
+    assert config.feed_for_url("https://host3.example/f3?x=1#other").name == "f3"  # first wins
+    assert config.feed_for_url("https://host3.example/f3?x=2") is None
+    assert config.feed_named("f1234").name == "f1234"
+    assert len(calls) == 3
