@@ -12,7 +12,7 @@ from typing import Protocol
 
 from harness.cassettes import Cassette
 from harness.cassettes.age import stale_warning
-from harness.cassettes.paths import discover
+from harness.cassettes.paths import scan
 from harness.config import HarnessConfig
 from harness.errors import CassetteError
 from harness.feedsetup import FeedSetup
@@ -93,7 +93,7 @@ class Runner:
         Only the results of the few files in flight are held (see ``_check_parallel``), so a
         report written while iterating needs memory for one cassette, not for the run.
         """
-        targets = list(discover(paths or [self.config.cassettes]))
+        targets = scan(paths or [self.config.cassettes]).files  # names, not Path objects
         if jobs <= 1 or len(targets) < 2:
             for path in targets:
                 yield from self.check_file_all(path)
@@ -266,7 +266,7 @@ def _check_in_worker(path: Path) -> tuple[CassetteResult, ...]:
 
 
 def _check_parallel(
-    config: HarnessConfig, steps: tuple[StepFactory, ...], targets: list[Path], jobs: int
+    config: HarnessConfig, steps: tuple[StepFactory, ...], targets: Sequence[Path], jobs: int
 ) -> Iterator[CassetteResult]:
     """Files in input order, at most ``jobs * AHEAD`` of them submitted and not yet consumed.
 

@@ -70,7 +70,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stderr: TextIO) -> int:
     """Check every file under the paths, write the report; the exit code is the result's."""
-    from harness.cassettes.paths import scan
+    from harness.cassettes.paths import PathList, scan
     from harness.drift import BaselineStep
     from harness.report.result import Format
     from harness.runner import Runner
@@ -92,7 +92,11 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     fmt = Format(args.format)
     color = wants_color(args, stdout, text=fmt is Format.TEXT)
     plan = None if args.shard is None else plan_shard(runner.replayer, found.files, args.shard)
-    files = [p for p in found.files if plan is None or plan.takes(runner.display(p))]
+    files = (
+        found.files
+        if plan is None
+        else PathList(p for p in found.files if plan.takes(runner.display(p)))
+    )
     if plan is not None and not files:  # N > units: an empty shard passes
         print(plan.note, file=stderr)
     seen: set[str | None] = set()

@@ -6,12 +6,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from harness.cassettes.paths import (
+    PathList,
     discover,
     is_cassette_path,
     is_review_copy,
     is_scratch,
+    scan,
     scratch_path,
 )
 
@@ -61,3 +65,30 @@ def test_a_named_file_is_always_yielded(tmp_path: Path) -> None:
 )
 def test_is_cassette_path(name: str, expected: bool) -> None:
     assert is_cassette_path(Path(name)) is expected
+
+
+_NAMES = st.sampled_from(["a", "a-b", "a.b", "a_b", "b", "B", ".h", "ä", "a b", "x.yaml", "y.yml"])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(trees=st.lists(st.lists(_NAMES, min_size=1, max_size=4), min_size=1, max_size=25))
+def test_a_folder_scan_keeps_the_order_of_sorted_paths(
+    tmp_path_factory: pytest.TempPathFactory, trees: list[list[str]]
+) -> None:
+    """Names held as strings, walked folder by folder, in the order of sorting Path objects
+    (by parts: 'a/b' before 'a-b/c', though '-' sorts before '/' in a string)."""
+    root = tmp_path_factory.mktemp("scan")
+    for parts in trees:
+        target = root.joinpath(*parts)
+        if any(p.exists() and not p.is_dir() for p in target.parents) or target.is_dir():
+            continue  # a file where a folder is wanted, or the other way round
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("interactions: []\n", encoding="utf-8")
+    found = scan([root])
+    skipped = {s.path for s in found.skipped}
+    expected = [p for p in sorted(p for p in root.rglob("*") if p.is_file()) if p not in skipped]
+    assert list(found.files) == expected
+    assert list(discover([root])) == expected
+    assert found.files[1:] == PathList(expected[1:])
