@@ -309,6 +309,7 @@ def run(args: argparse.Namespace, feeds: int, bandwidth: float) -> dict[str, flo
             write_project(folder, plan, args.timeout, args.retries)
             harness = [sys.executable, "-m", "harness"]
             record = [*harness, "record", "--jobs", str(args.jobs), "--format", "json"]
+            record += ["--per-origin", str(args.per_origin)]
             wall, cpu, rss, status = child(record, folder, folder / "progress.txt")
             progress = (folder / "progress.txt").read_text(encoding="utf-8").splitlines()
             peak, peak_per, requests = gauge.peak, max(gauge.peak_per.values()), gauge.requests
@@ -356,6 +357,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--retries", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=16)
+    parser.add_argument("--per-origin", type=int, default=1, help="requests at once per origin")
     parser.add_argument("--compare", type=int, default=100, help="a second, smaller run (0: none)")
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from harness.cli.options import add_fail_on_option, resolve_targets, wants_color
+from harness.cli.options import add_fail_on_option, processes, resolve_targets, wants_color
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.fileio import write_atomic
@@ -53,7 +52,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "-j",
         "--jobs",
-        type=_jobs,
+        type=processes,
         default=1,
         metavar="N",
         help="check files in N worker processes (0: one per CPU); same report as -j 1",
@@ -194,13 +193,3 @@ def _emit_to_file(
     except OSError as err:
         raise HarnessError(f"{path}: cannot write report: {err.strerror or err}") from None
     return codes[0]
-
-
-def _jobs(value: str) -> int:
-    try:
-        jobs = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of jobs, got {value!r}") from None
-    if jobs < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more jobs, got {jobs}")
-    return jobs or os.cpu_count() or 1

@@ -167,6 +167,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def processes(text: str) -> int:
+    """An argparse type: a number of worker processes, 0 for one per CPU."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs, got {text!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more jobs, got {jobs}")
+    return jobs or os.cpu_count() or 1
+
+
 def wants_color(args: argparse.Namespace, stdout: TextIO, *, text: bool) -> bool:
     """``--color``: always; or auto, for a text report on standard output that is a terminal
     (not under ``NO_COLOR`` or ``TERM=dumb``)."""

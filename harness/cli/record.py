@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from harness.cli.options import add_fail_on_option, positive_int
+from harness.cli.options import add_fail_on_option, positive_int, processes
 from harness.config import HarnessConfig
 from harness.errors import ConfigError
 from harness.shard import HELP, shard_argument
@@ -123,6 +123,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="feeds recorded at once (default: 16)",
     )
     parser.add_argument(
+        "--check-jobs",
+        type=processes,
+        default=0,
+        metavar="N",
+        help="worker processes that check the recordings while others are fetched "
+        "(default: 0, one per CPU; 1: in this process)",
+    )
+    parser.add_argument(
         "--per-origin",
         type=positive_int,
         default=None,
@@ -168,6 +176,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
             now=lambda: started,  # one time for the run: the cassettes, the state, the report
             state=None if args.no_state else (args.state or config.cassettes / STATE_NAME),
             fail_after=args.fail_after,
+            check_jobs=args.check_jobs,
             **({"jobs": args.jobs} if args.jobs else {}),
         )
     )

@@ -30,27 +30,25 @@ from harness.cassettes.scrub import Scrubber
 from harness.cassettes.write import write_cassette
 from harness.config import FeedConfig, HarnessConfig
 from harness.dates import to_utc_rfc3339
-from harness.drift import BaselineStep, Fingerprinter, pair_history
+from harness.drift import BaselineStep
 from harness.errors import CassetteError, ConfigError, FetchError
 from harness.fileio import os_reason, read_bounded, replace_durably
-from harness.findings import DRIFT_CHECK, Finding
+from harness.findings import Finding
 from harness.model import CassetteResult, Response, Severity
-from harness.record.comparison import Recording, compare
 from harness.record.fetcher import (
     RETRY_STATUSES,
     Fetcher,
     LiveTransportError,
     http_problem,
 )
+from harness.record.judge import Judge, PoolJudge, judge_for
 from harness.record.notafeed import feed_problem
 from harness.record.outcome import FeedRecord, RecordMode, Verdict
 from harness.record.progress import Progress, SilentProgress
 from harness.record.report import RecordReport
-from harness.record.sameness import same_responses
 from harness.record.schedule import DEFAULT_JOBS, network_done, run_feeds
 from harness.record.schedule import Interrupted as _Interrupted
 from harness.record.state import RecordState
-from harness.replay import Replay
 from harness.runner import Runner
 from harness.verdict import fails
 
@@ -72,11 +70,13 @@ def record_feeds(
     jobs: int = DEFAULT_JOBS,
     state: Path | None = None,
     fail_after: int | None = None,
+    check_jobs: int = 1,
 ) -> RecordReport:
     """Record the named feeds (default: all configured) and replace the cassettes that pass.
 
     With a ``state`` file, transport failures are counted across runs: one fails the run only
     from ``fail_after`` consecutive failures on (default: the configuration's ``fail-after``).
+    ``check_jobs`` worker processes check the recordings (1: this process, between fetches).
     """
     feeds = _select(config, names)
     allowed = _fail_after(config, state, fail_after)
@@ -89,17 +89,22 @@ def record_feeds(
     )
     loaded = None if state is None else RecordState.load(state)
     shown = progress or SilentProgress()
-    records = tuple(
-        run_feeds(
-            feeds,
-            recorder.record,
-            shown,
-            jobs=jobs,
-            stop=recorder.stop,
-            fetcher=recorder.fetcher,
-            per_origin=config.record.per_origin,
+    checking = 0 if recorder.mode is RecordMode.ONCE else len(feeds)  # once: mostly skips
+    recorder.judge = judge_for(config, recorder.runner, workers=check_jobs, feeds=checking)
+    try:
+        records = tuple(
+            run_feeds(
+                feeds,
+                recorder.record,
+                shown,
+                jobs=jobs,
+                stop=recorder.stop,
+                fetcher=recorder.fetcher,
+                per_origin=config.record.per_origin,
+            )
         )
-    )
+    finally:
+        recorder.judge.close()
     if state is None or loaded is None:
         return RecordReport(recorder.mode, records)
     records = loaded.update(records, to_utc_rfc3339(recorder.now()), allowed)
@@ -152,8 +157,7 @@ class _Recorder:
         self.scrubber = Scrubber.from_settings(config.record, extra_headers=fetcher.headers)
         # Recorded URIs are scrubbed: the replay path claims them for their feeds as they are.
         self.runner = Runner(config, steps=(BaselineStep,))
-        self.prints = Fingerprinter(self.runner.replayer)
-        self.check_lock = threading.Lock()  # the runner's caches are not shared across threads
+        self.judge: Judge | PoolJudge = Judge(config, self.runner)  # record_feeds may pool it
         self.stop = threading.Event()
 
     def record(self, feed: FeedConfig) -> FeedRecord:
@@ -176,8 +180,7 @@ class _Recorder:
         if not committed.exists():
             reason = f"no cassette (mode none records nothing): run 'harness record {feed.name}'"
             return replace(base, verdict=Verdict.MISSING, reasons=(reason,))
-        with self.check_lock:
-            result = self.runner.check_file(committed)
+        result = self.judge.check_file(committed)
         reasons = tuple(_check_reasons(result, self.config.fail_on))
         return replace(
             base, verdict=Verdict.CHECKED, reasons=reasons, items=result.items, check=result
@@ -215,7 +218,7 @@ class _Recorder:
             return replace(base, reasons=(*reasons, f"cannot write {scratch}: {os_reason(err)}"))
         if reasons:
             return replace(base, reasons=reasons)
-        return self._judge(feed, committed, scratch, old_bytes, base)
+        return self._decide(feed, committed, scratch, old_bytes, base)
 
     def _write_scratch(
         self,
@@ -237,7 +240,7 @@ class _Recorder:
         write_cassette(scratch, self.scrubber.interactions(interactions), meta)
         return self.runner.display(scratch)
 
-    def _judge(
+    def _decide(
         self,
         feed: FeedConfig,
         committed: Path,
@@ -245,27 +248,16 @@ class _Recorder:
         old_bytes: bytes | None,
         base: FeedRecord,
     ) -> FeedRecord:
-        with self.check_lock:
-            new = self.runner.replayer.replay(scratch)  # each recording parsed once
-            result = self.runner.check_replay(new)
-            comparison = None
-            findings = result.findings  # against the feed's baseline, when it has one
-            same = False
-            if old_bytes is not None:
-                old = self.runner.replayer.replay(committed)
-                if old.cassette is not None and new.cassette is not None:
-                    same = same_responses(old.cassette, new.cassette)
-                old_result = self.runner.check_replay(old)
-                comparison = compare(_recording(old, old_result), _recording(new, result))
-                if DRIFT_CHECK not in result.checks:  # no baseline: against the committed one
-                    findings = self._pair_findings(feed, old, new, (old_result, result))
+        """Check the recording, compare it with the committed one; swap it in when it passes."""
+        assessed = self.judge.assess(feed.name, committed, scratch, has_old=old_bytes is not None)
+        result, findings, same = assessed.result, assessed.findings, assessed.same
         failing = [f for f in findings if fails(f.level, self.config.fail_on)]
         checked = list(_check_reasons(result, self.config.fail_on))
         reasons = [*checked, *map(_finding_reason, failing)]
         record = replace(
             base,
             reasons=tuple(reasons),
-            comparison=comparison,
+            comparison=assessed.comparison,
             check=result,
             findings=tuple(findings),
         )
@@ -293,18 +285,6 @@ class _Recorder:
         shown = self.runner.display(committed)
         reasons = [*_check_reasons(result, self.config.fail_on, shown), *reasons[len(checked) :]]
         return replace(record, verdict=verdict, scratch=None, reasons=tuple(reasons))
-
-    def _pair_findings(
-        self,
-        feed: FeedConfig,
-        old: Replay,
-        new: Replay,
-        results: tuple[CassetteResult, CassetteResult],
-    ) -> tuple[Finding, ...]:
-        """``harness diff COMMITTED NEW``'s findings: the same comparison, the same verdict."""
-        setup = self.runner.setups[feed.name]
-        before, after = self.prints.replay(old), self.prints.replay(new)
-        return pair_history(before, after, results, setup).findings
 
 
 class _Session:
@@ -399,14 +379,6 @@ def _finding_reason(f: Finding) -> str:
     """One failing finding as a reason line: ``drift (error): description-markup: ...``."""
     since = f" (against {f.last_good})" if f.last_good else ""
     return f"drift ({f.level.value}): {f.kind}: {f.title}{since}"
-
-
-def _recording(replay: Replay, result: CassetteResult) -> Recording:
-    """What compare needs: the parsed feed of a recording the checks could read."""
-    if result.error is not None or replay.output is None:
-        return Recording(error=f"{result.error_kind}: {result.error}")
-    output = replay.output
-    return Recording(output.dialect, output.feed, output.items, result.violations)
 
 
 def _read_committed(path: Path) -> bytes | None:

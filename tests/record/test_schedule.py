@@ -47,6 +47,23 @@ class Gauge:
             self.now[where] -= 1
 
 
+class CountingFetcher(Fetcher):
+    """Counts its requests in flight per origin as the client holds them: a server sees a
+    closed connection only when its thread next runs, which on a busy machine can be after
+    the next feed's connection arrived (the server's count then overlaps by one)."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.gauge = Gauge()
+
+    def get(self, url: str) -> Any:
+        self.gauge.enter(origin(url))
+        try:
+            return super().get(url)
+        finally:
+            self.gauge.leave(origin(url))
+
+
 def served(server: FeedServer, gauge: Gauge, *, seconds: float = 0.0) -> None:
     """Route every feed path of ``server`` to a reply after ``seconds``."""
 
@@ -121,9 +138,11 @@ def servers() -> Iterator[list[FeedServer]]:
             server.stop()
 
 
-def _record(tmp_path: Path, feeds: dict[str, str], jobs: int) -> tuple[list[FeedRecord], Finishes]:
+def _record(
+    tmp_path: Path, feeds: dict[str, str], jobs: int, fetcher: Fetcher | None = None
+) -> tuple[list[FeedRecord], Finishes]:
     config = write_project(tmp_path, feeds)
-    fetcher = Fetcher(RecordSettings(timeout=TIMEOUT, retries=0), sleep=Sleeps())
+    fetcher = fetcher or Fetcher(RecordSettings(timeout=TIMEOUT, retries=0), sleep=Sleeps())
     finishes = Finishes()
     report = record_feeds(config, fetcher=fetcher, progress=finishes, jobs=jobs)
     return list(report.feeds), finishes
@@ -142,13 +161,15 @@ def test_a_hanging_host_does_not_hold_up_another(
         "b1": healthy.url("/a.xml"),  # ... but these never wait behind a1 or a2
         "b2": healthy.url("/b.xml"),
     }
-    records, finishes = _record(tmp_path, feeds, jobs=2)
+    client = CountingFetcher(RecordSettings(timeout=TIMEOUT, retries=0), sleep=Sleeps())
+    records, finishes = _record(tmp_path, feeds, jobs=2, fetcher=client)
     assert [r.feed for r in records] == ["a1", "a2", "b1", "b2"]  # input order
     assert [r.verdict for r in records] == [Verdict.FAILED] * 2 + [Verdict.CREATED] * 2
     assert "timed out after 2 s" in records[0].reasons[0]
     assert max(finishes.at["b1"], finishes.at["b2"]) < TIMEOUT * 0.75
     assert finishes.at["a2"] >= 2 * TIMEOUT * 0.95  # one timeout each, one after the other
-    assert gauge.peak_per[hanging.base] == 1
+    assert client.gauge.peak_per[origin(hanging.base)] == 1
+    assert gauge.peak_per[hanging.base] >= 1
 
 
 def test_hanging_feeds_on_different_hosts_time_out_in_parallel(
@@ -242,13 +263,13 @@ def test_an_origin_serves_its_next_feed_while_the_last_is_checked(
 
     for path in ("/a.xml", "/b.xml"):
         servers[0].route_fn(path, reply)
-    judge = transaction._Recorder._judge
+    judge = transaction._Recorder._decide
 
     def slow_judge(*args: Any, **kw: Any) -> FeedRecord:
         time.sleep(1.0)  # a long check: CPU time, not the origin's
         return judge(*args, **kw)
 
-    monkeypatch.setattr(transaction._Recorder, "_judge", slow_judge)
+    monkeypatch.setattr(transaction._Recorder, "_decide", slow_judge)
     feeds = {"a": servers[0].url("/a.xml"), "b": servers[0].url("/b.xml")}
     records, _ = _record(tmp_path, feeds, jobs=2)
     assert [r.verdict for r in records] == [Verdict.CREATED] * 2
@@ -265,12 +286,13 @@ def test_per_origin_lets_one_host_serve_that_many_feeds_at_once(
     feeds = {f"a{n}": hanging.url(f"/{n}.xml") for n in range(4)}
     config = write_project(tmp_path, feeds, record="per-origin = 2\n")
     settings = replace(config.record, timeout=TIMEOUT, retries=0)
-    fetcher = Fetcher(settings, sleep=Sleeps())
+    fetcher = CountingFetcher(settings, sleep=Sleeps())
     start = time.monotonic()
     report = record_feeds(config, fetcher=fetcher, progress=Finishes(), jobs=8)
     elapsed = time.monotonic() - start
     assert [r.verdict for r in report.feeds] == [Verdict.FAILED] * 4
-    assert gauge.peak_per[hanging.base] == 2  # two at once, never more (jobs allows 8)
+    assert fetcher.gauge.peak_per[origin(hanging.base)] == 2  # never more (jobs allows 8)
+    assert gauge.peak_per[hanging.base] >= 2  # and the server had two at once
     # two rounds of two (4 s); four in turn would take 4 timeouts (8 s)
     assert 2 * TIMEOUT * 0.95 <= elapsed < 4 * TIMEOUT * 0.9
 
