@@ -125,7 +125,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--check-jobs",
         type=processes,
-        default=0,
+        default="0",  # through processes(): one per CPU
         metavar="N",
         help="worker processes that check the recordings while others are fetched "
         "(default: 0, one per CPU; 1: in this process)",

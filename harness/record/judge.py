@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Mapping, Sequence
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from harness.cassettes.model import Interaction
+from harness.cassettes.scrub import Scrubber
+from harness.cassettes.write import write_cassette
 from harness.config import HarnessConfig
 from harness.drift import BaselineStep, Fingerprinter, pair_history
 from harness.findings import DRIFT_CHECK, Finding
@@ -25,7 +30,21 @@ from harness.record.sameness import same_responses
 from harness.replay import Replay
 from harness.runner import Runner
 
-__all__ = ["Assessment", "Judge", "PoolJudge", "judge_for"]
+__all__ = ["Assessment", "Judge", "PoolJudge", "Scratch", "judge_for", "write_scratch"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scratch:
+    """A recording to write, scrubbed, to the scratch file before it is checked."""
+
+    interactions: Sequence[Interaction]
+    meta: Mapping[str, Any]
+
+
+def write_scratch(scrubber: Scrubber, path: Path, scratch: Scratch) -> None:
+    """Scrub and write the recording (atomically; OSError when it cannot be written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)  # a first recording, a new sub-folder
+    write_cassette(path, scrubber.interactions(scratch.interactions), scratch.meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +61,11 @@ class Judge:
     """Checks recordings with one :class:`~harness.runner.Runner`, one at a time (its caches
     are not shared across threads)."""
 
-    def __init__(self, config: HarnessConfig, runner: Runner | None = None) -> None:
+    def __init__(
+        self, config: HarnessConfig, scrubber: Scrubber, runner: Runner | None = None
+    ) -> None:
         self.runner = runner or Runner(config, steps=(BaselineStep,))
+        self.scrubber = scrubber
         self.prints = Fingerprinter(self.runner.replayer)
         self._lock = threading.Lock()
 
@@ -52,8 +74,19 @@ class Judge:
         with self._lock:
             return self.runner.check_file(path)
 
-    def assess(self, feed: str, committed: Path, scratch: Path, *, has_old: bool) -> Assessment:
-        """Check the recording at ``scratch``; compare it with ``committed`` when ``has_old``."""
+    def assess(
+        self,
+        feed: str,
+        committed: Path,
+        scratch: Path,
+        *,
+        has_old: bool,
+        write: Scratch | None = None,
+    ) -> Assessment:
+        """Write ``write`` to ``scratch`` (when given: scrubbing and serializing are CPU work
+        too), check it, and compare it with ``committed`` when ``has_old``."""
+        if write is not None:
+            write_scratch(self.scrubber, scratch, write)
         with self._lock:
             return self._assess(feed, committed, scratch, has_old=has_old)
 
@@ -88,12 +121,17 @@ class PoolJudge:
     process: a lost worker costs speed, never a feed's result.
     """
 
-    def __init__(self, config: HarnessConfig, workers: int, runner: Runner) -> None:
+    def __init__(
+        self, config: HarnessConfig, scrubber: Scrubber, workers: int, runner: Runner
+    ) -> None:
         self._config = config
+        self._scrubber = scrubber
         self._runner = runner
         self._local: Judge | None = None
         self._local_lock = threading.Lock()
-        self._pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config,))
+        self._pool = ProcessPoolExecutor(
+            workers, initializer=_init_worker, initargs=(config, scrubber)
+        )
         # Start every worker now, before any fetch thread exists: a fork copies only the
         # thread that calls it, and a lock another thread holds would stay held in the child.
         self._pool.submit(_ready).result()
@@ -104,12 +142,20 @@ class PoolJudge:
         except BrokenExecutor:
             return self._fallback().check_file(path)
 
-    def assess(self, feed: str, committed: Path, scratch: Path, *, has_old: bool) -> Assessment:
+    def assess(
+        self,
+        feed: str,
+        committed: Path,
+        scratch: Path,
+        *,
+        has_old: bool,
+        write: Scratch | None = None,
+    ) -> Assessment:
         try:
-            future = self._pool.submit(_assess, feed, committed, scratch, has_old)
-            return future.result()
+            return self._pool.submit(_assess, feed, committed, scratch, has_old, write).result()
         except BrokenExecutor:
-            return self._fallback().assess(feed, committed, scratch, has_old=has_old)
+            local = self._fallback()
+            return local.assess(feed, committed, scratch, has_old=has_old, write=write)
 
     def close(self) -> None:
         """Stop the workers; checks not started are dropped (an interrupted run)."""
@@ -118,27 +164,29 @@ class PoolJudge:
     def _fallback(self) -> Judge:
         with self._local_lock:
             if self._local is None:
-                self._local = Judge(self._config, self._runner)
+                self._local = Judge(self._config, self._scrubber, self._runner)
             return self._local
 
 
 def judge_for(
-    config: HarnessConfig, runner: Runner, *, workers: int, feeds: int
+    config: HarnessConfig, scrubber: Scrubber, runner: Runner, *, workers: int, feeds: int
 ) -> Judge | PoolJudge:
     """Worker processes when more than one would have work (``workers`` and ``feeds`` > 1)."""
     count = min(workers, feeds)
-    return PoolJudge(config, count, runner) if count > 1 else Judge(config, runner)
+    if count > 1:
+        return PoolJudge(config, scrubber, count, runner)
+    return Judge(config, scrubber, runner)
 
 
 _WORKER: Judge | None = None
 
 
-def _init_worker(config: HarnessConfig) -> None:
+def _init_worker(config: HarnessConfig, scrubber: Scrubber) -> None:
     global _WORKER  # one Judge per worker process, built once
     # Ctrl-C is the recorder's to handle (it stops, then closes the pool): a worker that died
     # of it mid-check would break the pool under the feeds still being checked.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = Judge(config)
+    _WORKER = Judge(config, scrubber)
 
 
 def _ready() -> None:
@@ -150,9 +198,11 @@ def _check_file(path: Path) -> CassetteResult:
     return _WORKER.check_file(path)
 
 
-def _assess(feed: str, committed: Path, scratch: Path, has_old: bool) -> Assessment:
+def _assess(
+    feed: str, committed: Path, scratch: Path, has_old: bool, write: Scratch | None
+) -> Assessment:
     assert _WORKER is not None
-    return _WORKER.assess(feed, committed, scratch, has_old=has_old)
+    return _WORKER.assess(feed, committed, scratch, has_old=has_old, write=write)
 
 
 def _recording(replay: Replay, result: CassetteResult) -> Recording:

@@ -27,7 +27,6 @@ from harness.cassettes.load import DEFAULT_MAX_BYTES, decode_cassette
 from harness.cassettes.model import Cassette, Interaction
 from harness.cassettes.paths import scratch_path
 from harness.cassettes.scrub import Scrubber
-from harness.cassettes.write import write_cassette
 from harness.config import FeedConfig, HarnessConfig
 from harness.dates import to_utc_rfc3339
 from harness.drift import BaselineStep
@@ -41,7 +40,7 @@ from harness.record.fetcher import (
     LiveTransportError,
     http_problem,
 )
-from harness.record.judge import Judge, PoolJudge, judge_for
+from harness.record.judge import Judge, PoolJudge, Scratch, judge_for, write_scratch
 from harness.record.notafeed import feed_problem
 from harness.record.outcome import FeedRecord, RecordMode, Verdict
 from harness.record.progress import Progress, SilentProgress
@@ -90,7 +89,9 @@ def record_feeds(
     loaded = None if state is None else RecordState.load(state)
     shown = progress or SilentProgress()
     checking = 0 if recorder.mode is RecordMode.ONCE else len(feeds)  # once: mostly skips
-    recorder.judge = judge_for(config, recorder.runner, workers=check_jobs, feeds=checking)
+    recorder.judge = judge_for(
+        config, recorder.scrubber, recorder.runner, workers=check_jobs, feeds=checking
+    )
     try:
         records = tuple(
             run_feeds(
@@ -157,7 +158,7 @@ class _Recorder:
         self.scrubber = Scrubber.from_settings(config.record, extra_headers=fetcher.headers)
         # Recorded URIs are scrubbed: the replay path claims them for their feeds as they are.
         self.runner = Runner(config, steps=(BaselineStep,))
-        self.judge: Judge | PoolJudge = Judge(config, self.runner)  # record_feeds may pool it
+        self.judge: Judge | PoolJudge = Judge(config, self.scrubber, self.runner)  # or a pool
         self.stop = threading.Event()
 
     def record(self, feed: FeedConfig) -> FeedRecord:
@@ -210,23 +211,23 @@ class _Recorder:
             new_feed=old_bytes is None,
         )
         reasons = tuple(f"transport: {f}" for f in session.failures)
+        recording = self._scratch(feed, session.interactions, old)
+        if recording is not None and not reasons:  # written where it is checked (a worker)
+            return self._decide(feed, committed, scratch, old_bytes, base, recording)
         try:
-            base = replace(
-                base, scratch=self._write_scratch(feed, scratch, session.interactions, old)
-            )
+            if recording is not None:  # incomplete: kept for review, not checked
+                write_scratch(self.scrubber, scratch, recording)
         except OSError as err:
             return replace(base, reasons=(*reasons, f"cannot write {scratch}: {os_reason(err)}"))
         if reasons:
-            return replace(base, reasons=reasons)
-        return self._decide(feed, committed, scratch, old_bytes, base)
+            shown = None if recording is None else self.runner.display(scratch)
+            return replace(base, scratch=shown, reasons=reasons)
+        return self._decide(feed, committed, scratch, old_bytes, base, None)
 
-    def _write_scratch(
-        self,
-        feed: FeedConfig,
-        scratch: Path,
-        interactions: Sequence[Interaction],
-        old: Cassette | None,
-    ) -> str | None:
+    def _scratch(
+        self, feed: FeedConfig, interactions: Sequence[Interaction], old: Cassette | None
+    ) -> Scratch | None:
+        """What the scratch file will hold: the interactions (scrubbed when written), meta."""
         if not interactions:
             return None
         stamp = to_utc_rfc3339(self.now())
@@ -236,9 +237,7 @@ class _Recorder:
         from harness import __version__
 
         meta["recorded_with"] = f"feedharness {__version__}"
-        scratch.parent.mkdir(parents=True, exist_ok=True)  # a first recording, a new sub-folder
-        write_cassette(scratch, self.scrubber.interactions(interactions), meta)
-        return self.runner.display(scratch)
+        return Scratch(tuple(interactions), meta)
 
     def _decide(
         self,
@@ -247,9 +246,18 @@ class _Recorder:
         scratch: Path,
         old_bytes: bytes | None,
         base: FeedRecord,
+        write: Scratch | None,
     ) -> FeedRecord:
-        """Check the recording, compare it with the committed one; swap it in when it passes."""
-        assessed = self.judge.assess(feed.name, committed, scratch, has_old=old_bytes is not None)
+        """Write (``write``) and check the recording, compare it with the committed one; swap
+        it in when it passes."""
+        try:
+            assessed = self.judge.assess(
+                feed.name, committed, scratch, has_old=old_bytes is not None, write=write
+            )
+        except OSError as err:  # the scratch file could not be written
+            return replace(base, reasons=(f"cannot write {scratch}: {os_reason(err)}",))
+        if write is not None:
+            base = replace(base, scratch=self.runner.display(scratch))
         result, findings, same = assessed.result, assessed.findings, assessed.same
         failing = [f for f in findings if fails(f.level, self.config.fail_on)]
         checked = list(_check_reasons(result, self.config.fail_on))

@@ -21,6 +21,7 @@ from typing import Any
 from record_servers import RFI_BODY, FeedServer, Reply
 
 from harness.cassettes import load_cassette
+from harness.cassettes.scrub import Scrubber
 from harness.cli import run
 from harness.config import load_config
 from harness.record.judge import Judge, PoolJudge
@@ -139,8 +140,9 @@ def test_a_dead_worker_costs_speed_not_a_result(
     assert cassette.exists()
     config = load_config(config_path)
     runner = Runner(config)
-    expected = Judge(config, runner).check_file(cassette)
-    pool = PoolJudge(config, 2, runner)
+    scrubber = Scrubber.from_settings(config.record)
+    expected = Judge(config, scrubber, runner).check_file(cassette)
+    pool = PoolJudge(config, scrubber, 2, runner)
     try:
         for process in list(pool._pool._processes.values()):
             with contextlib.suppress(ProcessLookupError):  # the pool may have ended it first
