@@ -16,14 +16,18 @@ seen on stderr. Then the same cassettes are checked once with ``--record-mode no
 network): the floor that checking every recording costs, which `harness record` pays too.
 
 Bounds printed beside the figures: the issue's (the slowest feed's timeout budget plus the bytes
-over the loopback bandwidth measured here) and the one politeness sets (one request at a time
-per origin: the busiest origin's feeds in sequence). ``--compare 100`` repeats the run with 100
-feeds so the memory of both sizes can be compared.
+over the loopback bandwidth measured here); the schedule's (the run replayed on paper with the
+same --jobs and --per-origin, each feed taking its timeout/backoff budget and a healthy feed no
+time at all: what hanging feeds cost however fast the machine); the CPU's (the run's CPU time,
+recording process and its check workers, over this machine's CPUs). ``--compare 100`` repeats
+the run with 100 feeds on as many origins (fewer feeds per origin), so both sizes record as many
+feeds at once and their memory can be compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import os
 import random
@@ -253,6 +257,34 @@ def budget(kind: str, timeout: float, retries: int) -> float:
     return SLOW_PART * timeout if kind == SLOW else 0.0
 
 
+def schedule_floor(plan: Plan, budgets: list[float], jobs: int, per_origin: int) -> float:
+    """Seconds the run takes on paper: `harness.record.schedule`'s rule (a free worker takes the
+    next feed of the idle origin with most feeds waiting), each feed lasting its budget."""
+    waiting: dict[int, list[int]] = {}
+    for index, port in enumerate(plan.ports):
+        waiting.setdefault(port, []).append(index)
+    for feeds in waiting.values():
+        feeds.reverse()  # pop() takes the first
+    busy = dict.fromkeys(waiting, 0)
+    ends: list[tuple[float, int]] = []
+    now, free = 0.0, jobs
+    while True:
+        while free:
+            idle = [p for p, feeds in waiting.items() if feeds and busy[p] < per_origin]
+            if not idle:
+                break
+            port = max(idle, key=lambda p: (len(waiting[p]), -waiting[p][-1]))
+            index = waiting[port].pop()
+            busy[port] += 1
+            free -= 1
+            heapq.heappush(ends, (now + budgets[index], port))
+        if not ends:
+            return now
+        now, port = heapq.heappop(ends)
+        busy[port] -= 1
+        free += 1
+
+
 def loopback_bandwidth() -> float:
     """Bytes per second through one local TCP connection (64 MiB, measured here)."""
     total, chunk = 64 * 1024 * 1024, b"x" * (1024 * 1024)
@@ -300,9 +332,9 @@ def child(argv: list[str], cwd: Path, stderr: Path) -> tuple[float, float, float
     return float(wall), float(cpu), float(rss), int(status)
 
 
-def run(args: argparse.Namespace, feeds: int, bandwidth: float) -> dict[str, float]:
+def run(args: argparse.Namespace, feeds: int, per_host: int, bandwidth: float) -> dict[str, float]:
     gauge = Gauge()
-    servers, plan = serve(feeds, args.per_host, gauge, args.seed, SLOW_PART * args.timeout)
+    servers, plan = serve(feeds, per_host, gauge, args.seed, SLOW_PART * args.timeout)
     try:
         with tempfile.TemporaryDirectory(prefix="record-scale-") as tmp:
             folder = Path(tmp)
@@ -326,6 +358,7 @@ def run(args: argparse.Namespace, feeds: int, bandwidth: float) -> dict[str, flo
     for port, seconds in zip(plan.ports, budgets, strict=True):
         per_origin[port] = per_origin.get(port, 0.0) + seconds
     size = sum(plan.sizes)
+    cpus = os.cpu_count() or 1
     return {
         "feeds": feeds,
         "origins": len(servers),
@@ -343,6 +376,8 @@ def run(args: argparse.Namespace, feeds: int, bandwidth: float) -> dict[str, flo
         "in flight per origin, most": peak_per,
         "body MiB": size / 2**20,
         "issue bound s": 1.5 * (max(budgets) + size / bandwidth),
+        "schedule floor s": schedule_floor(plan, budgets, args.jobs, args.per_origin),
+        "CPU floor s": cpu / cpus,
         "busiest origin s": max(per_origin.values()),
         "check only s": check_wall,
         "check only CPU s": check_cpu,
@@ -364,12 +399,15 @@ def main() -> None:
     if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 4 * args.jobs + 64:
         sys.exit("raise the open-files limit (ulimit -n) first")
     bandwidth = loopback_bandwidth()
-    sizes = [args.feeds] + ([args.compare] if args.compare else [])
-    rows = [run(args, n, bandwidth) for n in sizes]
+    origins = -(-args.feeds // args.per_host)
+    rows = [run(args, args.feeds, args.per_host, bandwidth)]
+    if args.compare:  # as many origins, so as many feeds recorded at once
+        rows.append(run(args, args.compare, max(1, -(-args.compare // origins)), bandwidth))
     print(f"$ python bench/record_scale.py {' '.join(sys.argv[1:])}".rstrip())
     print(
-        f"timeout {args.timeout:g} s, retries {args.retries}, --jobs {args.jobs}, "
-        f"{args.per_host} feeds per origin, loopback {bandwidth / 2**20:,.0f} MiB/s"
+        f"timeout {args.timeout:g} s, retries {args.retries}, --jobs {args.jobs}, --per-origin "
+        f"{args.per_origin}, {origins} origins, loopback {bandwidth / 2**20:,.0f} MiB/s, "
+        f"{os.cpu_count()} CPUs"
     )
     width = max(len(k) for k in rows[0])
     for key in rows[0]:

@@ -147,6 +147,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     from harness.dates import to_utc_rfc3339
     from harness.fileio import os_reason
     from harness.record import RecordMode, RecordReport, progress_for, record_feeds
+    from harness.record.arenas import limit_arenas
     from harness.record.fetcher import Fetcher
     from harness.record.reportdir import write_report_dir
     from harness.record.state import STATE_NAME
@@ -154,6 +155,7 @@ def run(args: argparse.Namespace, config: HarnessConfig, *, stdout: TextIO, stde
     from harness.report.common import json_document
     from harness.shard import feeds_in_shard
 
+    limit_arenas()  # before the fetch threads and the check workers start
     if args.per_origin is not None:
         if args.per_origin > 16:
             raise ConfigError(f"--per-origin: expected 1 to 16, got {args.per_origin}")

@@ -152,3 +152,29 @@ def test_a_dead_worker_costs_speed_not_a_result(
         assert pool.check_file(cassette) == expected  # and again: the pool stays broken
     finally:
         pool.close()
+
+
+def test_the_command_checks_in_one_process_per_cpu_by_default(
+    tmp_path: Path, server: FeedServer, monkeypatch: Any
+) -> None:
+    """`harness record` without --check-jobs pools one worker per CPU (an int default given to
+    argparse skips its type, so 0 once meant 'in this process')."""
+    from harness.record import transaction
+
+    asked: list[int] = []
+    real = transaction.judge_for
+
+    def spy(*args: Any, workers: int, feeds: int) -> Any:
+        asked.append(workers)
+        return real(*args, workers=workers, feeds=feeds)
+
+    monkeypatch.setattr(transaction, "judge_for", spy)
+    config = _project(tmp_path / "p", server)
+    out, err = io.StringIO(), io.StringIO()
+    run(["--config", str(config), "record", "--no-state"], stdout=out, stderr=err)
+    run(
+        ["--config", str(config), "record", "--no-state", "--check-jobs", "1"],
+        stdout=out,
+        stderr=err,
+    )
+    assert asked == [os.cpu_count() or 1, 1]
