@@ -13,6 +13,7 @@ __all__ = [
     "Parser",
     "available_parsers",
     "boilerplate_markers",
+    "fetches_pages",
     "get_parser",
     "problem_checks",
     "register_parser",
@@ -32,7 +33,9 @@ class Parser(Protocol):
     Optional hooks, read with :func:`boilerplate_markers` and :func:`problem_checks`: a
     ``boilerplate_markers`` tuple of text the source is known to leak into items (the
     ``boilerplate-stripped`` invariant looks for it), and a ``problem_checks`` tuple of the check
-    ids of the problems the parser reports (their severity is then configurable).
+    ids of the problems the parser reports (their severity is then configurable); ``fetches =
+    False`` on a class whose ``parse`` never calls ``fetch`` (read with :func:`fetches_pages`:
+    `harness record` then parses each recording once, in its check, rather than live as well).
     """
 
     name: ClassVar[str]
@@ -85,6 +88,13 @@ def get_parser(name: str) -> type[Any]:
 def boilerplate_markers(cls: Any) -> tuple[str, ...]:
     """The text a parser's feeds are known to leak into items (its ``boilerplate_markers``)."""
     return tuple(getattr(cls, "boilerplate_markers", ()))
+
+
+def fetches_pages(parser: Any) -> bool:
+    """Whether ``parser`` may call ``fetch`` while parsing: True unless its own class says
+    ``fetches = False`` (a subclass must say so itself: it may fetch where its base did not)."""
+    cls = parser if isinstance(parser, type) else type(parser)
+    return cls.__dict__.get("fetches", True) is not False
 
 
 def problem_checks(cls: Any) -> tuple[str, ...]:

@@ -116,6 +116,7 @@ class FeedxRfiParser:
 
     name: ClassVar[str] = "feedx-rfi"
     schema: ClassVar[str] = "article"
+    fetches: ClassVar[bool] = False  # the mirror puts each article's full text in the feed
     default_invariants: ClassVar[tuple[str, ...]] = ARTICLE_INVARIANTS
     boilerplate_markers: ClassVar[tuple[str, ...]] = FEEDX_RFI_BOILERPLATE
     problem_checks: ClassVar[tuple[str, ...]] = ("link-relative",)  # see relative_links

@@ -106,6 +106,7 @@ class ItemDumpParser:
 
     name: ClassVar[str] = "itemdump"
     schema: ClassVar[str] = "article"
+    fetches: ClassVar[bool] = False  # a stored item is read as it is
     default_invariants: ClassVar[tuple[str, ...]] = ARTICLE_INVARIANTS
     boilerplate_markers: ClassVar[tuple[str, ...]] = FEEDX_RFI_BOILERPLATE
 

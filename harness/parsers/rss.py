@@ -69,6 +69,7 @@ class RssParser:
 
     name: ClassVar[str] = "rss"
     schema: ClassVar[str] = "feed-item"
+    fetches: ClassVar[bool] = False  # the whole feed is in the response
     default_invariants: ClassVar[tuple[str, ...]] = (
         "items-present",
         "unique-ids",

@@ -31,10 +31,11 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_JOBS", "Interrupted", "network_done", "origin", "run_feeds"]
 
-# Threads mostly wait on the network (the checks run one at a time under a lock), so more
-# threads than CPUs pay off; 16 keeps 16 hanging feeds' timeouts in parallel while staying far
-# below the per-process file limit (1024) and the usual pool sizes of clients (httpx: 100
-# connections; browsers: 6 per host, 256 in all). Memory: a feed body is held once per thread.
+# Threads mostly wait on the network (the checks run in worker processes, harness.record.judge),
+# so more threads than CPUs pay off; 16 keeps 16 hanging feeds' timeouts in parallel while
+# staying far below the per-process file limit (1024) and the usual pool sizes of clients
+# (httpx: 100 connections; browsers: 6 per host, 256 in all). Memory: a feed body is held once
+# per thread.
 DEFAULT_JOBS = 16
 
 Attempt = Callable[[str, int, int], None]  # (url, attempt number, attempts allowed)

@@ -34,6 +34,7 @@ from harness.errors import CassetteError, ConfigError, FetchError
 from harness.fileio import os_reason, read_bounded, replace_durably
 from harness.findings import Finding
 from harness.model import CassetteResult, Response, Severity
+from harness.parsers import fetches_pages
 from harness.record.fetcher import (
     RETRY_STATUSES,
     Fetcher,
@@ -267,6 +268,7 @@ class _Recorder:
             reasons=tuple(reasons),
             comparison=assessed.comparison,
             check=result,
+            items=result.items if base.items is None and result.error is None else base.items,
             findings=tuple(findings),
         )
         if result.error_kind == "transport":
@@ -316,7 +318,7 @@ class _Session:
             items = None
             if problem is not None:
                 self.failures.append(problem)
-            else:
+            elif fetches_pages(parser):  # else the check parses it, once (and counts the items)
                 items = self._parse(parser, response)
             first = first or (_status_text(response.status), items)
         return first or (None, None)
