@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -247,8 +248,7 @@ def parse_config(data: Mapping[str, Any], *, source: Path) -> HarnessConfig:
     limits = _parse_limits(data.get("limits", {}), f"{where}: limits")
     fail_on = _severity(data.get("fail-on", "error"), f"{where}: fail-on")
     cache_dir = default_cache_dir(configured=_parse_cache_dir(data, base, where))
-    names = [f.name for f in feeds]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = sorted(n for n, count in Counter(f.name for f in feeds).items() if count > 1)
     if dupes:
         raise ConfigError(f"{where}: feed names must be unique; repeated: {', '.join(dupes)}")
     return HarnessConfig(
