@@ -21,7 +21,9 @@ same --jobs and --per-origin, each feed taking its timeout/backoff budget and a 
 time at all: what hanging feeds cost however fast the machine); the CPU's (the run's CPU time,
 recording process and its check workers, over this machine's CPUs). ``--compare 100`` repeats
 the run with 100 feeds on as many origins (fewer feeds per origin), so both sizes record as many
-feeds at once and their memory can be compared.
+feeds at once and their memory can be compared. ``--against REV`` runs that git revision's
+``harness/`` too (exported, first on ``PYTHONPATH``), taking turns with the working tree's
+(old, new) on the same servers and plan.
 """
 
 from __future__ import annotations
@@ -307,9 +309,14 @@ def loopback_bandwidth() -> float:
     return total / seconds
 
 
-def child(argv: list[str], cwd: Path, stderr: Path) -> tuple[float, float, float, int]:
-    """Run ``argv``: (wall seconds, CPU seconds, peak RSS in MiB of that process, status)."""
+def child(
+    argv: list[str], cwd: Path, stderr: Path, tree: Path | None = None
+) -> tuple[float, float, float, int]:
+    """Run ``argv``: (wall seconds, CPU seconds, peak RSS in MiB of the largest process, status);
+    ``tree``: a folder holding an exported ``harness/`` to import instead of the working tree's."""
     env = {**os.environ, "FEEDHARNESS_CACHE": "off", "NO_PROXY": "127.0.0.1"}
+    if tree is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(tree), *filter(None, [env.get("PYTHONPATH")])])
     code = (
         "import resource, subprocess, sys, json, time\n"
         "start = time.monotonic()\n"
@@ -332,7 +339,9 @@ def child(argv: list[str], cwd: Path, stderr: Path) -> tuple[float, float, float
     return float(wall), float(cpu), float(rss), int(status)
 
 
-def run(args: argparse.Namespace, feeds: int, per_host: int, bandwidth: float) -> dict[str, float]:
+def run(
+    args: argparse.Namespace, feeds: int, per_host: int, bandwidth: float, tree: Path | None = None
+) -> dict[str, float]:
     gauge = Gauge()
     servers, plan = serve(feeds, per_host, gauge, args.seed, SLOW_PART * args.timeout)
     try:
@@ -342,11 +351,11 @@ def run(args: argparse.Namespace, feeds: int, per_host: int, bandwidth: float) -
             harness = [sys.executable, "-m", "harness"]
             record = [*harness, "record", "--jobs", str(args.jobs), "--format", "json"]
             record += ["--per-origin", str(args.per_origin)]
-            wall, cpu, rss, status = child(record, folder, folder / "progress.txt")
+            wall, cpu, rss, status = child(record, folder, folder / "progress.txt", tree)
             progress = (folder / "progress.txt").read_text(encoding="utf-8").splitlines()
             peak, peak_per, requests = gauge.peak, max(gauge.peak_per.values()), gauge.requests
             check = [*harness, "record", "--record-mode", "none", "--format", "json"]
-            check_wall, check_cpu, check_rss, _ = child(check, folder, folder / "check.txt")
+            check_wall, check_cpu, check_rss, _ = child(check, folder, folder / "check.txt", tree)
             made = sum(1 for p in (folder / "cassettes").glob("*.yaml") if ".new." not in p.name)
     finally:
         for server in servers:
@@ -395,14 +404,24 @@ def main() -> None:
     parser.add_argument("--per-origin", type=int, default=1, help="requests at once per origin")
     parser.add_argument("--compare", type=int, default=100, help="a second, smaller run (0: none)")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--against", metavar="REV", help="also run this git revision's harness/")
     args = parser.parse_args()
     if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 4 * args.jobs + 64:
         sys.exit("raise the open-files limit (ulimit -n) first")
     bandwidth = loopback_bandwidth()
     origins = -(-args.feeds // args.per_host)
-    rows = [run(args, args.feeds, args.per_host, bandwidth)]
+    sizes = [(args.feeds, args.per_host)]
     if args.compare:  # as many origins, so as many feeds recorded at once
-        rows.append(run(args, args.compare, max(1, -(-args.compare // origins)), bandwidth))
+        sizes.append((args.compare, max(1, -(-args.compare // origins))))
+    with tempfile.TemporaryDirectory(prefix="record-scale-tree-") as exported:
+        trees: list[tuple[str, Path | None]] = [("new", None)]
+        if args.against:
+            trees.insert(0, (args.against, _export(args.against, Path(exported))))
+        rows, labels = [], []
+        for feeds, per_host in sizes:
+            for label, tree in trees:  # old, then new, on the same plan
+                rows.append(run(args, feeds, per_host, bandwidth, tree))
+                labels.append(f"{feeds:,} {label}")
     print(f"$ python bench/record_scale.py {' '.join(sys.argv[1:])}".rstrip())
     print(
         f"timeout {args.timeout:g} s, retries {args.retries}, --jobs {args.jobs}, --per-origin "
@@ -410,9 +429,17 @@ def main() -> None:
         f"{os.cpu_count()} CPUs"
     )
     width = max(len(k) for k in rows[0])
+    print(f"{'':<{width}}" + "".join(f"{label:>14}" for label in labels))
     for key in rows[0]:
-        cells = "".join(f"{_cell(row[key]):>12}" for row in rows)
+        cells = "".join(f"{_cell(row[key]):>14}" for row in rows)
         print(f"{key:<{width}}{cells}")
+
+
+def _export(rev: str, folder: Path) -> Path:
+    """``harness/`` and ``schemas/`` of git revision ``rev``, exported into ``folder``."""
+    from scale import export_tree  # bench/ is on sys.path when a bench script runs
+
+    return export_tree(rev, folder).path or folder
 
 
 def _cell(value: float) -> str:

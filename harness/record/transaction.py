@@ -14,6 +14,7 @@ written to the scratch file or to temporary files, which the next run clears.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -52,7 +53,7 @@ from harness.record.state import RecordState
 from harness.runner import Runner
 from harness.verdict import fails
 
-__all__ = ["clear_scratch", "record_feeds"]
+__all__ = ["Leftovers", "clear_scratch", "record_feeds"]
 
 
 # --- the flow ------------------------------------------------------------------------------
@@ -161,6 +162,7 @@ class _Recorder:
         self.runner = Runner(config, steps=(BaselineStep,))
         self.judge: Judge | PoolJudge = Judge(config, self.scrubber, self.runner)  # or a pool
         self.stop = threading.Event()
+        self.leftovers = Leftovers()
 
     def record(self, feed: FeedConfig) -> FeedRecord:
         """Record, check, compare and maybe swap one feed's cassette."""
@@ -190,7 +192,7 @@ class _Recorder:
 
     def _record(self, feed: FeedConfig, committed: Path, base: FeedRecord) -> FeedRecord:
         scratch = scratch_path(committed)
-        clear_scratch(scratch)
+        clear_scratch(scratch, self.leftovers)
         try:
             old_bytes = _read_committed(committed)
         except OSError as err:
@@ -418,8 +420,37 @@ def _decode_or_none(path: Path, data: bytes | None) -> Cassette | None:
         return None
 
 
-def clear_scratch(scratch: Path) -> None:
-    """Remove a previous run's scratch recording and the temporary files a killed run left."""
-    for leftover in (scratch, *scratch.parent.glob(f".{scratch.name}.*.tmp")):
+def clear_scratch(scratch: Path, leftovers: Leftovers | None = None) -> None:
+    """Remove a previous run's scratch recording and the temporary files a killed run left
+    (found in ``leftovers``, the run's one listing of the folder, else by a glob)."""
+    found = leftovers.of(scratch) if leftovers else scratch.parent.glob(f".{scratch.name}.*.tmp")
+    for leftover in (scratch, *found):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
+
+
+class Leftovers:
+    """The temporary files (``.NAME.XXXX.tmp``) in the cassette folders, listed once a folder
+    per run: a glob per feed read a folder of N cassettes N times (quadratic at thousands)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hidden: dict[Path, tuple[str, ...]] = {}
+
+    def of(self, scratch: Path) -> list[Path]:
+        """The temporary files of ``scratch`` (written by :func:`harness.fileio.write_atomic`)."""
+        folder = scratch.parent
+        with self._lock:
+            names = self._hidden.get(folder)
+            if names is None:
+                names = self._hidden[folder] = _temporary_names(folder)
+        prefix = f".{scratch.name}."  # as the glob ".NAME.*.tmp": ".tmp" after the prefix
+        return [folder / n for n in names if n.startswith(prefix) and len(n) >= len(prefix) + 4]
+
+
+def _temporary_names(folder: Path) -> tuple[str, ...]:
+    try:
+        with os.scandir(folder) as listing:
+            return tuple(e.name for e in listing if e.name[:1] == "." and e.name.endswith(".tmp"))
+    except OSError:  # no folder yet (a first recording), or unreadable: nothing to clear
+        return ()

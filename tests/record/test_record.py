@@ -46,7 +46,7 @@ from harness.parsers.feedx import FeedxRfiParser
 from harness.record import RecordMode, RecordReport, Verdict, record_feeds
 from harness.record.fetcher import Exchange, Fetcher
 from harness.record.progress import PlainProgress
-from harness.record.transaction import clear_scratch
+from harness.record.transaction import Leftovers, clear_scratch
 from harness.runner import Runner
 
 FEED_PATH = "/rss/rfi.xml"
@@ -702,15 +702,20 @@ def test_plain_progress_lines(project: HarnessConfig, sleeps: Sleeps) -> None:
     assert stream.getvalue().endswith(" s\n")
 
 
-def test_scratch_paths(tmp_path: Path) -> None:
+@pytest.mark.parametrize("listed", [False, True])
+def test_scratch_paths(tmp_path: Path, listed: bool) -> None:
+    """The scratch recording and its temporary files go, found by a glob or by the run's one
+    listing of the folder (Leftovers); files of other names stay."""
     committed = tmp_path / "rfi.yaml"
     assert scratch_path(committed) == tmp_path / "rfi.new.yaml"
     assert is_scratch(tmp_path / "rfi.new.yaml")
     assert not is_scratch(committed)
-    for name in ("rfi.new.yaml", ".rfi.new.yaml.0a1b2c3d.tmp", ".rfi.yaml.0a1b2c3d.tmp"):
+    ours = ("rfi.new.yaml", ".rfi.new.yaml.0a1b2c3d.tmp", ".rfi.new.yaml..tmp")
+    others = (".rfi.yaml.0a1b2c3d.tmp", ".rfi.new.yaml.tmp", ".rfi.new.yaml.0a1b.txt")
+    for name in (*ours, *others):
         (tmp_path / name).write_text("x")
-    clear_scratch(scratch_path(committed))
-    assert files(tmp_path) == [".rfi.yaml.0a1b2c3d.tmp"]  # not ours: left alone
+    clear_scratch(scratch_path(committed), Leftovers() if listed else None)
+    assert files(tmp_path) == sorted(others)  # not ours: left alone
 
 
 # --- the pytest plugin ------------------------------------------------------------------------
