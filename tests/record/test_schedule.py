@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from record_servers import FeedServer, Reply, Seen, Sleeps, write_project
 
 from harness.cli import run
@@ -305,3 +307,58 @@ def test_per_origin_is_1_to_16(tmp_path: Path, value: str) -> None:
     (tmp_path / "harness.toml").write_text(f"[record]\nper-origin = {value}\n")
     with pytest.raises(ConfigError, match=r"record\.per-origin: expected an integer from 1 to 16"):
         load_config(tmp_path / "harness.toml")
+
+
+class _ScanQueue:
+    """The rule written as a scan of every origin (what _Queue did before its heap)."""
+
+    def __init__(self, keys: list[str], per_origin: int) -> None:
+        self.waiting: dict[str, list[int]] = {}
+        for index, key in enumerate(keys):
+            self.waiting.setdefault(key, []).append(index)
+        self.busy: dict[str, int] = dict.fromkeys(self.waiting, 0)
+        self.per_origin = per_origin
+
+    def take(self) -> tuple[int, str] | None:
+        idle = [k for k, q in self.waiting.items() if q and self.busy[k] < self.per_origin]
+        if not idle:
+            return None
+        key = max(idle, key=lambda k: (len(self.waiting[k]), -self.waiting[k][0]))
+        self.busy[key] += 1
+        return self.waiting[key].pop(0), key
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    hosts=st.lists(st.integers(0, 6), min_size=1, max_size=40),
+    per_origin=st.integers(1, 3),
+    steps=st.lists(st.tuples(st.booleans(), st.integers(0, 1000)), max_size=120),
+)
+def test_the_queue_hands_out_feeds_as_the_rule_says(
+    hosts: list[int], per_origin: int, steps: list[tuple[bool, int]]
+) -> None:
+    """Most feeds waiting first, the first in input order on a tie, never more than
+    per-origin at once, whatever order the feeds finish in."""
+    from harness.config import FeedConfig
+    from harness.record.schedule import _Queue
+
+    feeds = [
+        FeedConfig(name=f"f{i}", urls=(f"http://h{h}.test/{i}.xml",), parser="rss")
+        for i, h in enumerate(hosts)
+    ]
+    keys = [origin(f.urls[0]) for f in feeds]
+    queue, model = _Queue(feeds, threading.Event(), per_origin), _ScanQueue(keys, per_origin)
+    running: list[str] = []
+    for finish, pick in steps:
+        if finish and running:
+            key = running.pop(pick % len(running))
+            queue.done(key)
+            model.busy[key] -= 1
+            continue
+        expected = model.take()
+        if expected is None:  # the real queue would wait for a done (or a stop)
+            assert not any(queue._current(entry) for entry in queue.ready)
+            continue
+        index, _feed, key = queue.take() or (None, None, None)
+        assert (index, key) == expected
+        running.append(key)
