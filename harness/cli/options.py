@@ -158,24 +158,22 @@ def git_options(args: argparse.Namespace) -> GitOptions:
 
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
-    return value
+    return _at_least(text, 1, "a whole number", "")
 
 
 def processes(text: str) -> int:
     """An argparse type: a number of worker processes, 0 for one per CPU."""
+    return _at_least(text, 0, "a number of jobs", " jobs") or os.cpu_count() or 1
+
+
+def _at_least(text: str, least: int, what: str, unit: str) -> int:
     try:
-        jobs = int(text)
+        value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of jobs, got {text!r}") from None
-    if jobs < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more jobs, got {jobs}")
-    return jobs or os.cpu_count() or 1
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"expected {least} or more{unit}, got {value}")
+    return value
 
 
 def wants_color(args: argparse.Namespace, stdout: TextIO, *, text: bool) -> bool:

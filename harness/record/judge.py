@@ -30,7 +30,7 @@ from harness.record.sameness import same_responses
 from harness.replay import Replay
 from harness.runner import Runner
 
-__all__ = ["Assessment", "Judge", "PoolJudge", "Scratch", "judge_for", "write_scratch"]
+__all__ = ["Assessment", "Candidate", "Judge", "PoolJudge", "Scratch", "judge_for", "write_scratch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,19 @@ class Scratch:
 
     interactions: Sequence[Interaction]
     meta: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A feed's new recording to judge: at ``scratch`` (written from ``write`` first, when
+    given: scrubbing and serializing are CPU work too), compared with ``committed`` when
+    ``has_old``."""
+
+    feed: str
+    committed: Path
+    scratch: Path
+    has_old: bool
+    write: Scratch | None = None
 
 
 def write_scratch(scrubber: Scrubber, path: Path, scratch: Scratch) -> None:
@@ -74,31 +87,22 @@ class Judge:
         with self._lock:
             return self.runner.check_file(path)
 
-    def assess(
-        self,
-        feed: str,
-        committed: Path,
-        scratch: Path,
-        *,
-        has_old: bool,
-        write: Scratch | None = None,
-    ) -> Assessment:
-        """Write ``write`` to ``scratch`` (when given: scrubbing and serializing are CPU work
-        too), check it, and compare it with ``committed`` when ``has_old``."""
-        if write is not None:
-            write_scratch(self.scrubber, scratch, write)
+    def assess(self, candidate: Candidate) -> Assessment:
+        """Write the candidate's recording (when it says so), check and compare it."""
+        if candidate.write is not None:
+            write_scratch(self.scrubber, candidate.scratch, candidate.write)
         with self._lock:
-            return self._assess(feed, committed, scratch, has_old=has_old)
+            return self._assess(candidate)
 
     def close(self) -> None:
         """Nothing to release in this process."""
 
-    def _assess(self, feed: str, committed: Path, scratch: Path, *, has_old: bool) -> Assessment:
-        new = self.runner.replayer.replay(scratch)  # each recording parsed once
+    def _assess(self, candidate: Candidate) -> Assessment:
+        new = self.runner.replayer.replay(candidate.scratch)  # each recording parsed once
         result = self.runner.check_replay(new)
-        if not has_old:
+        if not candidate.has_old:
             return Assessment(result, result.findings)
-        old = self.runner.replayer.replay(committed)
+        old = self.runner.replayer.replay(candidate.committed)
         same = (
             old.cassette is not None
             and new.cassette is not None
@@ -109,7 +113,7 @@ class Judge:
         findings = result.findings  # against the feed's baseline, when it has one
         if DRIFT_CHECK not in result.checks:  # no baseline: `harness diff COMMITTED NEW`'s
             before, after = self.prints.replay(old), self.prints.replay(new)
-            setup = self.runner.setups[feed]
+            setup = self.runner.setups[candidate.feed]
             findings = pair_history(before, after, (old_result, result), setup).findings
         return Assessment(result, findings, comparison, same)
 
@@ -142,20 +146,11 @@ class PoolJudge:
         except BrokenExecutor:
             return self._fallback().check_file(path)
 
-    def assess(
-        self,
-        feed: str,
-        committed: Path,
-        scratch: Path,
-        *,
-        has_old: bool,
-        write: Scratch | None = None,
-    ) -> Assessment:
+    def assess(self, candidate: Candidate) -> Assessment:
         try:
-            return self._pool.submit(_assess, feed, committed, scratch, has_old, write).result()
+            return self._pool.submit(_assess, candidate).result()
         except BrokenExecutor:
-            local = self._fallback()
-            return local.assess(feed, committed, scratch, has_old=has_old, write=write)
+            return self._fallback().assess(candidate)
 
     def close(self) -> None:
         """Stop the workers; checks not started are dropped (an interrupted run)."""
@@ -198,11 +193,9 @@ def _check_file(path: Path) -> CassetteResult:
     return _WORKER.check_file(path)
 
 
-def _assess(
-    feed: str, committed: Path, scratch: Path, has_old: bool, write: Scratch | None
-) -> Assessment:
+def _assess(candidate: Candidate) -> Assessment:
     assert _WORKER is not None
-    return _WORKER.assess(feed, committed, scratch, has_old=has_old, write=write)
+    return _WORKER.assess(candidate)
 
 
 def _recording(replay: Replay, result: CassetteResult) -> Recording:

@@ -42,7 +42,14 @@ from harness.record.fetcher import (
     LiveTransportError,
     http_problem,
 )
-from harness.record.judge import Judge, PoolJudge, Scratch, judge_for, write_scratch
+from harness.record.judge import (
+    Candidate,
+    Judge,
+    PoolJudge,
+    Scratch,
+    judge_for,
+    write_scratch,
+)
 from harness.record.notafeed import feed_problem
 from harness.record.outcome import FeedRecord, RecordMode, Verdict
 from harness.record.progress import Progress, SilentProgress
@@ -254,9 +261,8 @@ class _Recorder:
         """Write (``write``) and check the recording, compare it with the committed one; swap
         it in when it passes."""
         try:
-            assessed = self.judge.assess(
-                feed.name, committed, scratch, has_old=old_bytes is not None, write=write
-            )
+            has_old = old_bytes is not None
+            assessed = self.judge.assess(Candidate(feed.name, committed, scratch, has_old, write))
         except OSError as err:  # the scratch file could not be written
             return replace(base, reasons=(f"cannot write {scratch}: {os_reason(err)}",))
         if write is not None:
