@@ -260,9 +260,9 @@ class _Recorder:
     ) -> FeedRecord:
         """Write (``write``) and check the recording, compare it with the committed one; swap
         it in when it passes."""
+        candidate = Candidate(feed.name, committed, scratch, old_bytes is not None, write)
         try:
-            has_old = old_bytes is not None
-            assessed = self.judge.assess(Candidate(feed.name, committed, scratch, has_old, write))
+            assessed = self.judge.assess(candidate)
         except OSError as err:  # the scratch file could not be written
             return replace(base, reasons=(f"cannot write {scratch}: {os_reason(err)}",))
         if write is not None:
